@@ -1,0 +1,1 @@
+"""Pilotage core: store, imports, KPIs. Free of Streamlit by design."""

@@ -1,0 +1,239 @@
+"""The canonical facts the store keeps (FORMATS.md §1): one declared schema per fact.
+
+Everything else derives from these declarations: the template workbook's sheets and headers,
+the validation of imported rows, the exports and the natural keys used on re-import.
+Code uses the English names; the template and the screens use the French headers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["text", "date", "datetime", "hours", "number", "money", "bool", "enum", "int"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str  # French header, as in the template
+    type: ColumnType = "text"
+    required: bool = False
+    # enum columns: stored code -> French label shown and accepted on import
+    choices: dict[str, str] = field(default_factory=dict)
+    default: object = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str  # CLI name, e.g. "timesheets"
+    sheet: str  # template sheet name
+    label: str  # French name of one row, for messages
+    columns: tuple[Column, ...]
+    natural_key: tuple[str, ...]
+    # Columns that must all be filled to use the natural key; otherwise `fallback_key` applies.
+    fallback_key: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+BILLING = {
+    "billable": "facturable",
+    "included": "inclus",
+    "non_billable": "non facturable",
+    "unqualified": "non qualifié",
+}
+BILLING_MODES = {
+    "time_and_materials": "régie",
+    "fixed_price": "forfait",
+    "subscription": "abonnement",
+    "support": "support",
+    "internal": "interne",
+}
+ABSENCE_KINDS = {"paid_leave": "CP", "rtt": "RTT", "sick": "maladie", "other": "autre"}
+INVOICE_KINDS = {"invoice": "facture", "credit_note": "avoir"}
+INVOICE_STATUSES = {"draft": "brouillon", "posted": "comptabilisée", "cancelled": "annulée"}
+TICKET_SCOPES = {
+    "in_scope": "dans le périmètre",
+    "out_of_scope": "hors périmètre",
+    "unknown": "inconnu",
+}
+DIRECTIONS = {"in": "encaissement", "out": "décaissement"}
+FREQUENCIES = {"monthly": "mensuel", "quarterly": "trimestriel", "yearly": "annuel"}
+
+TIMESHEETS = Fact(
+    kind="timesheets",
+    sheet="Temps",
+    label="ligne de temps",
+    columns=(
+        Column("date", "Date", "date", required=True),
+        Column("employee", "Collaborateur", required=True),
+        Column("client", "Client"),
+        Column("project", "Projet"),
+        Column("task", "Tâche"),
+        Column("description", "Description"),
+        Column("hours", "Heures", "hours", required=True),
+        Column("billing", "Facturation", "enum", choices=BILLING, default="unqualified"),
+        Column("validated", "Validé", "bool"),
+        Column("ticket", "Ticket"),
+        Column("invoice_number", "Facture"),
+        Column("source_id", "ID source"),
+    ),
+    natural_key=("source_id",),
+)
+
+PROJECTS = Fact(
+    kind="projects",
+    sheet="Projets",
+    label="projet",
+    columns=(
+        Column("project", "Projet", required=True),
+        Column("client", "Client"),
+        Column("billing_mode", "Mode", "enum", required=True, choices=BILLING_MODES),
+        Column("sold_hours", "Heures vendues", "hours"),
+        Column("hours_per_day", "Heures par jour", "number", default=7.0),
+        Column("sold_amount", "Montant vendu HT", "money"),
+        Column("hourly_rate", "Taux horaire HT", "money"),
+        Column("progress_pct", "Avancement déclaré %", "number"),
+        Column("start_date", "Date de début", "date"),
+        Column("end_date", "Date de fin", "date"),
+    ),
+    natural_key=("project",),
+)
+
+EMPLOYEES = Fact(
+    kind="employees",
+    sheet="Collaborateurs",
+    label="collaborateur",
+    columns=(
+        Column("employee", "Collaborateur", required=True),
+        Column("team", "Pôle"),
+        Column("weekly_hours", "Heures hebdo", "number", default=35.0),
+        Column("workdays", "Jours travaillés", default="lun,mar,mer,jeu,ven"),
+        Column("cost_rate", "Coût horaire", "money"),
+        Column("billing_rate", "Taux de vente horaire", "money"),
+        Column("start_date", "Date d'entrée", "date"),
+        Column("end_date", "Date de sortie", "date"),
+    ),
+    natural_key=("employee",),
+)
+
+ABSENCES = Fact(
+    kind="absences",
+    sheet="Absences",
+    label="absence",
+    columns=(
+        Column("employee", "Collaborateur", required=True),
+        Column("date", "Date", "date", required=True),
+        Column("hours", "Heures", "hours", required=True),
+        Column("kind", "Type", "enum", required=True, choices=ABSENCE_KINDS),
+    ),
+    natural_key=("employee", "date", "kind"),
+)
+
+INVOICES = Fact(
+    kind="invoices",
+    sheet="Factures",
+    label="facture",
+    columns=(
+        Column("number", "Numéro", required=True),
+        Column("client", "Client", required=True),
+        Column("project", "Projet"),
+        Column("invoice_date", "Date de facture", "date", required=True),
+        Column("due_date", "Date d'échéance", "date"),
+        Column("amount_untaxed", "Montant HT", "money"),
+        Column("amount_total", "Montant TTC", "money", required=True),
+        Column("amount_residual", "Reste dû TTC", "money"),
+        Column("currency", "Devise", default="EUR"),
+        Column("kind", "Type", "enum", choices=INVOICE_KINDS),
+        Column("reversed_number", "Facture d'origine"),
+        Column("status", "Statut", "enum", choices=INVOICE_STATUSES, default="posted"),
+    ),
+    natural_key=("number",),
+)
+
+PAYMENTS = Fact(
+    kind="payments",
+    sheet="Paiements",
+    label="paiement",
+    columns=(
+        Column("client", "Client", required=True),
+        Column("date", "Date", "date", required=True),
+        Column("amount", "Montant TTC", "money", required=True),
+        Column("invoice_number", "Facture"),
+        Column("reference", "Référence"),
+    ),
+    natural_key=("reference",),
+    fallback_key=("client", "date", "amount", "invoice_number"),
+)
+
+CONTRACTS = Fact(
+    kind="contracts",
+    sheet="Contrats support",
+    label="contrat",
+    columns=(
+        Column("contract", "Contrat", required=True),
+        Column("client", "Client", required=True),
+        Column("included_hours_per_month", "Heures incluses / mois", "hours"),
+        Column("monthly_fee", "Forfait mensuel HT", "money"),
+        Column("overage_rate", "Taux hors forfait HT", "money"),
+        Column("start_date", "Date de début", "date"),
+        Column("end_date", "Date de fin", "date"),
+    ),
+    natural_key=("contract",),
+)
+
+TICKETS = Fact(
+    kind="tickets",
+    sheet="Tickets",
+    label="ticket",
+    columns=(
+        Column("ticket", "Ticket", required=True),
+        Column("client", "Client"),
+        Column("contract", "Contrat"),
+        Column("opened_at", "Ouvert le", "datetime"),
+        Column("closed_at", "Fermé le", "datetime"),
+        Column("priority", "Priorité"),
+        Column("sla_deadline", "Échéance SLA", "datetime"),
+        Column("scope", "Périmètre", "enum", choices=TICKET_SCOPES, default="unknown"),
+    ),
+    natural_key=("ticket",),
+)
+
+FLOWS = Fact(
+    kind="flows",
+    sheet="Flux récurrents",
+    label="flux récurrent",
+    columns=(
+        Column("label", "Libellé", required=True),
+        Column("category", "Catégorie", required=True),
+        Column("direction", "Sens", "enum", required=True, choices=DIRECTIONS),
+        Column("amount", "Montant TTC", "money", required=True),
+        Column("frequency", "Fréquence", "enum", required=True, choices=FREQUENCIES),
+        Column("day", "Jour", "int"),
+        Column("start_date", "Date de début", "date"),
+        Column("end_date", "Date de fin", "date"),
+    ),
+    natural_key=("label",),
+)
+
+FACTS: dict[str, Fact] = {
+    f.kind: f
+    for f in (
+        TIMESHEETS,
+        PROJECTS,
+        EMPLOYEES,
+        ABSENCES,
+        INVOICES,
+        PAYMENTS,
+        CONTRACTS,
+        TICKETS,
+        FLOWS,
+    )
+}
+KINDS = tuple(FACTS)

@@ -1,0 +1,162 @@
+"""A layout is how one source writes one fact: header aliases, value aliases, a few converters.
+
+`find_table` locates a layout's header row in a raw sheet (a title may sit above it), keeps the
+data rows below it and sets aside blank rows, Odoo group rows (`"    Name (12)"`) and totals
+rows (`Total`, Kimai's `=SUBTOTAL`), which are never imported as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from model.facts import FACTS, Fact
+from model.imports.parse import fold_text
+from model.imports.reader import ROW, RawSheet
+
+HEADER_SEARCH_ROWS = 30
+SUMMARY_WORDS = ("total", "totaux", "sous-total", "sous total", "subtotal", "somme", "sum")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One source's way of writing one fact."""
+
+    source: str  # family, e.g. "odoo" (the scope of keyless timesheet replacement)
+    kind: str  # fact kind, key of model.facts.FACTS
+    # layout column -> {variant: header or headers}; variants tell the language or flavour.
+    headers: dict[str, dict[str, str | tuple[str, ...]]]
+    required: tuple[str, ...]  # layout columns that must all be found
+    # Groups of layout columns of which at least one must be found (e.g. signed or plain total).
+    required_any: tuple[tuple[str, ...], ...] = ()
+    # Extra spellings accepted for enum values: canonical column -> {label: code}.
+    value_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    date_formats: tuple[str, ...] | None = None
+    # Text-level conversion from layout columns to canonical columns (renaming is automatic).
+    convert: Callable[[pl.DataFrame], pl.DataFrame] | None = None
+    # canonical column -> layout columns it is derived from (for error messages)
+    derived_from: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    label: str = ""
+
+    @property
+    def fact(self) -> Fact:
+        return FACTS[self.kind]
+
+    def folded_aliases(self) -> dict[str, tuple[str, str]]:
+        """folded header -> (layout column, variant)."""
+        aliases: dict[str, tuple[str, str]] = {}
+        for column, spellings in self.headers.items():
+            for variant, headers in spellings.items():
+                for header in (headers,) if isinstance(headers, str) else headers:
+                    aliases.setdefault(fold_text(header), (column, variant))
+        return aliases
+
+
+@dataclass
+class Table:
+    """A layout found in a sheet: the data rows with layout column names, and what was set aside."""
+
+    layout: Layout
+    sheet: str
+    header_row: int
+    variant: str
+    frame: pl.DataFrame  # layout columns (text) + `_row`
+    file_headers: dict[str, str]  # layout column -> header as written in the file
+    skipped: list[tuple[int, str]]  # (row, reason) for group and totals rows
+    unknown_headers: list[str]
+
+
+def header_match(cells: list[str | None], layout: Layout) -> tuple[dict[str, int], str] | None:
+    """Layout column -> cell index when every required column is there, with the variant."""
+    aliases = layout.folded_aliases()
+    found: dict[str, int] = {}
+    variants: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        if cell is None:
+            continue
+        match = aliases.get(fold_text(cell))
+        if match and match[0] not in found:
+            found[match[0]] = index
+            variants[match[1]] = variants.get(match[1], 0) + 1
+    if not all(column in found for column in layout.required):
+        return None
+    if not all(any(column in found for column in group) for group in layout.required_any):
+        return None
+    return found, max(variants, key=lambda v: variants[v])
+
+
+def find_table(sheet: RawSheet, layout: Layout) -> Table | None:
+    """The best header row for `layout` in the first rows of the sheet, and its data rows."""
+    head = sheet.grid.head(HEADER_SEARCH_ROWS)
+    cells_columns = [c for c in sheet.grid.columns if c != ROW]
+    best: tuple[int, dict[str, int], str] | None = None
+    for position, row in enumerate(head.select(cells_columns).rows()):
+        match = header_match(list(row), layout)
+        if match and (best is None or len(match[0]) > len(best[1])):
+            best = (position, *match)
+    if best is None:
+        return None
+    position, found, variant = best
+    header_cells = list(head.select(cells_columns).row(position))
+    data = sheet.grid.slice(position + 1)
+    data, skipped = _drop_non_records(data, cells_columns, layout, found)
+    frame = data.select(
+        pl.col(ROW), *[pl.col(cells_columns[i]).alias(column) for column, i in found.items()]
+    )
+    used = set(found.values())
+    unknown = [c for i, c in enumerate(header_cells) if c is not None and i not in used]
+    return Table(
+        layout=layout,
+        sheet=sheet.name,
+        header_row=int(head[ROW][position]),
+        variant=variant,
+        frame=frame,
+        file_headers={column: str(header_cells[i]) for column, i in found.items()},
+        skipped=skipped,
+        unknown_headers=unknown,
+    )
+
+
+def _drop_non_records(
+    data: pl.DataFrame, cells: list[str], layout: Layout, found: dict[str, int]
+) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """Remove blank rows, group rows and totals rows; return what was set aside, with reasons."""
+    any_value = pl.any_horizontal([pl.col(c).is_not_null() for c in cells])
+    first_value = pl.coalesce([pl.col(c) for c in cells])
+    numeric = [pl.col(c).str.contains(r"^[\s\d.,+\-−€%()']*$").fill_null(True) for c in cells]
+    only_numbers_besides_first = pl.all_horizontal(numeric[1:]) if len(cells) > 1 else pl.lit(True)
+    group_row = first_value.str.contains(r"^.+\s\(\d+\)$") & only_numbers_besides_first
+    text_keys = [
+        cells[found[c]] for c in layout.required if c in found and not _is_numeric(layout, c)
+    ]
+    keys_empty = pl.all_horizontal([pl.col(c).is_null() for c in text_keys]) if text_keys else False
+    summary_row = (
+        first_value.str.to_lowercase().str.strip_chars().str.starts_with(SUMMARY_WORDS[0])
+        | pl.any_horizontal(
+            [first_value.str.to_lowercase().str.starts_with(w) for w in SUMMARY_WORDS[1:]]
+        )
+        | first_value.str.starts_with("=")
+        | keys_empty
+    )
+    classified = data.filter(any_value).with_columns(
+        pl.when(group_row)
+        .then(pl.lit("ligne de regroupement"))
+        .when(summary_row)
+        .then(pl.lit("ligne de total"))
+        .otherwise(None)
+        .alias("_skip")
+    )
+    skipped = classified.filter(pl.col("_skip").is_not_null())
+    return (
+        classified.filter(pl.col("_skip").is_null()).drop("_skip"),
+        list(zip(skipped[ROW].to_list(), skipped["_skip"].to_list(), strict=True)),
+    )
+
+
+def _is_numeric(layout: Layout, column: str) -> bool:
+    fact = layout.fact
+    if column in fact.names:
+        return fact.column(column).type in ("hours", "number", "money", "int")
+    return False

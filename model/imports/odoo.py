@@ -1,0 +1,214 @@
+"""Odoo exports: timesheets (`account.analytic.line`) and customer invoices (`account.move`).
+
+A normal export uses the field labels in the user's language, an import-compatible export the
+technical names (FORMATS.md §2); the three spellings are variants of one layout.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from model.imports.layouts import Layout
+
+FR, EN, TECH = "fr", "en", "technique"
+
+
+def _h(fr: str | tuple[str, ...], en: str | tuple[str, ...], tech: str | tuple[str, ...]):
+    return {FR: fr, EN: en, TECH: tech}
+
+
+# Odoo's `timesheet_invoice_type` labels → canonical billing (FORMATS.md §2).
+BILLING_TYPES = {
+    "billable_time": "billable",
+    "Billed on Timesheets": "billable",
+    "Facturé sur Feuilles de Temps": "billable",
+    "Facturé sur les feuilles de temps": "billable",
+    "billable_manual": "billable",
+    "Billed Manually": "billable",
+    "Facturé manuellement": "billable",
+    "Billable Time": "billable",
+    "billable_milestones": "included",
+    "Billed on Milestones": "included",
+    "Facturé sur les Jalons": "included",
+    "billable_fixed": "included",
+    "Billed at a Fixed price": "included",
+    "Facturé à un Prix Fixe": "included",
+    "Billable Fixed": "included",
+    "non_billable": "non_billable",
+    "Non Billable": "non_billable",
+    "Non-Billable": "non_billable",
+    "Non facturable": "non_billable",
+    "No task found": "non_billable",
+    "non_billable_project": "non_billable",
+}
+
+MOVE_TYPES = {
+    "out_invoice": "invoice",
+    "Customer Invoice": "invoice",
+    "Facture client": "invoice",
+    "out_refund": "credit_note",
+    "Customer Credit Note": "credit_note",
+    "Note de crédit client": "credit_note",
+    "Avoir client": "credit_note",
+    "Avoir": "credit_note",
+}
+
+MOVE_STATES = {
+    "Draft": "draft",
+    "Brouillon": "draft",
+    "Posted": "posted",
+    "Comptabilisé": "posted",
+    "Comptabilisée": "posted",
+    "Cancelled": "cancelled",
+    "Canceled": "cancelled",
+    "Annulé": "cancelled",
+    "Annulée": "cancelled",
+    "cancel": "cancelled",
+}
+
+
+def _convert_timesheets(frame: pl.DataFrame) -> pl.DataFrame:
+    """Billing from the billable type label, else from the sales order item; "/" = no text."""
+    columns = set(frame.columns)
+    if "billing_type" in columns:
+        billing = pl.col("billing_type")
+    elif "so_line" in columns:
+        billing = (
+            pl.when(pl.col("so_line").is_null())
+            .then(pl.lit("non_billable"))
+            .otherwise(pl.lit("billable"))
+        )
+    else:
+        billing = pl.lit(None, pl.String)
+    project = pl.col("project")
+    if "account" in columns:
+        project = (
+            pl.coalesce(pl.col("project"), pl.col("account"))
+            if "project" in columns
+            else (pl.col("account"))
+        )
+    description = pl.col("description") if "description" in columns else pl.lit(None, pl.String)
+    return frame.with_columns(
+        billing.alias("billing"),
+        project.alias("project"),
+        pl.when(description.str.strip_chars() == "/")
+        .then(None)
+        .otherwise(description)
+        .alias("description"),
+    )
+
+
+ODOO_TIMESHEETS = Layout(
+    source="odoo",
+    kind="timesheets",
+    label="Odoo — feuilles de temps",
+    headers={
+        "date": _h("Date", "Date", "date"),
+        "employee": _h("Employé", "Employee", ("employee_id", "employee_id/name")),
+        "project": _h("Projet", "Project", ("project_id", "project_id/name")),
+        "account": _h(
+            ("Compte analytique", "Compte de projet"),
+            ("Analytic Account", "Project Account"),
+            ("account_id", "account_id/name"),
+        ),
+        "task": _h("Tâche", "Task", ("task_id", "task_id/name")),
+        "description": _h("Description", "Description", "name"),
+        "hours": _h(
+            ("Quantité", "Temps passé", "Heures passées"),
+            ("Quantity", "Time Spent", "Hours Spent"),
+            "unit_amount",
+        ),
+        "client": _h(
+            ("Partenaire", "Client"), ("Partner", "Customer"), ("partner_id", "partner_id/name")
+        ),
+        "so_line": _h("Article de la commande", "Sales Order Item", ("so_line", "so_line/name")),
+        "invoice_number": _h(
+            "Facture", "Invoice", ("timesheet_invoice_id", "timesheet_invoice_id/name")
+        ),
+        "billing_type": _h("Type de facturation", "Billable Type", "timesheet_invoice_type"),
+        "validated": _h("Validé", "Validated", "validated"),
+        "source_id": _h("ID", "ID", ("id", ".id")),
+    },
+    required=("date", "employee", "hours"),
+    value_aliases={"billing": BILLING_TYPES},
+    convert=_convert_timesheets,
+    derived_from={"billing": ("billing_type", "so_line"), "project": ("project", "account")},
+)
+
+
+def _convert_invoices(frame: pl.DataFrame) -> pl.DataFrame:
+    """Signed amounts when exported (negative for credit notes), else the plain ones."""
+    columns = set(frame.columns)
+
+    def first(*names: str) -> pl.Expr:
+        present = [pl.col(n) for n in names if n in columns]
+        return pl.coalesce(present) if present else pl.lit(None, pl.String)
+
+    return frame.with_columns(
+        first("amount_untaxed_signed", "amount_untaxed").alias("amount_untaxed"),
+        first("amount_total_signed", "amount_total").alias("amount_total"),
+        first("amount_residual_signed", "amount_residual").alias("amount_residual"),
+        first("client_display", "partner").alias("client"),
+        first("move_type").alias("kind"),
+        first("state").alias("status"),
+    )
+
+
+ODOO_INVOICES = Layout(
+    source="odoo",
+    kind="invoices",
+    label="Odoo — factures clients",
+    headers={
+        "number": _h("Numéro", "Number", "name"),
+        "client_display": _h(
+            "Nom affiché du partenaire de la facture",
+            "Invoice Partner Display Name",
+            "invoice_partner_display_name",
+        ),
+        "partner": _h(
+            ("Partenaire", "Client"), ("Partner", "Customer"), ("partner_id", "partner_id/name")
+        ),
+        "invoice_date": _h(
+            ("Date de facturation", "Date de facture"),
+            ("Invoice/Bill Date", "Invoice Date"),
+            "invoice_date",
+        ),
+        "due_date": _h("Date d'échéance", "Due Date", "invoice_date_due"),
+        "amount_untaxed_signed": _h(
+            "Montant Hors-taxe Signé", "Untaxed Amount Signed", "amount_untaxed_signed"
+        ),
+        "amount_untaxed": _h(
+            ("Montant HT", "Hors taxes"), ("Untaxed Amount", "Tax Excluded"), "amount_untaxed"
+        ),
+        "amount_total_signed": _h("Total signé", "Total Signed", "amount_total_signed"),
+        "amount_total": _h("Total", "Total", "amount_total"),
+        "amount_residual_signed": _h(
+            "Montant dû signé", "Amount Due Signed", "amount_residual_signed"
+        ),
+        "amount_residual": _h("Montant dû", "Amount Due", "amount_residual"),
+        "currency": _h("Devise", "Currency", ("currency_id", "currency_id/name")),
+        "move_type": _h("Type", "Type", "move_type"),
+        "state": _h("État", "Status", "state"),
+        "reversed_number": _h(
+            "Extourne de", "Reversal of", ("reversed_entry_id", "reversed_entry_id/name")
+        ),
+        "project": _h("Projet", "Project", ("project_id", "project_id/name")),
+    },
+    required=("number", "invoice_date"),
+    required_any=(
+        ("amount_total_signed", "amount_total"),
+        ("client_display", "partner"),
+    ),
+    value_aliases={"kind": MOVE_TYPES, "status": MOVE_STATES},
+    convert=_convert_invoices,
+    derived_from={
+        "amount_untaxed": ("amount_untaxed_signed", "amount_untaxed"),
+        "amount_total": ("amount_total_signed", "amount_total"),
+        "amount_residual": ("amount_residual_signed", "amount_residual"),
+        "client": ("client_display", "partner"),
+        "kind": ("move_type",),
+        "status": ("state",),
+    },
+)
+
+LAYOUTS = (ODOO_TIMESHEETS, ODOO_INVOICES)

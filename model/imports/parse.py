@@ -1,0 +1,136 @@
+"""Polars expressions turning text cells into typed values; null where a cell does not parse.
+
+Vectorised on purpose: a 500k-row file is parsed column by column, never row by row.
+A non-null text that parses to null is what the validator reports as an error.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import polars as pl
+
+# Day-first formats first: French files. US formats are only used when a source says so.
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y%m%d", "%Y/%m/%d")
+US_DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d")
+TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%I:%M %p", "%I:%M:%S %p")
+# Excel day 0 is 1899-12-30, i.e. 25,569 days before 1970-01-01 (polars dates count from there).
+EXCEL_DAY0_TO_UNIX = 25569
+
+TRUE_WORDS = ("vrai", "true", "oui", "yes", "y", "o", "1", "x", "✓", "validé", "valide")
+FALSE_WORDS = ("faux", "false", "non", "no", "n", "0", "non validé", "non valide")
+
+
+def fold(expr: pl.Expr) -> pl.Expr:
+    """Lowercase, no accents, single spaces: how headers and labels are compared."""
+    return (
+        expr.str.normalize("NFKD")
+        .str.replace_all(r"\p{Mn}", "")
+        .str.to_lowercase()
+        .str.replace_all(r"[\s_]+", " ")
+        .str.strip_chars()
+    )
+
+
+def fold_text(text: str) -> str:
+    """The same folding as `fold`, for one Python string."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\s_]+", " ", stripped.lower()).strip()
+
+
+def number(expr: pl.Expr) -> pl.Expr:
+    """`12 345,67`, `2.000,0`, `1,234.50`, `-12.5`, `'−3`, `45 €`, `(12,00)` → float.
+
+    The last of `.` and `,` is the decimal mark when both appear; a lone `,` is a decimal
+    comma; several `.` (or several `,`) are thousands separators.
+    """
+    cleaned = (
+        expr.str.strip_chars()
+        .str.strip_chars_start("'")
+        .str.replace_all(r"[\s\u00a0\u202f€$£%]|EUR|USD", "")
+        .str.replace_all("\u2212", "-")
+        .str.replace(r"^\((.*)\)$", "-$1")
+    )
+    both = cleaned.str.contains(r"\.") & cleaned.str.contains(",")
+    comma_last = cleaned.str.find(",", literal=True) > cleaned.str.find(r"\.[^.]*$")
+    normalised = (
+        pl.when(both & comma_last)
+        .then(cleaned.str.replace_all(r"\.", "").str.replace(",", ".", literal=True))
+        .when(both)
+        .then(cleaned.str.replace_all(",", "", literal=True))
+        .when(cleaned.str.count_matches(",", literal=True) > 1)
+        .then(cleaned.str.replace_all(",", "", literal=True))
+        .when(cleaned.str.count_matches(r"\.") > 1)
+        .then(cleaned.str.replace_all(r"\.", ""))
+        .otherwise(cleaned.str.replace(",", ".", literal=True))
+    )
+    valid = normalised.str.contains(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+    return pl.when(valid).then(normalised.cast(pl.Float64, strict=False)).otherwise(None)
+
+
+def duration_hours(expr: pl.Expr) -> pl.Expr:
+    """Hours given as a number (`7,5`) or a duration (`7:30`, `31:15`, `01:05:00`)."""
+    parts = expr.str.strip_chars().str.extract_groups(r"^(-?)(\d+):(\d{1,2})(?::(\d{1,2}))?$")
+    sign = pl.when(parts.struct.field("1") == "-").then(-1.0).otherwise(1.0)
+    as_duration = sign * (
+        parts.struct.field("2").cast(pl.Float64)
+        + parts.struct.field("3").cast(pl.Float64) / 60
+        + parts.struct.field("4").cast(pl.Float64).fill_null(0) / 3600
+    )
+    return pl.when(parts.struct.field("2").is_not_null()).then(as_duration).otherwise(number(expr))
+
+
+def date(expr: pl.Expr, formats: Iterable[str] = DATE_FORMATS) -> pl.Expr:
+    """A calendar date; timestamps keep their date part; Excel serial numbers are accepted."""
+    text = expr.str.strip_chars()
+    day_part = text.str.replace(r"^(\d{4}-\d{2}-\d{2})[T ].*$", "$1")
+    parsed = [day_part.str.strptime(pl.Date, fmt, strict=False, exact=True) for fmt in formats]
+    serial = text.cast(pl.Float64, strict=False)
+    from_serial = (
+        pl.when(serial.is_between(20000, 80000) & (serial == serial.floor()))
+        .then((serial.cast(pl.Int64) - EXCEL_DAY0_TO_UNIX).cast(pl.Date))
+        .otherwise(None)
+    )
+    return pl.coalesce([*parsed, from_serial])
+
+
+def datetime_(expr: pl.Expr, formats: Iterable[str] = DATE_FORMATS) -> pl.Expr:
+    """A local date and time (`2024-03-01 14:30:00`, `01/03/2024 14:30`); a date alone is 00:00."""
+    text = expr.str.strip_chars().str.replace("T", " ", literal=True)
+    candidates = [
+        text.str.strptime(pl.Datetime("us"), f"{d} {t}", strict=False, exact=True)
+        for d in formats
+        for t in TIME_FORMATS
+    ]
+    midnight = date(expr, formats).cast(pl.Datetime("us"))
+    return pl.coalesce([*candidates, midnight])
+
+
+def boolean(expr: pl.Expr) -> pl.Expr:
+    folded = fold(expr)
+    return (
+        pl.when(folded.is_in(TRUE_WORDS))
+        .then(True)
+        .when(folded.is_in(FALSE_WORDS))
+        .then(False)
+        .otherwise(None)
+    )
+
+
+def choice(expr: pl.Expr, aliases: dict[str, str]) -> pl.Expr:
+    """Map folded labels to codes; `aliases` maps a folded label to a stored code."""
+    return fold(expr).replace_strict(aliases, default=None, return_dtype=pl.String)
+
+
+def choice_aliases(choices: dict[str, str], extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Every spelling accepted for an enum: the code, its French label, and extra aliases."""
+    aliases: dict[str, str] = {}
+    for code, label in choices.items():
+        aliases[fold_text(code)] = code
+        aliases[fold_text(label)] = code
+    for label, code in (extra or {}).items():
+        aliases[fold_text(label)] = code
+    return aliases

@@ -1,0 +1,170 @@
+"""From the bytes of one file to validated canonical frames: read, recognise, check.
+
+Nothing here touches the store; `model.store` plans and writes what this returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from model.facts import FACTS
+from model.imports import odoo, template
+from model.imports.layouts import HEADER_SEARCH_ROWS, Layout, Table, find_table
+from model.imports.reader import ROW, RawSheet, ReadError, read_file
+from model.imports.validate import ERROR_SCHEMA, check_table
+
+# Template layouts first: on a tie, the exact canonical headers win.
+LAYOUTS: tuple[Layout, ...] = (*template.LAYOUTS, *odoo.LAYOUTS)
+VARIANT_LABELS = {"fr": "français", "en": "anglais", "technique": "noms techniques"}
+
+
+class FileRefused(Exception):
+    """The whole file is refused before any row is checked; the message is for the user."""
+
+
+@dataclass
+class SheetResult:
+    table: Table
+    valid: pl.DataFrame
+    errors: pl.DataFrame  # ERROR_SCHEMA + sentences
+    rows_read: int
+
+    @property
+    def kind(self) -> str:
+        return self.table.layout.kind
+
+
+@dataclass
+class ParsedFile:
+    file_name: str
+    sha256: str
+    size: int
+    sheets: list[SheetResult]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        sources = {s.table.layout.source for s in self.sheets}
+        return sources.pop() if len(sources) == 1 else "mixed"
+
+    @property
+    def source_label(self) -> str:
+        labels = []
+        for sheet in self.sheets:
+            variant = VARIANT_LABELS.get(sheet.table.variant, sheet.table.variant)
+            label = f"{sheet.table.layout.label} ({variant})"
+            if label not in labels:
+                labels.append(label)
+        return " ; ".join(labels)
+
+    @property
+    def kinds(self) -> list[str]:
+        return list(dict.fromkeys(s.kind for s in self.sheets))
+
+    @property
+    def rows_read(self) -> int:
+        return sum(s.rows_read for s in self.sheets)
+
+    def errors(self) -> pl.DataFrame:
+        """Every problem, with the sheet it is on."""
+        frames = [s.errors.with_columns(pl.lit(s.table.sheet).alias("sheet")) for s in self.sheets]
+        schema = {"sheet": pl.String, **ERROR_SCHEMA}
+        return pl.concat(frames).select(list(schema)) if frames else pl.DataFrame(schema=schema)
+
+    def valid(self, kind: str) -> pl.DataFrame:
+        frames = [s.valid for s in self.sheets if s.kind == kind]
+        return pl.concat(frames) if frames else pl.DataFrame()
+
+
+def parse_file(
+    data: bytes,
+    file_name: str,
+    *,
+    today: date,
+    max_bytes: int,
+    future_days: int,
+    kind: str | None = None,
+) -> ParsedFile:
+    """Read and check one file; raise `FileRefused` or `ReadError` with a French sentence."""
+    if kind is not None and kind not in FACTS:
+        raise FileRefused(f"Type de données inconnu : « {kind} ».")
+    sheets = read_file(data, file_name, max_bytes=max_bytes)
+    layouts = [layout for layout in LAYOUTS if kind is None or layout.kind == kind]
+    tables = [t for t in (_best_table(sheet, layouts) for sheet in sheets) if t is not None]
+    if not tables:
+        raise FileRefused(_unrecognised(file_name, sheets, layouts))
+    parsed = ParsedFile(
+        file_name=file_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        sheets=[],
+    )
+    for table in tables:
+        if table.frame.height == 0:
+            continue
+        checked = check_table(table, today=today, future_days=future_days)
+        parsed.sheets.append(SheetResult(table, checked.valid, checked.errors, checked.rows_read))
+        parsed.notes += _table_notes(table)
+    if not parsed.sheets:
+        raise FileRefused(f"Le fichier « {file_name} » est reconnu mais ne contient aucune ligne.")
+    return parsed
+
+
+def _best_table(sheet: RawSheet, layouts: list[Layout]) -> Table | None:
+    best: Table | None = None
+    for layout in layouts:
+        table = find_table(sheet, layout)
+        if table and (best is None or len(table.file_headers) > len(best.file_headers)):
+            best = table
+    return best
+
+
+def _table_notes(table: Table) -> list[str]:
+    where = f"feuille « {table.sheet} », " if table.sheet else ""
+    notes = [
+        f"{where}ligne {row} ignorée : {reason} (pas une donnée)." for row, reason in table.skipped
+    ]
+    if table.unknown_headers:
+        ignored = ", ".join(f"« {h} »" for h in table.unknown_headers)
+        notes.append(f"{where}colonnes non utilisées : {ignored}.")
+    return notes
+
+
+def _unrecognised(file_name: str, sheets: list[RawSheet], layouts: list[Layout]) -> str:
+    found = _likely_headers(sheets[0])
+    expected = "\n".join(
+        f"- {layout.label} : "
+        + ", ".join(_first_header(layout, c) for c in (*layout.required, *_any(layout)))
+        for layout in layouts
+    )
+    shown = ", ".join(f"« {h} »" for h in found) if found else "aucune"
+    return (
+        f"Le fichier « {file_name} » n'a pas été reconnu. Colonnes trouvées : {shown}.\n"
+        f"Colonnes attendues (au minimum), selon la source :\n{expected}"
+    )
+
+
+def _any(layout: Layout) -> list[str]:
+    return [group[0] for group in layout.required_any]
+
+
+def _first_header(layout: Layout, column: str) -> str:
+    spelling = next(iter(layout.headers[column].values()))
+    return spelling if isinstance(spelling, str) else spelling[0]
+
+
+def _likely_headers(sheet: RawSheet) -> list[str]:
+    """The fullest of the first rows: what the user most likely meant as headers."""
+    head = sheet.grid.head(HEADER_SEARCH_ROWS).drop(ROW)
+    if head.height == 0:
+        return []
+    counts = head.select(pl.sum_horizontal(pl.all().is_not_null()).alias("n"))["n"]
+    row = head.row(int(counts.arg_max() or 0))
+    return [str(v) for v in row if v is not None][:40]
+
+
+__all__ = ["FileRefused", "ParsedFile", "ReadError", "SheetResult", "parse_file"]

@@ -1,0 +1,165 @@
+"""One call for the CLI and the app: import a file (or preview it) and say what happened."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+import polars as pl
+from openpyxl import Workbook
+from sqlalchemy import Engine
+
+from model import store
+from model.facts import FACTS
+from model.imports.pipeline import FileRefused, ParsedFile, parse_file
+from model.imports.reader import ROW, ReadError
+from model.imports.template import append_text_safe
+from model.settings import Settings
+from model.store import Plan
+
+PREVIEW_ROWS = 10
+
+
+@dataclass
+class ImportResult:
+    file: str
+    source: str | None
+    kind: str | None
+    status: str  # "imported" | "preview" | "already_imported" | "rejected"
+    rows_read: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[dict] = field(default_factory=list)
+    batch_id: int | None = None
+    source_label: str | None = None
+    kinds: list[str] = field(default_factory=list)
+    message: str = ""
+    notes: list[str] = field(default_factory=list)
+    # Not in the JSON: first valid rows per kind, for the preview screen.
+    preview: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data.pop("preview")
+        return data
+
+
+def import_file(
+    engine: Engine,
+    data: bytes,
+    file_name: str,
+    *,
+    settings: Settings,
+    now: datetime,
+    kind: str | None = None,
+    dry_run: bool = False,
+    allow_partial: bool = False,
+) -> ImportResult:
+    """Read, check, plan and (unless `dry_run` or refused) write one file in one transaction."""
+    try:
+        parsed = parse_file(
+            data,
+            file_name,
+            today=now.date(),
+            max_bytes=settings.max_file_bytes,
+            future_days=settings.future_tolerance_days,
+            kind=kind,
+        )
+    except (ReadError, FileRefused) as refusal:
+        return ImportResult(
+            file=file_name,
+            source=None,
+            kind=kind,
+            status="rejected",
+            errors=[{"row": None, "column": None, "value": None, "message": str(refusal)}],
+            message=str(refusal),
+        )
+    result = _result_from(parsed)
+    previous = store.find_active_batch(engine, parsed.sha256)
+    if previous is not None:
+        result.status = "already_imported"
+        result.unchanged = result.rows_read - result.rejected
+        result.batch_id = previous.id
+        result.message = (
+            f"Ce fichier a déjà été importé le {_when(previous.created_at)} par {previous.user} "
+            f"(import n° {previous.id}) : rien n'a changé."
+        )
+        return result
+    if result.rejected and not allow_partial:
+        result.status = "rejected"
+        result.message = (
+            f"Fichier refusé : {result.rejected} ligne(s) en erreur sur {result.rows_read}. "
+            "Rien n'a été enregistré. Corrigez le fichier, ou importez seulement les lignes "
+            "valides (les lignes refusées restent dans le rapport d'erreurs)."
+        )
+        return result
+    plan = store.plan_import(engine, parsed)
+    _set_counts(result, plan)
+    if dry_run:
+        result.status = "preview"
+        result.message = "Aperçu : " + _counts_sentence(result) + " Rien n'a encore été enregistré."
+        return result
+    result.batch_id = store.write_import(
+        engine, parsed, plan, user=settings.user, rejected=result.rejected, now=now
+    )
+    result.status = "imported"
+    result.message = f"Import n° {result.batch_id} enregistré : " + _counts_sentence(result)
+    return result
+
+
+def _result_from(parsed: ParsedFile) -> ImportResult:
+    errors = parsed.errors()
+    return ImportResult(
+        file=parsed.file_name,
+        source=parsed.source,
+        kind=parsed.kinds[0] if len(parsed.kinds) == 1 else "mixed",
+        kinds=parsed.kinds,
+        status="preview",
+        rows_read=parsed.rows_read,
+        rejected=errors.select(["sheet", "row"]).n_unique() if errors.height else 0,
+        errors=errors.drop("sheet").to_dicts() if errors.height else [],
+        source_label=parsed.source_label,
+        notes=parsed.notes,
+        preview={k: parsed.valid(k).drop(ROW).head(PREVIEW_ROWS) for k in parsed.kinds},
+    )
+
+
+def _set_counts(result: ImportResult, plan: Plan) -> None:
+    for name in ("added", "updated", "removed", "unchanged"):
+        setattr(result, name, plan.total(name))
+
+
+def _counts_sentence(result: ImportResult) -> str:
+    return (
+        f"{result.added} ajoutée(s), {result.updated} mise(s) à jour, {result.removed} "
+        f"supprimée(s) (remplacées par le nouvel export), {result.unchanged} inchangée(s), "
+        f"{result.rejected} refusée(s)."
+    )
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%d/%m/%Y à %H:%M")
+
+
+def errors_workbook(result: ImportResult) -> bytes:
+    """The rejected rows with their reasons, as an xlsx the accountant can download."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Erreurs"
+    sheet.append(["Fichier", "Ligne", "Colonne", "Valeur", "Problème"])
+    for error in result.errors:
+        row = [result.file, error["row"], error["column"], error["value"], error["message"]]
+        append_text_safe(sheet, row)
+    for letter, width in zip("ABCDE", (30, 8, 24, 24, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+KIND_LABELS = {kind: fact.sheet for kind, fact in FACTS.items()}

@@ -1,0 +1,303 @@
+"""Typing and validation of a layout's rows into a canonical fact frame, vectorised.
+
+Returns the valid rows (typed canonical columns, money in integer cents) and every problem as
+(row, column as headed in the file, value, French message). A row with any problem is rejected
+whole; the caller decides whether that refuses the file or only those rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date as Date
+from datetime import timedelta
+
+import polars as pl
+
+from model.facts import Fact
+from model.imports import parse
+from model.imports.layouts import Table
+from model.imports.reader import ROW
+
+ERROR_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "message": pl.String}
+WEEKDAYS = {
+    "lun": "mon", "lundi": "mon", "mon": "mon", "monday": "mon", "l": "mon",
+    "mar": "tue", "mardi": "tue", "tue": "tue", "tuesday": "tue",
+    "mer": "wed", "mercredi": "wed", "wed": "wed", "wednesday": "wed",
+    "jeu": "thu", "jeudi": "thu", "thu": "thu", "thursday": "thu", "j": "thu",
+    "ven": "fri", "vendredi": "fri", "fri": "fri", "friday": "fri", "v": "fri",
+    "sam": "sat", "samedi": "sat", "sat": "sat", "saturday": "sat", "s": "sat",
+    "dim": "sun", "dimanche": "sun", "sun": "sun", "sunday": "sun", "d": "sun",
+}  # fmt: skip
+DAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_LABELS = dict(zip(DAY_ORDER, ("lun", "mar", "mer", "jeu", "ven", "sam", "dim"), strict=True))
+
+TYPE_EXPECTED = {
+    "date": "n'est pas une date (attendu : JJ/MM/AAAA ou AAAA-MM-JJ)",
+    "datetime": "n'est pas une date et heure (attendu : JJ/MM/AAAA HH:MM)",
+    "hours": "n'est pas une durée en heures (attendu : 7,5 ou 7:30)",
+    "number": "n'est pas un nombre",
+    "money": "n'est pas un montant (attendu : 1 234,56)",
+    "int": "n'est pas un nombre entier",
+    "bool": "n'est pas une réponse oui/non (attendu : oui, non, vrai, faux, 1, 0)",
+}
+
+
+@dataclass
+class Checked:
+    valid: pl.DataFrame  # canonical typed columns + `_row`
+    errors: pl.DataFrame  # ERROR_SCHEMA
+    rows_read: int
+
+
+def check_table(table: Table, *, today: Date, future_days: int) -> Checked:
+    layout, fact = table.layout, table.layout.fact
+    text = table.frame
+    if layout.convert is not None:
+        text = layout.convert(text)
+    headers = _file_headers(table)
+    text = text.select(
+        pl.col(ROW),
+        *[
+            (pl.col(c.name) if c.name in text.columns else pl.lit(None, pl.String)).alias(c.name)
+            for c in fact.columns
+        ],
+    )
+    typed, problems = _type_columns(text, fact, table, headers)
+    typed = _finalise(fact.kind, typed)
+    problems += _rules(fact.kind, typed, headers, today=today, future_days=future_days)
+    problems.append(_duplicate_keys(fact, typed, headers))
+    errors = pl.concat([p.cast(ERROR_SCHEMA) for p in problems]).sort("row", maintain_order=True)
+    bad_rows = errors["row"].unique()
+    valid = typed.filter(~pl.col(ROW).is_in(bad_rows.implode()))
+    return Checked(valid=valid, errors=_with_sentences(errors), rows_read=text.height)
+
+
+def _file_headers(table: Table) -> dict[str, str]:
+    """Canonical column -> header as written in the file (for messages)."""
+    layout, headers = table.layout, {}
+    for column in layout.fact.columns:
+        if column.name in table.file_headers:
+            headers[column.name] = table.file_headers[column.name]
+            continue
+        sources = [s for s in layout.derived_from.get(column.name, ()) if s in table.file_headers]
+        headers[column.name] = table.file_headers[sources[0]] if sources else column.header
+    return headers
+
+
+def _type_columns(
+    text: pl.DataFrame, fact: Fact, table: Table, headers: dict[str, str]
+) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    date_formats = table.layout.date_formats or parse.DATE_FORMATS
+    typed_exprs, problems = [], []
+    for column in fact.columns:
+        raw = pl.col(column.name)
+        typed = _typed(column, raw, date_formats, table.layout.value_aliases.get(column.name))
+        typed_exprs.append(typed.alias(column.name))
+        bad = raw.is_not_null() & typed.is_null()
+        problems.append(_problems(text, bad, column.name, headers, _expected(column)))
+        if column.required:
+            missing = raw.is_null()
+            problems.append(
+                _problems(text, missing, column.name, headers, "valeur obligatoire manquante")
+            )
+    typed_frame = text.select(pl.col(ROW), *typed_exprs).with_columns(
+        pl.col(c.name).fill_null(pl.lit(c.default)) for c in fact.columns if c.default is not None
+    )
+    return typed_frame, problems
+
+
+def _typed(column, raw: pl.Expr, date_formats, extra_aliases) -> pl.Expr:
+    match column.type:
+        case "date":
+            return parse.date(raw, date_formats)
+        case "datetime":
+            return parse.datetime_(raw, date_formats)
+        case "hours":
+            return parse.duration_hours(raw)
+        case "number":
+            return parse.number(raw)
+        case "money":
+            return (parse.number(raw) * 100).round(0).cast(pl.Int64)
+        case "int":
+            value = parse.number(raw)
+            return pl.when(value == value.floor()).then(value.cast(pl.Int64)).otherwise(None)
+        case "bool":
+            return parse.boolean(raw)
+        case "enum":
+            return parse.choice(raw, parse.choice_aliases(column.choices, extra_aliases))
+        case _:
+            if column.name == "workdays":
+                return _workdays(raw)
+            return raw
+
+
+def _expected(column) -> str:
+    if column.type == "enum":
+        labels = ", ".join(column.choices.values())
+        return f"n'est pas une valeur connue (attendu : {labels})"
+    if column.name == "workdays":
+        return "n'est pas une liste de jours (attendu : lun-ven ou lun,mar,jeu,ven)"
+    return TYPE_EXPECTED.get(column.type, "est invalide")
+
+
+def _workdays(raw: pl.Expr) -> pl.Expr:
+    """`lun-ven`, `lun,mar,jeu`, `L M M J V`… → `mon,tue,wed,thu,fri`; null when not understood."""
+    folded = parse.fold(raw).str.replace_all(r"\s*[–—-]\s*|\s+(a|au|to)\s+", "-")
+    ranges = {
+        f"{a}-{b}": DAY_ORDER[DAY_ORDER.index(WEEKDAYS[a]) : DAY_ORDER.index(WEEKDAYS[b]) + 1]
+        for a in ("lun", "mon", "lundi", "monday")
+        for b in ("ven", "fri", "vendredi", "friday", "sam", "sat", "samedi", "jeu", "thu")
+    }
+    mapping = {k: ",".join(v) for k, v in ranges.items()}
+    as_range = folded.replace_strict(mapping, default=None, return_dtype=pl.String)
+    words = folded.str.replace_all(r"[,;/\s]+", ",").str.split(",")
+    codes = words.list.eval(
+        pl.element().replace_strict(WEEKDAYS, default=None, return_dtype=pl.String)
+    )
+    as_list = (
+        pl.when(codes.list.eval(pl.element().is_null()).list.any())
+        .then(None)
+        .otherwise(codes.list.join(","))
+    )
+    return pl.coalesce([as_range, as_list])
+
+
+def _problems(
+    frame: pl.DataFrame, mask: pl.Expr, column: str, headers: dict[str, str], message: str
+) -> pl.DataFrame:
+    return frame.filter(mask).select(
+        pl.col(ROW).cast(pl.Int64).alias("row"),
+        pl.lit(headers.get(column, column)).alias("column"),
+        (
+            pl.col(column).cast(pl.String) if column in frame.columns else pl.lit(None, pl.String)
+        ).alias("value"),
+        pl.lit(message).alias("message"),
+    )
+
+
+def _finalise(kind: str, typed: pl.DataFrame) -> pl.DataFrame:
+    """Conventions every source shares (FORMATS.md §1)."""
+    if kind == "invoices":
+        is_credit = (pl.col("kind") == "credit_note") | (
+            pl.col("kind").is_null() & (pl.col("amount_total") < 0)
+        )
+        flip = is_credit & (pl.col("amount_total") > 0)
+        money = ("amount_untaxed", "amount_total", "amount_residual")
+        typed = typed.with_columns(
+            *[pl.when(flip).then(-pl.col(c)).otherwise(pl.col(c)).alias(c) for c in money],
+            pl.when(is_credit)
+            .then(pl.lit("credit_note"))
+            .otherwise(pl.lit("invoice"))
+            .alias("kind"),
+        )
+    if kind == "timesheets":
+        typed = typed.with_columns(pl.col("billing").fill_null("unqualified"))
+    return typed
+
+
+def _rules(
+    kind: str, typed: pl.DataFrame, headers: dict[str, str], *, today: Date, future_days: int
+) -> list[pl.DataFrame]:
+    limit = today + timedelta(days=future_days)
+    future = f"est dans le futur, au-delà de la limite de {future_days} jours après aujourd'hui"
+    checks: list[tuple[pl.Expr, str, str]] = []
+    if kind == "timesheets":
+        net = pl.col("hours").sum().over("employee", "date")
+        checks += [
+            (pl.col("date") > limit, "date", future),
+            (pl.col("hours").abs() > 24, "hours", "dépasse 24 heures sur une journée"),
+            (
+                (pl.col("hours") < 0) & (net < 0),
+                "hours",
+                "est négatif et le total de ce collaborateur ce jour-là devient négatif "
+                "(une correction ne peut retirer que des heures saisies)",
+            ),
+        ]
+    elif kind == "absences":
+        checks += [
+            (pl.col("hours") <= 0, "hours", "doit être positif"),
+            (pl.col("hours") > 24, "hours", "dépasse 24 heures sur une journée"),
+        ]
+    elif kind == "invoices":
+        checks += [
+            (pl.col("invoice_date") > limit, "invoice_date", future),
+            (
+                pl.col("due_date") < pl.col("invoice_date"),
+                "due_date",
+                "est antérieure à la date de facture",
+            ),
+            (
+                pl.col("amount_residual").abs() > pl.col("amount_total").abs(),
+                "amount_residual",
+                "dépasse le montant TTC de la facture",
+            ),
+            (
+                (pl.col("amount_residual") * pl.col("amount_total")) < 0,
+                "amount_residual",
+                "n'a pas le même signe que le montant TTC",
+            ),
+        ]
+    elif kind == "payments":
+        checks += [
+            (pl.col("date") > limit, "date", future),
+            (pl.col("amount") == 0, "amount", "est nul"),
+        ]
+    elif kind == "projects":
+        checks += [
+            (
+                ~pl.col("progress_pct").is_between(0, 100),
+                "progress_pct",
+                "doit être entre 0 et 100",
+            ),
+            (pl.col("sold_hours") < 0, "sold_hours", "est négatif"),
+            (pl.col("hours_per_day") <= 0, "hours_per_day", "doit être positif"),
+        ]
+    elif kind == "employees":
+        checks += [
+            (~pl.col("weekly_hours").is_between(0, 80), "weekly_hours", "doit être entre 0 et 80"),
+        ]
+    elif kind == "flows":
+        checks += [(~pl.col("day").is_between(1, 31), "day", "doit être entre 1 et 31")]
+    if {"start_date", "end_date"} <= set(typed.columns):
+        checks.append(
+            (
+                pl.col("end_date") < pl.col("start_date"),
+                "end_date",
+                "est antérieure à la date de début",
+            )
+        )
+    return [
+        _problems(typed, mask.fill_null(False), column, headers, message)
+        for mask, column, message in checks
+    ]
+
+
+def _duplicate_keys(fact: Fact, typed: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
+    """A natural key that appears twice in one file is ambiguous: later occurrences are refused."""
+    key = list(fact.natural_key)
+    # Keyless rows (timesheet lines without source id, payments without reference) may repeat.
+    filled = typed.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+    first_row = pl.col(ROW).first().over(key)
+    duplicates = filled.filter(pl.col(ROW) != first_row).with_columns(first_row.alias("_first"))
+    column = key[-1] if len(key) == 1 else key[0]
+    label = " + ".join(headers.get(k, k) for k in key)
+    return duplicates.select(
+        pl.col(ROW).cast(pl.Int64).alias("row"),
+        pl.lit(headers.get(column, column)).alias("column"),
+        pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=" / ").alias("value"),
+        pl.format(f"apparaît déjà ligne {{}} ({label} en double)", pl.col("_first")).alias(
+            "message"
+        ),
+    )
+
+
+def _with_sentences(errors: pl.DataFrame) -> pl.DataFrame:
+    """`Ligne 14, colonne « Date » : « 13/15/2024 » n'est pas une date (…)`."""
+    sentence = (
+        pl.when(pl.col("value").is_null())
+        .then(pl.format("Ligne {}, colonne « {} » : {}", "row", "column", "message"))
+        .otherwise(
+            pl.format("Ligne {}, colonne « {} » : « {} » {}", "row", "column", "value", "message")
+        )
+    )
+    return errors.with_columns(sentence.alias("message"))

@@ -1,0 +1,30 @@
+"""The one settings object. `DATABASE_URL` is the only database setting."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'pilotage.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(
+        default_factory=lambda: os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    )
+    # Files larger than this are refused before being read (bytes).
+    max_file_bytes: int = 50 * 1024 * 1024
+    # Work dates, invoice dates and payment dates further in the future than this are refused.
+    future_tolerance_days: int = 31
+    # Recorded as the author of imports made from the command line or the app.
+    user: str = field(
+        default_factory=lambda: os.environ.get("PILOTAGE_USER") or os.environ.get("USER") or "?"
+    )
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,388 @@
+"""Writes (one transaction per import, undo) and reads (→ polars frames) of the store.
+
+Re-import rules (FORMATS.md §3): a row whose natural key is already stored is unchanged when its
+values are equal, else updated (the old version is kept, marked superseded by the new batch);
+timesheet lines without a source id are replaced within the scope of the new file (its source ×
+its date range × its employees). Nothing else is ever removed, except by undoing a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlmodel import Session
+
+from model.db import bump_data_version
+from model.facts import FACTS, Fact
+from model.imports.pipeline import ParsedFile
+from model.imports.reader import ROW
+from model.tables import FACT_TABLES, FactRow, ImportBatch
+
+CHUNK = 5000
+
+
+class StoreError(Exception):
+    """An operation on the store is refused; the message is for the user."""
+
+
+@dataclass
+class KindPlan:
+    kind: str
+    rows: pl.DataFrame  # canonical rows to insert (added + updated), store column names
+    supersede_ids: list[int]  # stored rows replaced (updated) or removed
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    scope: dict | None = None
+
+
+@dataclass
+class Plan:
+    kinds: list[KindPlan] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        return sum(getattr(k, name) for k in self.kinds)
+
+
+# ---------------------------------------------------------------- planning
+
+
+def plan_import(engine: Engine, parsed: ParsedFile) -> Plan:
+    """What writing `parsed` would change, computed against the current facts."""
+    plan = Plan()
+    with engine.connect() as connection:
+        for kind in parsed.kinds:
+            rows = parsed.valid(kind)
+            plan.kinds.append(_plan_kind(connection, FACTS[kind], rows, parsed.source))
+    return plan
+
+
+def _plan_kind(connection: Connection, fact: Fact, rows: pl.DataFrame, source: str) -> KindPlan:
+    table = FACT_TABLES[fact.kind]
+    if rows.height == 0:
+        return KindPlan(fact.kind, rows, [])
+    rows = to_store_columns(fact, rows).with_columns(
+        pl.lit(source).alias("source"), pl.col(ROW).alias("source_row")
+    )
+    rows = _with_keys(fact, rows, source)
+    keyed = rows.filter(pl.col("natural_key").is_not_null())
+    keyless = rows.filter(pl.col("natural_key").is_null())
+    plan = KindPlan(fact.kind, rows.clear(), [])
+    _plan_keyed(connection, table, keyed, plan)
+    if keyless.height:
+        _plan_keyless(connection, table, keyless, source, plan)
+    return plan
+
+
+def _plan_keyed(
+    connection: Connection, table: type[FactRow], keyed: pl.DataFrame, plan: KindPlan
+) -> None:
+    if keyed.height == 0:
+        return
+    current = _current_by_key(connection, table, keyed["natural_key"].to_list())
+    joined = keyed.join(current, on="natural_key", how="left", suffix="_stored")
+    new = joined.filter(pl.col("stored_id").is_null())
+    changed = joined.filter(
+        pl.col("stored_id").is_not_null() & (pl.col("row_hash") != pl.col("row_hash_stored"))
+    )
+    plan.added += new.height
+    plan.updated += changed.height
+    plan.unchanged += joined.height - new.height - changed.height
+    plan.supersede_ids += changed["stored_id"].to_list()
+    columns = plan.rows.columns
+    plan.rows = pl.concat([plan.rows, new.select(columns), changed.select(columns)])
+
+
+def _current_by_key(connection: Connection, table: type[FactRow], keys: list[str]) -> pl.DataFrame:
+    schema = {"natural_key": pl.String, "stored_id": pl.Int64, "row_hash_stored": pl.String}
+    found = []
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), CHUNK):
+        query = select(table.natural_key, table.id, table.row_hash).where(
+            table.superseded_by.is_(None), table.natural_key.in_(unique[start : start + CHUNK])
+        )
+        found += connection.execute(query).all()
+    return pl.DataFrame(found, schema=schema, orient="row")
+
+
+def _plan_keyless(
+    connection: Connection, table: type[FactRow], keyless: pl.DataFrame, source: str, plan: KindPlan
+) -> None:
+    """Replace stored keyless lines within the file's scope: source × dates × employees."""
+    first, last = keyless["date"].min(), keyless["date"].max()
+    employees = sorted(keyless["employee"].unique().to_list())
+    query = select(table.id, table.row_hash).where(
+        table.superseded_by.is_(None),
+        table.natural_key.is_(None),
+        table.source == source,
+        table.date.between(first, last),
+        table.employee.in_(employees),
+    )
+    stored = pl.DataFrame(
+        connection.execute(query).all(),
+        schema={"stored_id": pl.Int64, "row_hash": pl.String},
+        orient="row",
+    )
+    occurrence = pl.int_range(pl.len()).over("row_hash").alias("_occurrence")
+    new = keyless.with_columns(occurrence)
+    stored = stored.with_columns(occurrence)
+    matched = new.join(stored, on=["row_hash", "_occurrence"], how="left")
+    added = matched.filter(pl.col("stored_id").is_null())
+    removed = stored.join(new, on=["row_hash", "_occurrence"], how="anti")
+    plan.added += added.height
+    plan.removed += removed.height
+    plan.unchanged += matched.height - added.height
+    plan.supersede_ids += removed["stored_id"].to_list()
+    plan.rows = pl.concat([plan.rows, added.select(plan.rows.columns)])
+    plan.scope = {
+        "source": source,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "employees": employees,
+    }
+
+
+def to_store_columns(fact: Fact, rows: pl.DataFrame) -> pl.DataFrame:
+    """Canonical names → table names: money columns gain their `_cents` suffix."""
+    renames = {c.name: f"{c.name}_cents" for c in fact.columns if c.type == "money"}
+    return rows.rename(renames)
+
+
+def _with_keys(fact: Fact, rows: pl.DataFrame, source: str) -> pl.DataFrame:
+    """The natural key as one string, and a stable hash of the canonical values."""
+    names = _store_names(fact)
+    as_text = [pl.col(n).cast(pl.String).fill_null("\u2205") for n in names]
+    fingerprint = pl.concat_str(as_text, separator="\x1f")
+    rows = rows.with_columns(_natural_key(fact, source).alias("natural_key"))
+    hashes = [
+        hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        for text in rows.select(fingerprint.alias("f"))["f"]
+    ]
+    return rows.with_columns(pl.Series("row_hash", hashes, dtype=pl.String))
+
+
+def _natural_key(fact: Fact, source: str) -> pl.Expr:
+    key = [_store_name(fact, k) for k in fact.natural_key]
+    main = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator="\x1f")
+    if fact.kind == "timesheets":
+        # Source ids are only unique within the software that made them.
+        return pl.when(pl.col("source_id").is_not_null()).then(pl.lit(f"{source}:") + main)
+    if fact.fallback_key:
+        fallback = [_store_name(fact, k) for k in fact.fallback_key]
+        composite = pl.concat_str(
+            [pl.col(k).cast(pl.String).fill_null("") for k in fallback], separator="\x1f"
+        )
+        # Two identical payments without reference are two payments: number the repeats.
+        repeat = pl.int_range(pl.len()).over(composite).cast(pl.String)
+        return pl.coalesce(main, pl.lit("~") + composite + pl.lit("#") + repeat)
+    return main
+
+
+def _store_name(fact: Fact, name: str) -> str:
+    return f"{name}_cents" if fact.column(name).type == "money" else name
+
+
+def _store_names(fact: Fact) -> list[str]:
+    return [_store_name(fact, c.name) for c in fact.columns]
+
+
+# ---------------------------------------------------------------- writing
+
+
+def find_active_batch(engine: Engine, sha256: str) -> ImportBatch | None:
+    with Session(engine) as session:
+        query = (
+            select(ImportBatch)
+            .where(ImportBatch.file_sha256 == sha256, ImportBatch.status == "active")
+            .order_by(ImportBatch.id)
+        )
+        return session.exec(query).scalars().first()
+
+
+def write_import(
+    engine: Engine, parsed: ParsedFile, plan: Plan, *, user: str, rejected: int, now: datetime
+) -> int:
+    """Write the plan in one transaction; return the new batch id."""
+    details = {
+        "kinds": {
+            k.kind: {
+                "added": k.added,
+                "updated": k.updated,
+                "removed": k.removed,
+                "unchanged": k.unchanged,
+            }
+            for k in plan.kinds
+        },
+        "scopes": {k.kind: k.scope for k in plan.kinds if k.scope},
+        "source_label": parsed.source_label,
+        "notes": parsed.notes[:200],
+    }
+    with engine.begin() as connection:
+        batch_id = connection.execute(
+            insert(ImportBatch).returning(ImportBatch.id),
+            {
+                "created_at": now,
+                "user": user,
+                "file_name": parsed.file_name,
+                "file_sha256": parsed.sha256,
+                "file_size": parsed.size,
+                "source": parsed.source,
+                "kinds": ",".join(parsed.kinds),
+                "rows_read": parsed.rows_read,
+                "added": plan.total("added"),
+                "updated": plan.total("updated"),
+                "removed": plan.total("removed"),
+                "unchanged": plan.total("unchanged"),
+                "rejected": rejected,
+                "status": "active",
+                "details": json.dumps(details, ensure_ascii=False),
+            },
+        ).scalar_one()
+        for kind_plan in plan.kinds:
+            _write_kind(connection, kind_plan, batch_id)
+        with Session(bind=connection) as session:
+            bump_data_version(session)
+            session.commit()
+    return batch_id
+
+
+def _write_kind(connection: Connection, kind_plan: KindPlan, batch_id: int) -> None:
+    table = FACT_TABLES[kind_plan.kind]
+    ids = kind_plan.supersede_ids
+    for start in range(0, len(ids), CHUNK):
+        connection.execute(
+            update(table)
+            .where(table.id.in_(ids[start : start + CHUNK]))
+            .values(superseded_by=batch_id)
+        )
+    columns = [c.name for c in table.__table__.columns if c.name not in ("id", "superseded_by")]
+    rows = kind_plan.rows.with_columns(pl.lit(batch_id).alias("batch_id")).select(columns)
+    for start in range(0, rows.height, CHUNK):
+        connection.execute(insert(table), rows.slice(start, CHUNK).to_dicts())
+
+
+def undo_batch(engine: Engine, batch_id: int, *, now: datetime) -> ImportBatch:
+    """Remove what the batch wrote and bring back what it replaced, in one transaction."""
+    with engine.begin() as connection:
+        batch = connection.execute(
+            select(ImportBatch).where(ImportBatch.id == batch_id)
+        ).scalar_one_or_none()
+        if batch is None:
+            raise StoreError(f"L'import n° {batch_id} n'existe pas.")
+        if batch.status != "active":
+            raise StoreError(f"L'import n° {batch_id} a déjà été annulé.")
+        later = _later_batches_touching(connection, batch_id)
+        if later:
+            listed = ", ".join(f"n° {b}" for b in later)
+            raise StoreError(
+                f"L'import n° {batch_id} ne peut pas être annulé seul : des imports plus récents "
+                f"({listed}) ont modifié ses lignes. Annulez-les d'abord."
+            )
+        for table in FACT_TABLES.values():
+            connection.execute(delete(table).where(table.batch_id == batch_id))
+            connection.execute(
+                update(table).where(table.superseded_by == batch_id).values(superseded_by=None)
+            )
+        connection.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == batch_id)
+            .values(status="undone", undone_at=now)
+        )
+        with Session(bind=connection) as session:
+            bump_data_version(session)
+            session.commit()
+    return get_batch(engine, batch_id)
+
+
+def _later_batches_touching(connection: Connection, batch_id: int) -> list[int]:
+    later: set[int] = set()
+    for table in FACT_TABLES.values():
+        query = (
+            select(table.superseded_by)
+            .distinct()
+            .where(table.batch_id == batch_id, table.superseded_by.is_not(None))
+        )
+        later |= {row[0] for row in connection.execute(query)}
+    return sorted(later)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_batch(engine: Engine, batch_id: int) -> ImportBatch:
+    with Session(engine) as session:
+        batch = session.get(ImportBatch, batch_id)
+        if batch is None:
+            raise StoreError(f"L'import n° {batch_id} n'existe pas.")
+        session.expunge(batch)
+        return batch
+
+
+def list_batches(engine: Engine) -> pl.DataFrame:
+    columns = [
+        "id", "created_at", "user", "file_name", "source", "kinds", "rows_read", "added",
+        "updated", "removed", "unchanged", "rejected", "status", "undone_at",
+    ]  # fmt: skip
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(*[getattr(ImportBatch, c) for c in columns]).order_by(ImportBatch.id.desc())
+        ).all()
+    schema = {c: pl.Int64 for c in columns}
+    schema.update(
+        created_at=pl.Datetime("us"), undone_at=pl.Datetime("us"), user=pl.String,
+        file_name=pl.String, source=pl.String, kinds=pl.String, status=pl.String,
+    )  # fmt: skip
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def read_facts(engine: Engine, kind: str, *, with_meta: bool = False) -> pl.DataFrame:
+    """Current facts of one kind: canonical columns, money as integer cents (`*_cents`)."""
+    table = FACT_TABLES[kind]
+    fact = FACTS[kind]
+    names = _store_names(fact)
+    if with_meta:
+        names = ["id", "batch_id", "source", "source_row", *names]
+    columns = [getattr(table, n) for n in names]
+    query = select(*columns).where(table.superseded_by.is_(None)).order_by(table.id)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return pl.DataFrame(rows, schema=_polars_schema(fact, names), orient="row")
+
+
+POLARS_TYPES = {
+    "text": pl.String, "enum": pl.String, "date": pl.Date, "datetime": pl.Datetime("us"),
+    "hours": pl.Float64, "number": pl.Float64, "money": pl.Int64, "bool": pl.Boolean,
+    "int": pl.Int64,
+}  # fmt: skip
+
+
+def _polars_schema(fact: Fact, names: list[str]) -> dict[str, pl.DataType]:
+    by_store_name = {_store_name(fact, c.name): POLARS_TYPES[c.type] for c in fact.columns}
+    meta = {"id": pl.Int64, "batch_id": pl.Int64, "source": pl.String, "source_row": pl.Int64}
+    return {n: by_store_name.get(n) or meta[n] for n in names}
+
+
+def to_euros(fact: Fact, frame: pl.DataFrame) -> pl.DataFrame:
+    """Store frame → canonical names, money as exact 2-decimal `Decimal` euros."""
+    money = {f"{c.name}_cents": c.name for c in fact.columns if c.type == "money"}
+    euros = frame.with_columns(
+        (pl.col(cents).cast(pl.Decimal(20, 2)) / 100).cast(pl.Decimal(20, 2)).alias(name)
+        for cents, name in money.items()
+    ).drop(money)
+    meta = [c for c in euros.columns if c not in fact.names]
+    return euros.select(*meta, *fact.names)
+
+
+def count_facts(engine: Engine) -> dict[str, int]:
+    counts = {}
+    with engine.connect() as connection:
+        for kind, table in FACT_TABLES.items():
+            query = select(func.count()).select_from(table).where(table.superseded_by.is_(None))
+            counts[kind] = connection.execute(query).scalar_one()
+    return counts

@@ -1,0 +1,198 @@
+"""SQLModel tables: one per canonical fact (model/facts.py), the import batches, metadata.
+
+Money is stored exactly, as integer cents (`*_cents`). Every fact row knows the batch that wrote
+it (`batch_id`) and, once a later import replaced or removed it, the batch that did
+(`superseded_by`). Current facts are the rows with `superseded_by IS NULL`; undoing a batch deletes
+its rows and clears `superseded_by` where it points at that batch, which restores the exact
+previous state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import NaiveDatetime
+from sqlalchemy import BigInteger, Column, Text
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+
+
+def _cents(nullable: bool = True) -> Any:
+    return Field(default=None, sa_type=BigInteger, nullable=nullable)
+
+
+class ImportBatch(SQLModel, table=True):
+    __tablename__ = "import_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: NaiveDatetime
+    user: str
+    file_name: str
+    file_sha256: str = Field(index=True)
+    file_size: int
+    source: str  # e.g. "odoo_fr", "template"
+    kinds: str  # comma-separated fact kinds written by this batch
+    rows_read: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    status: str = "active"  # "active" | "undone"
+    undone_at: NaiveDatetime | None = None
+    # JSON: per-kind counts, the replacement scope of keyless timesheet lines, notes.
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+
+class Meta(SQLModel, table=True):
+    """Key/value metadata: schema version, data version (bumped by every write)."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class FactRow(SQLModel):
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+    superseded_by: int | None = Field(default=None, index=True)
+    source: str = ""
+    # Natural key as one string (FORMATS.md §1), empty for keyless timesheet lines.
+    natural_key: str | None = Field(default=None, index=True)
+    # Hash of the canonical values: tells an unchanged row from an updated one.
+    row_hash: str
+    # Row number in the imported file, as the spreadsheet shows it (drill-down to the source line).
+    source_row: int | None = None
+
+
+class TimesheetLine(FactRow, table=True):
+    __tablename__ = "timesheet_line"
+
+    date: dt.date = Field(index=True)
+    employee: str = Field(index=True)
+    client: str | None = None
+    project: str | None = Field(default=None, index=True)
+    task: str | None = None
+    description: str | None = None
+    hours: float
+    billing: str
+    validated: bool | None = None
+    ticket: str | None = None
+    invoice_number: str | None = None
+    source_id: str | None = None
+
+
+class Project(FactRow, table=True):
+    __tablename__ = "project"
+
+    project: str
+    client: str | None = None
+    billing_mode: str
+    sold_hours: float | None = None
+    hours_per_day: float | None = None
+    sold_amount_cents: int | None = _cents()
+    hourly_rate_cents: int | None = _cents()
+    progress_pct: float | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+class Employee(FactRow, table=True):
+    __tablename__ = "employee"
+
+    employee: str
+    team: str | None = None
+    weekly_hours: float | None = None
+    workdays: str | None = None
+    cost_rate_cents: int | None = _cents()
+    billing_rate_cents: int | None = _cents()
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+class Absence(FactRow, table=True):
+    __tablename__ = "absence"
+
+    employee: str
+    date: dt.date
+    hours: float
+    kind: str
+
+
+class Invoice(FactRow, table=True):
+    __tablename__ = "invoice"
+
+    number: str
+    client: str
+    project: str | None = None
+    invoice_date: dt.date
+    due_date: dt.date | None = None
+    amount_untaxed_cents: int | None = _cents()
+    amount_total_cents: int = _cents(nullable=False)
+    amount_residual_cents: int | None = _cents()
+    currency: str = "EUR"
+    kind: str = "invoice"
+    reversed_number: str | None = None
+    status: str = "posted"
+
+
+class Payment(FactRow, table=True):
+    __tablename__ = "payment"
+
+    client: str
+    date: dt.date
+    amount_cents: int = _cents(nullable=False)
+    invoice_number: str | None = None
+    reference: str | None = None
+
+
+class SupportContract(FactRow, table=True):
+    __tablename__ = "support_contract"
+
+    contract: str
+    client: str
+    included_hours_per_month: float | None = None
+    monthly_fee_cents: int | None = _cents()
+    overage_rate_cents: int | None = _cents()
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+class Ticket(FactRow, table=True):
+    __tablename__ = "ticket"
+
+    ticket: str
+    client: str | None = None
+    contract: str | None = None
+    opened_at: NaiveDatetime | None = None
+    closed_at: NaiveDatetime | None = None
+    priority: str | None = None
+    sla_deadline: NaiveDatetime | None = None
+    scope: str = "unknown"
+
+
+class RecurringFlow(FactRow, table=True):
+    __tablename__ = "recurring_flow"
+
+    label: str
+    category: str
+    direction: str
+    amount_cents: int = _cents(nullable=False)
+    frequency: str
+    day: int | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+FACT_TABLES: dict[str, type[FactRow]] = {
+    "timesheets": TimesheetLine,
+    "projects": Project,
+    "employees": Employee,
+    "absences": Absence,
+    "invoices": Invoice,
+    "payments": Payment,
+    "contracts": SupportContract,
+    "tickets": Ticket,
+    "flows": RecurringFlow,
+}
