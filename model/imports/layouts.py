@@ -38,7 +38,7 @@ class Layout:
     convert: Callable[[pl.DataFrame], pl.DataFrame] | None = None
     # canonical column -> layout columns it is derived from (for error messages)
     derived_from: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    label: str = ""
+    label: str = ""  # the source, e.g. "Odoo" or "Modèle Pilotage"
 
     @property
     def fact(self) -> Fact:
@@ -68,6 +68,11 @@ class Table:
     unknown_headers: list[str]
 
 
+def fold_header(cell: str) -> str:
+    """Headers compare folded, without the template's trailing `*` (required column)."""
+    return fold_text(cell.rstrip(" *"))
+
+
 def header_match(cells: list[str | None], layout: Layout) -> tuple[dict[str, int], str] | None:
     """Layout column -> cell index when every required column is there, with the variant."""
     aliases = layout.folded_aliases()
@@ -76,7 +81,7 @@ def header_match(cells: list[str | None], layout: Layout) -> tuple[dict[str, int
     for index, cell in enumerate(cells):
         if cell is None:
             continue
-        match = aliases.get(fold_text(cell))
+        match = aliases.get(fold_header(cell))
         if match and match[0] not in found:
             found[match[0]] = index
             variants[match[1]] = variants.get(match[1], 0) + 1

@@ -101,7 +101,7 @@ def _convert_timesheets(frame: pl.DataFrame) -> pl.DataFrame:
 ODOO_TIMESHEETS = Layout(
     source="odoo",
     kind="timesheets",
-    label="Odoo — feuilles de temps",
+    label="Odoo",
     headers={
         "date": _h("Date", "Date", "date"),
         "employee": _h("Employé", "Employee", ("employee_id", "employee_id/name")),
@@ -127,6 +127,7 @@ ODOO_TIMESHEETS = Layout(
         ),
         "billing_type": _h("Type de facturation", "Billable Type", "timesheet_invoice_type"),
         "validated": _h("Validé", "Validated", "validated"),
+        "ticket": _h("Ticket", "Ticket", ("helpdesk_ticket_id", "helpdesk_ticket_id/name")),
         "source_id": _h("ID", "ID", ("id", ".id")),
     },
     required=("date", "employee", "hours"),
@@ -157,7 +158,7 @@ def _convert_invoices(frame: pl.DataFrame) -> pl.DataFrame:
 ODOO_INVOICES = Layout(
     source="odoo",
     kind="invoices",
-    label="Odoo — factures clients",
+    label="Odoo",
     headers={
         "number": _h("Numéro", "Number", "name"),
         "client_display": _h(

@@ -53,13 +53,14 @@ class ParsedFile:
 
     @property
     def source_label(self) -> str:
-        labels = []
+        """E.g. `Odoo (français) : Temps` or `Modèle Pilotage (français) : Projets, Absences`."""
+        groups: dict[str, list[str]] = {}
         for sheet in self.sheets:
             variant = VARIANT_LABELS.get(sheet.table.variant, sheet.table.variant)
-            label = f"{sheet.table.layout.label} ({variant})"
-            if label not in labels:
-                labels.append(label)
-        return " ; ".join(labels)
+            facts = groups.setdefault(f"{sheet.table.layout.label} ({variant})", [])
+            if sheet.table.layout.fact.sheet not in facts:
+                facts.append(sheet.table.layout.fact.sheet)
+        return " ; ".join(f"{source} : {', '.join(facts)}" for source, facts in groups.items())
 
     @property
     def kinds(self) -> list[str]:
@@ -137,7 +138,7 @@ def _table_notes(table: Table) -> list[str]:
 def _unrecognised(file_name: str, sheets: list[RawSheet], layouts: list[Layout]) -> str:
     found = _likely_headers(sheets[0])
     expected = "\n".join(
-        f"- {layout.label} : "
+        f"- {layout.label}, {layout.fact.sheet.lower()} : "
         + ", ".join(_first_header(layout, c) for c in (*layout.required, *_any(layout)))
         for layout in layouts
     )

@@ -33,7 +33,7 @@ def template_layout(fact: Fact) -> Layout:
     return Layout(
         source="template",
         kind=fact.kind,
-        label=f"Modèle Pilotage — {fact.sheet}",
+        label="Modèle Pilotage",
         headers={c.name: {"fr": c.header, "en": c.name} for c in fact.columns},
         required=tuple(c.name for c in fact.columns if c.required),
     )

@@ -1,0 +1,212 @@
+"""Command line: `python -m model init|import|batches|undo|export|template|demo`.
+
+The `--json` outputs are relied upon by users' scripts: extend them, never break them.
+Exit codes: 0 success, 1 a file was rejected (or an operation refused), 2 misuse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from argparse import Namespace
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import OperationalError
+
+from model.db import DatabaseError, get_engine, init_db
+from model.facts import FACTS, KINDS
+from model.imports.service import ImportResult, import_file
+from model.settings import Settings
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris_now() -> datetime:
+    """Local wall-clock time in Europe/Paris, naive, as stored."""
+    return datetime.now(PARIS).replace(tzinfo=None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", help="base de données (défaut : DATABASE_URL)")
+    parser = argparse.ArgumentParser(
+        prog="python -m model", description="Pilotage", parents=[common]
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("init", parents=[common], help="créer ou mettre à niveau la base")
+
+    imp = commands.add_parser("import", parents=[common], help="importer des fichiers")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--kind", choices=KINDS)
+    imp.add_argument("--dry-run", action="store_true", help="aperçu, rien n'est écrit")
+    imp.add_argument("--allow-partial", action="store_true", help="importer les lignes valides")
+    imp.add_argument("--json", action="store_true")
+
+    batches = commands.add_parser("batches", parents=[common], help="historique des imports")
+    batches.add_argument("--json", action="store_true")
+
+    undo = commands.add_parser("undo", parents=[common], help="annuler un import")
+    undo.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    undo.add_argument("--json", action="store_true")
+
+    export = commands.add_parser("export", parents=[common], help="exporter des données")
+    export.add_argument("kind", choices=KINDS, metavar="KIND")
+    export.add_argument("--out", required=True, metavar="FILE.csv|FILE.xlsx")
+
+    tpl = commands.add_parser("template", parents=[common], help="modèle d'import Pilotage")
+    tpl.add_argument("--out", required=True, metavar="FILE.xlsx")
+    tpl.add_argument("--filled", action="store_true", help="rempli avec les données actuelles")
+
+    demo = commands.add_parser("demo", parents=[common], help="charger la société de démonstration")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    demo.add_argument("--out", metavar="DIR", help="dossier des fichiers (défaut : data/demo)")
+    demo.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings(database_url=args.db) if args.db else Settings()
+    try:
+        engine = get_engine(settings.database_url)
+        init_db(engine)
+        return COMMANDS[args.command](args, engine, settings)
+    except DatabaseError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 1
+    except OperationalError as error:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else ""
+        print(f"Erreur : base de données inaccessible ({where}) : {reason}", file=sys.stderr)
+        return 1
+
+
+def cmd_init(args: Namespace, engine: Engine, settings: Settings) -> int:
+    print(f"Base prête : {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def cmd_import(args: Namespace, engine: Engine, settings: Settings) -> int:
+    exit_code = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            print(f"Erreur : impossible de lire « {name} » ({error.strerror}).", file=sys.stderr)
+            return 2
+        result = import_file(
+            engine,
+            data,
+            path.name,
+            settings=settings,
+            now=paris_now(),
+            kind=args.kind,
+            dry_run=args.dry_run,
+            allow_partial=args.allow_partial,
+        )
+        result.file = name
+        if result.status == "rejected":
+            exit_code = 1
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False, default=str))
+        else:
+            _print_result(result)
+    return exit_code
+
+
+def _print_result(result: ImportResult) -> None:
+    source = f" [{result.source_label}]" if result.source_label else ""
+    print(f"{result.file}{source} : {result.message}")
+    for error in result.errors[:50]:
+        print(f"  - {error['message']}")
+    if len(result.errors) > 50:
+        print(f"  … et {len(result.errors) - 50} autre(s) erreur(s).")
+
+
+def cmd_batches(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.store import list_batches
+
+    frame = list_batches(engine)
+    if args.json:
+        print(json.dumps(frame.to_dicts(), ensure_ascii=False, default=str))
+        return 0
+    for row in frame.iter_rows(named=True):
+        status = "" if row["status"] == "active" else " (annulé)"
+        print(
+            f"n° {row['id']}{status} {row['created_at']:%d/%m/%Y %H:%M} {row['user']} "
+            f"{row['file_name']} [{row['kinds']}] +{row['added']} ~{row['updated']} "
+            f"-{row['removed']} ={row['unchanged']} refusées {row['rejected']}"
+        )
+    return 0
+
+
+def cmd_undo(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.store import StoreError, undo_batch
+
+    try:
+        batch = undo_batch(engine, args.batch_id, now=paris_now())
+    except StoreError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 1
+    message = f"Import n° {batch.id} ({batch.file_name}) annulé."
+    if args.json:
+        print(json.dumps({"batch_id": batch.id, "status": batch.status, "message": message}))
+    else:
+        print(message)
+    return 0
+
+
+def cmd_export(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.exports import write_export
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        print("Erreur : --out doit finir par .csv ou .xlsx.", file=sys.stderr)
+        return 2
+    count = write_export(engine, args.kind, out)
+    print(f"{count} ligne(s) « {FACTS[args.kind].sheet} » exportée(s) dans {out}.")
+    return 0
+
+
+def cmd_template(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.exports import template_bytes
+
+    Path(args.out).write_bytes(template_bytes(engine if args.filled else None))
+    print(f"Modèle écrit dans {args.out}.")
+    return 0
+
+
+def cmd_demo(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.demo import load_demo
+
+    as_of = args.as_of or paris_now().date()
+    out = Path(args.out) if args.out else None
+    results = load_demo(engine, settings, seed=args.seed, as_of=as_of, out_dir=out, now=paris_now())
+    failed = any(r.status == "rejected" for r in results)
+    for result in results:
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False, default=str))
+        else:
+            _print_result(result)
+    return 1 if failed else 0
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "import": cmd_import,
+    "batches": cmd_batches,
+    "undo": cmd_undo,
+    "export": cmd_export,
+    "template": cmd_template,
+    "demo": cmd_demo,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())
