@@ -114,7 +114,7 @@ EMPLOYEES = Fact(
         Column("employee", "Collaborateur", required=True),
         Column("team", "Pôle"),
         Column("weekly_hours", "Heures hebdo", "number", default=35.0),
-        Column("workdays", "Jours travaillés", default="lun,mar,mer,jeu,ven"),
+        Column("workdays", "Jours travaillés", default="mon,tue,wed,thu,fri"),
         Column("cost_rate", "Coût horaire", "money"),
         Column("billing_rate", "Taux de vente horaire", "money"),
         Column("start_date", "Date d'entrée", "date"),

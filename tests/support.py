@@ -1,0 +1,66 @@
+"""Helpers shared by the tests: golden files and a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from model.facts import FACTS
+from model.imports.pipeline import ParsedFile, parse_file
+from model.imports.reader import ROW
+from model.settings import Settings
+from model.store import POLARS_TYPES
+
+NOW = datetime(2024, 7, 1, 9, 30)
+SETTINGS = Settings(database_url="unused", user="compta@test")
+
+
+def parse(path: Path, **options: object) -> ParsedFile:
+    return parse_file(
+        path.read_bytes(),
+        path.name,
+        today=NOW.date(),
+        max_bytes=SETTINGS.max_file_bytes,
+        future_days=SETTINGS.future_tolerance_days,
+        **options,
+    )
+
+
+def read_expected(kind: str, path: Path) -> pl.DataFrame:
+    """A hand-written canonical csv (English names, euros) → the frame the importer must give."""
+    fact = FACTS[kind]
+    text = pl.read_csv(path, infer_schema=False)
+    columns = []
+    for column in fact.columns:
+        raw = pl.col(column.name)
+        match column.type:
+            case "date":
+                value = raw.str.to_date("%Y-%m-%d")
+            case "datetime":
+                value = raw.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us")
+            case "money":
+                value = raw.map_elements(_cents, return_dtype=pl.Int64)
+            case "bool":
+                value = raw == "true"
+            case _:
+                value = raw.cast(POLARS_TYPES[column.type])
+        columns.append(value.alias(column.name))
+    return text.select(columns)
+
+
+def _cents(euros: str) -> int:
+    return int(Decimal(euros) * 100)
+
+
+def assert_same_rows(actual: pl.DataFrame, expected: pl.DataFrame) -> None:
+    """Whole-frame comparison, in any row order."""
+    actual = actual.drop(ROW, strict=False)
+    order = list(expected.columns)
+    assert_frame_equal(
+        actual.select(order).sort(order, nulls_last=True),
+        expected.sort(order, nulls_last=True),
+    )

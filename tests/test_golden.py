@@ -1,0 +1,61 @@
+"""Golden files: each input beside its expected canonical output (tests/fixtures/expected)."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.facts import KINDS
+from tests.conftest import FIXTURES
+from tests.support import assert_same_rows, parse, read_expected
+
+EXPECTED = FIXTURES / "expected"
+
+ODOO_CASES = [
+    ("odoo/timesheets_fr.csv", "timesheets", "odoo_timesheets", "fr"),
+    ("odoo/timesheets_en.xlsx", "timesheets", "odoo_timesheets", "en"),
+    ("odoo/timesheets_tech.csv", "timesheets", "odoo_timesheets_tech", "technique"),
+    ("odoo/timesheets_fr_grouped.xlsx", "timesheets", "odoo_timesheets", "fr"),
+    ("odoo/invoices_fr.xlsx", "invoices", "odoo_invoices", "fr"),
+    ("odoo/invoices_en.csv", "invoices", "odoo_invoices", "en"),
+    ("odoo/invoices_tech.csv", "invoices", "odoo_invoices", "technique"),
+    ("odoo/invoices_en_grouped.xlsx", "invoices", "odoo_invoices", "en"),
+]
+
+
+@pytest.mark.parametrize(("file", "kind", "expected", "variant"), ODOO_CASES)
+def test_odoo_exports_give_the_canonical_rows(file: str, kind: str, expected: str, variant: str):
+    parsed = parse(FIXTURES / file)
+    assert parsed.kinds == [kind]
+    assert parsed.source == "odoo"
+    assert parsed.sheets[0].table.variant == variant
+    assert parsed.errors().height == 0, parsed.errors()
+    assert_same_rows(parsed.valid(kind), read_expected(kind, EXPECTED / f"{expected}.expected.csv"))
+
+
+def test_grouped_export_sets_group_rows_aside_with_their_row_numbers():
+    parsed = parse(FIXTURES / "odoo/timesheets_fr_grouped.xlsx")
+    assert parsed.sheets[0].table.skipped == [
+        (2, "ligne de regroupement"),
+        (3, "ligne de regroupement"),
+        (6, "ligne de regroupement"),
+        (8, "ligne de regroupement"),
+        (11, "ligne de regroupement"),
+    ]
+    assert parsed.rows_read == 6
+    # Data rows keep the row number the spreadsheet shows.
+    assert parsed.valid("timesheets")["_row"].to_list() == [4, 5, 7, 9, 10, 12]
+
+
+def test_template_workbook_gives_every_fact():
+    parsed = parse(FIXTURES / "template/template_filled.xlsx")
+    assert sorted(parsed.kinds) == sorted(KINDS)
+    assert parsed.source == "template"
+    assert parsed.errors().height == 0, parsed.errors()
+    for kind in KINDS:
+        expected = read_expected(kind, EXPECTED / f"template_{kind}.expected.csv")
+        assert_same_rows(parsed.valid(kind), expected)
+
+
+def test_kind_option_restricts_recognition():
+    parsed = parse(FIXTURES / "template/template_filled.xlsx", kind="absences")
+    assert parsed.kinds == ["absences"]
