@@ -8,12 +8,15 @@ from pathlib import Path
 
 import polars as pl
 from polars.testing import assert_frame_equal
+from sqlalchemy import Engine, select
 
 from model.facts import FACTS
 from model.imports.pipeline import ParsedFile, parse_file
 from model.imports.reader import ROW
+from model.imports.service import ImportResult, import_file
 from model.settings import Settings
 from model.store import POLARS_TYPES
+from model.tables import FACT_TABLES, ImportBatch
 
 NOW = datetime(2024, 7, 1, 9, 30)
 SETTINGS = Settings(database_url="unused", user="compta@test")
@@ -64,3 +67,17 @@ def assert_same_rows(actual: pl.DataFrame, expected: pl.DataFrame) -> None:
         actual.select(order).sort(order, nulls_last=True),
         expected.sort(order, nulls_last=True),
     )
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, superseded versions and batches included."""
+    state = {}
+    with engine.connect() as connection:
+        for name, table in {**FACT_TABLES, "batches": ImportBatch}.items():
+            rows = connection.execute(select(table).order_by(table.id)).all()
+            state[name] = [tuple(row) for row in rows]
+    return state
+
+
+def import_bytes(engine: Engine, data: bytes, name: str, **options: object) -> ImportResult:
+    return import_file(engine, data, name, settings=SETTINGS, now=NOW, **options)

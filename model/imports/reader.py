@@ -64,8 +64,11 @@ def _container(data: bytes) -> str:
     for magic, what in _NOT_SPREADSHEETS:
         if data.startswith(magic):
             raise ReadError(f"Ce fichier est {what}, pas un tableur ni un fichier CSV.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16, as Excel's "Unicode text" writes it
     head = data[:65536]
-    if head.count(b"\x00") > len(head) // 100:
+    controls = sum(head.count(bytes([c])) for c in (*range(0, 9), *range(14, 32)))
+    if controls > len(head) // 200:
         raise ReadError(
             "Ce fichier n'est ni un tableur (xlsx, xls, ods) ni un fichier texte (csv, txt) : "
             "son contenu est binaire."
@@ -158,15 +161,22 @@ def _normalise_grid(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, else ISO 8859-15."""
+    """UTF-8 (with or without BOM), else Windows-1252 or ISO 8859-15.
+
+    The two 8-bit encodings differ where it matters for French (`€`, `œ`): Windows-1252 puts
+    them in 0x80–0x9F, a range ISO 8859-15 leaves to control characters never found in text.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    for encoding in ("utf-8", "cp1252", "iso-8859-15"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("iso-8859-15 decodes every byte")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if any(0x80 <= byte <= 0x9F for byte in data):
+        return data.decode("cp1252", errors="replace")
+    return data.decode("iso-8859-15")
 
 
 def detect_separator(text: str) -> str:
@@ -221,7 +231,9 @@ def _read_text(data: bytes, file_name: str) -> pl.DataFrame:
         )
     except pl.exceptions.PolarsError as error:
         raise ReadError(
-            f"Le fichier « {file_name} » n'a pas pu être lu comme un fichier CSV ({_short(error)})."
+            f"Le fichier « {file_name} » n'a pas pu être lu comme un fichier CSV : guillemets "
+            "non refermés ou lignes de structures différentes. Ouvrez-le dans un tableur et "
+            "enregistrez-le à nouveau en CSV."
         ) from error
     # Odoo and our csv exports write `'=…`, `'+…`, `'-…`, `'@…` to stop spreadsheet formulas.
     return _normalise_grid(frame).with_columns(pl.exclude(ROW).str.replace(r"^'([=+\-@])", "$1"))

@@ -18,6 +18,7 @@ from model.imports import parse
 from model.imports.layouts import Table
 from model.imports.reader import ROW
 
+RAW = "__raw"
 ERROR_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "message": pl.String}
 WEEKDAYS = {
     "lun": "mon", "lundi": "mon", "mon": "mon", "monday": "mon", "l": "mon",
@@ -64,8 +65,10 @@ def check_table(table: Table, *, today: Date, future_days: int) -> Checked:
     )
     typed, problems = _type_columns(text, fact, table, headers)
     typed = _finalise(fact.kind, typed)
-    problems += _rules(fact.kind, typed, headers, today=today, future_days=future_days)
-    problems.append(_duplicate_keys(fact, typed, headers))
+    # Rules test typed values but quote the cell as written in the file.
+    with_raw = typed.hstack(text.drop(ROW).rename(lambda name: name + RAW))
+    problems += _rules(fact.kind, with_raw, headers, today=today, future_days=future_days)
+    problems.append(_duplicate_keys(fact, with_raw, headers))
     errors = pl.concat([p.cast(ERROR_SCHEMA) for p in problems]).sort("row", maintain_order=True)
     bad_rows = errors["row"].unique()
     valid = typed.filter(~pl.col(ROW).is_in(bad_rows.implode()))
@@ -165,12 +168,11 @@ def _workdays(raw: pl.Expr) -> pl.Expr:
 def _problems(
     frame: pl.DataFrame, mask: pl.Expr, column: str, headers: dict[str, str], message: str
 ) -> pl.DataFrame:
+    value = column + RAW if column + RAW in frame.columns else column
     return frame.filter(mask).select(
         pl.col(ROW).cast(pl.Int64).alias("row"),
         pl.lit(headers.get(column, column)).alias("column"),
-        (
-            pl.col(column).cast(pl.String) if column in frame.columns else pl.lit(None, pl.String)
-        ).alias("value"),
+        pl.col(value).cast(pl.String).alias("value"),
         pl.lit(message).alias("message"),
     )
 
@@ -278,7 +280,9 @@ def _duplicate_keys(fact: Fact, typed: pl.DataFrame, headers: dict[str, str]) ->
     # Keyless rows (timesheet lines without source id, payments without reference) may repeat.
     filled = typed.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
     first_row = pl.col(ROW).first().over(key)
-    duplicates = filled.filter(pl.col(ROW) != first_row).with_columns(first_row.alias("_first"))
+    duplicates = filled.with_columns(first_row.alias("_first")).filter(
+        pl.col(ROW) != pl.col("_first")
+    )
     column = key[-1] if len(key) == 1 else key[0]
     label = " + ".join(headers.get(k, k) for k in key)
     return duplicates.select(

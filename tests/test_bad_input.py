@@ -1,0 +1,185 @@
+"""Bad input: a sentence for the user and a store left exactly as it was (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import Engine
+
+from model.imports.service import errors_workbook, import_file
+from model.settings import Settings
+from tests.conftest import FIXTURES
+from tests.support import NOW, import_bytes, snapshot
+
+ODOO_HEADER = '"Date","Employé","Projet","Quantité","Type de facturation"\r\n'
+INVOICE_HEADER = (
+    '"Numéro","Partenaire","Date de facturation","Date d\'échéance","Total signé",'
+    '"Montant dû signé"\r\n'
+)
+
+
+@pytest.fixture
+def loaded(engine: Engine) -> Engine:
+    """A store that already holds data, so "unchanged" means something."""
+    result = import_bytes(engine, (FIXTURES / "odoo/invoices_fr.xlsx").read_bytes(), "f.xlsx")
+    assert result.status == "imported"
+    return engine
+
+
+def _xlsx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    return buffer.getvalue()
+
+
+def _encrypted_xlsx() -> bytes:
+    plain = io.BytesIO(_xlsx_bytes())
+    encrypted = io.BytesIO()
+    OOXMLFile(plain).encrypt("secret", encrypted)
+    return encrypted.getvalue()
+
+
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+HOSTILE = {
+    "0-byte": (b"", "est vide (0 octet)"),
+    "blank": (b"  \r\n\r\n", "ne contient aucune donnée"),
+    "renamed docx": (_docx(), "document Word (.docx)"),
+    "renamed pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "document PDF"),
+    "renamed png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image PNG"),
+    "truncated xlsx": (_xlsx_bytes()[:700], "endommagé ou incomplet"),
+    "password-protected": (_encrypted_xlsx(), "protégé par un mot de passe"),
+    "binary garbage": (bytes(range(256)) * 64, "son contenu est binaire"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_unreadable_files_get_a_sentence_and_change_nothing(loaded: Engine, case: str):
+    data, expected = HOSTILE[case]
+    before = snapshot(loaded)
+    result = import_bytes(loaded, data, "export.xlsx")
+    assert result.status == "rejected"
+    assert expected in result.message
+    assert result.errors == [
+        {"row": None, "column": None, "value": None, "message": result.message}
+    ]
+    assert snapshot(loaded) == before
+
+
+def test_file_over_the_size_limit(loaded: Engine):
+    before = snapshot(loaded)
+    small_limit = Settings(database_url="unused", max_file_bytes=1024 * 1024)
+    data = b"Date;Heures\n" + b"01/01/2024;7\n" * 100_000
+    result = import_file(loaded, data, "gros.csv", settings=small_limit, now=NOW)
+    assert result.status == "rejected"
+    assert result.message == (
+        "Le fichier « gros.csv » fait 1,2 Mo, au-delà de la limite de 1,0 Mo fixée dans les "
+        "paramètres."
+    )
+    assert snapshot(loaded) == before
+
+
+def test_unknown_layout_lists_the_columns_found_and_expected(loaded: Engine):
+    before = snapshot(loaded)
+    data = b"Jour;Qui;Combien\n01/03/2024;Alice;7\n"
+    result = import_bytes(loaded, data, "maison.csv")
+    assert result.status == "rejected"
+    assert "Colonnes trouvées : « Jour », « Qui », « Combien »." in result.message
+    assert "- Odoo, temps : Date, Employé, Quantité" in result.message
+    assert "- Modèle Pilotage, factures : Numéro, Client, Date de facture, Montant TTC" in (
+        result.message
+    )
+    assert snapshot(loaded) == before
+
+
+BAD_ROWS = {
+    "not a date": (
+        ODOO_HEADER + '"13/15/2024","Alice","Site","7",""\r\n',
+        "Ligne 2, colonne « Date » : « 13/15/2024 » n'est pas une date "
+        "(attendu : JJ/MM/AAAA ou AAAA-MM-JJ)",
+    ),
+    "negative net hours": (
+        ODOO_HEADER
+        + '"2024-03-01","Alice","Site","2",""\r\n"2024-03-01","Alice","Site","-3",""\r\n',
+        "Ligne 3, colonne « Quantité » : « -3 » est négatif et le total de ce collaborateur ce "
+        "jour-là devient négatif (une correction ne peut retirer que des heures saisies)",
+    ),
+    "unknown billing type": (
+        ODOO_HEADER + '"2024-03-01","Alice","Site","2","Gratuit"\r\n',
+        "Ligne 2, colonne « Type de facturation » : « Gratuit » n'est pas une valeur connue "
+        "(attendu : facturable, inclus, non facturable, non qualifié)",
+    ),
+    "future date": (
+        ODOO_HEADER + '"2024-12-01","Alice","Site","2",""\r\n',
+        "Ligne 2, colonne « Date » : « 2024-12-01 » est dans le futur, au-delà de la limite de "
+        "31 jours après aujourd'hui",
+    ),
+    "missing employee": (
+        ODOO_HEADER + '"2024-03-01","","Site","2",""\r\n"2024-03-02","Bob","Site","1",""\r\n',
+        "Ligne 2, colonne « Employé » : valeur obligatoire manquante",
+    ),
+    "hours not a number": (
+        ODOO_HEADER + '"2024-03-01","Alice","Site","sept",""\r\n',
+        "Ligne 2, colonne « Quantité » : « sept » n'est pas une durée en heures "
+        "(attendu : 7,5 ou 7:30)",
+    ),
+    "due before invoice date": (
+        INVOICE_HEADER + '"F1","ACME","2024-03-31","2024-03-01","1200","1200"\r\n',
+        "Ligne 2, colonne « Date d'échéance » : « 2024-03-01 » est antérieure à la date de facture",
+    ),
+    "amount due above total": (
+        INVOICE_HEADER + '"F1","ACME","2024-03-31","2024-04-30","1200","1500"\r\n',
+        "Ligne 2, colonne « Montant dû signé » : « 1500 » dépasse le montant TTC de la facture",
+    ),
+    "duplicate invoice number": (
+        INVOICE_HEADER
+        + '"F1","ACME","2024-03-31","2024-04-30","1200","0"\r\n'
+        + '"F1","ACME","2024-03-31","2024-04-30","900","0"\r\n',
+        "Ligne 3, colonne « Numéro » : « F1 » apparaît déjà ligne 2 (Numéro en double)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_ROWS))
+def test_a_bad_row_refuses_the_whole_file(loaded: Engine, case: str):
+    text, message = BAD_ROWS[case]
+    before = snapshot(loaded)
+    result = import_bytes(loaded, text.encode(), "export.csv")
+    assert result.status == "rejected"
+    assert message in [e["message"] for e in result.errors]
+    assert "Rien n'a été enregistré" in result.message
+    assert snapshot(loaded) == before
+
+
+def test_allow_partial_imports_the_valid_rows_and_reports_the_others(engine: Engine):
+    text = (
+        ODOO_HEADER
+        + '"2024-03-01","Alice","Site","7",""\r\n'
+        + '"2024-03-32","Alice","Site","7",""\r\n'
+        + '"2024-03-04","Bob","Site","6,5",""\r\n'
+    )
+    result = import_bytes(engine, text.encode(), "temps.csv", allow_partial=True)
+    assert (result.status, result.added, result.rejected) == ("imported", 2, 1)
+    assert result.errors[0]["row"] == 3
+    report = errors_workbook(result)
+    sheet = load_workbook(io.BytesIO(report)).active
+    assert [c.value for c in sheet[2]][:4] == ["temps.csv", 3, "Date", "2024-03-32"]
+
+
+def test_formula_text_in_the_error_report_stays_text(engine: Engine):
+    text = ODOO_HEADER + '"2024-03-01","Alice","Site","=1+1",""\r\n'
+    result = import_bytes(engine, text.encode(), "temps.csv")
+    assert result.status == "rejected"
+    sheet = load_workbook(io.BytesIO(errors_workbook(result))).active
+    assert sheet["D2"].value == "=1+1"
+    assert sheet["D2"].data_type == "s"

@@ -1,0 +1,169 @@
+"""Reading files as they come: encodings, separators, titles, totals, quotes, row numbers."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import polars as pl
+import pytest
+from openpyxl import Workbook
+
+from model.imports import parse
+from model.imports.pipeline import parse_file
+from model.imports.reader import ROW, ReadError, decode_text, detect_separator, read_file
+from tests.support import NOW, SETTINGS
+
+LIMIT = SETTINGS.max_file_bytes
+
+
+def grid_rows(data: bytes) -> list[tuple]:
+    (sheet,) = read_file(data, "f.csv", max_bytes=LIMIT)
+    return sheet.grid.rows()
+
+
+def xlsx(rows: list[list], title: str = "Feuil1") -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("Libellé;Montant\n".encode(), "Libellé;Montant\n"),
+        (b"\xef\xbb\xbfUser,Email\n", "User,Email\n"),
+        ("Café;12 345,67 €;œuvre\n".encode("cp1252"), "Café;12 345,67 €;œuvre\n"),
+        ("Café;12 345,67 €;œuvre\n".encode("iso-8859-15"), "Café;12 345,67 €;œuvre\n"),
+    ],
+)
+def test_text_encodings_are_detected(data: bytes, expected: str):
+    assert decode_text(data) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "separator"),
+    [
+        ("Date;Heures;Projet\n01/02/2024;7,5;A\n", ";"),
+        ("Date,Hours,Project\n2024-02-01,7.5,A\n", ","),
+        ("Date\tHeures\tProjet\n01/02/2024\t7,5\tA\n", "\t"),
+        ("Date|Heures|Projet\n01/02/2024|7,5|A\n", "|"),
+        ('"Date";"Libellé"\n"01/02/2024";"Réunion, client"\n', ";"),
+    ],
+)
+def test_separator_is_detected(text: str, separator: str):
+    assert detect_separator(text) == separator
+
+
+def test_quoted_cells_keep_separators_and_newlines_and_row_numbers_follow_records():
+    text = (
+        "Titre du rapport\n\nDate;Description;Heures\n"
+        '01/02/2024;"A; B\nsuite";7,5\n02/02/2024;C;1\n'
+    )
+    rows = grid_rows(text.encode("cp1252"))
+    assert rows[0] == (1, "Titre du rapport", None, None)
+    assert rows[3] == (4, "01/02/2024", "A; B\nsuite", "7,5")
+    assert rows[4] == (5, "02/02/2024", "C", "1")
+
+
+def test_rows_one_cell_short_are_padded():
+    rows = grid_rows(b"a,b,c\n1,2\n")
+    assert rows[1] == (2, "1", "2", None)
+
+
+def test_excel_rows_keep_their_sheet_numbers_below_a_title_and_blank_rows():
+    data = xlsx([[], ["Export du 01/03/2024"], [], ["Date", "Heures"], [date(2024, 3, 1), 7.5]])
+    (sheet,) = read_file(data, "f.xlsx", max_bytes=LIMIT)
+    assert sheet.origin == "excel"
+    last = sheet.grid.filter(pl.col("c0").is_not_null()).rows()[-1]
+    assert last == (5, "2024-03-01 00:00:00", "7.5")
+
+
+def test_hidden_sheets_are_not_read():
+    workbook = Workbook()
+    workbook.active.append(["Date"])
+    hidden = workbook.create_sheet("Calculs")
+    hidden.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    sheets = read_file(buffer.getvalue(), "f.xlsx", max_bytes=LIMIT)
+    assert [s.name for s in sheets] == ["Sheet"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("12 345,67", 12345.67),
+        ("12\u202f345,67", 12345.67),
+        ("2.000,0", 2000.0),
+        ("1,234.50", 1234.5),
+        ("-12.5", -12.5),
+        ("'-3", -3.0),
+        ("45 €", 45.0),
+        ("(12,00)", -12.0),
+        ("1.234.567", 1234567.0),
+        ("0,5", 0.5),
+        ("abc", None),
+        ("12,5,3x", None),
+    ],
+)
+def test_numbers_in_french_and_english_notations(text: str, value: float | None):
+    result = pl.DataFrame({"v": [text]}).select(parse.number(pl.col("v")))["v"][0]
+    assert result == pytest.approx(value) if value is not None else result is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2024-01-15", date(2024, 1, 15)),
+        ("15/01/2024", date(2024, 1, 15)),
+        ("2024-01-16 00:00:00", date(2024, 1, 16)),
+        ("20240115", date(2024, 1, 15)),
+        ("45321", date(2024, 1, 30)),  # an Excel serial number
+        ("13/15/2024", None),
+        ("31/02/2024", None),
+    ],
+)
+def test_dates(text: str, value: date | None):
+    assert pl.DataFrame({"v": [text]}).select(parse.date(pl.col("v")))["v"][0] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [("7:30", 7.5), ("31:15", 31.25), ("01:05:00", 1 + 5 / 60), ("7,5", 7.5), ("-0:30", -0.5)],
+)
+def test_durations(text: str, hours: float):
+    result = pl.DataFrame({"v": [text]}).select(parse.duration_hours(pl.col("v")).alias("v"))["v"][
+        0
+    ]
+    assert result == pytest.approx(hours)
+
+
+def test_totals_row_and_trailing_empty_rows_are_not_data():
+    data = xlsx(
+        [
+            ["Relevé des temps — mars 2024"],
+            ["Date", "Collaborateur", "Heures"],
+            [date(2024, 3, 1), "Alice Martin", 7],
+            [date(2024, 3, 4), "Alice Martin", 6.5],
+            ["Total", None, 13.5],
+            [None, None, None],
+            [None, None, None],
+        ]
+    )
+    parsed = parse_file(data, "temps.xlsx", today=NOW.date(), max_bytes=LIMIT, future_days=31)
+    sheet = parsed.sheets[0]
+    assert sheet.table.header_row == 2
+    assert sheet.table.skipped == [(5, "ligne de total")]
+    assert sheet.valid["hours"].to_list() == [7.0, 6.5]
+    assert sheet.valid[ROW].to_list() == [3, 4]
+
+
+def test_reader_refuses_what_is_not_a_table():
+    with pytest.raises(ReadError, match="vide"):
+        read_file(b"", "vide.csv", max_bytes=LIMIT)
