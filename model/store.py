@@ -270,12 +270,12 @@ def _write_kind(connection: Connection, kind_plan: KindPlan, batch_id: int) -> N
 def undo_batch(engine: Engine, batch_id: int, *, now: datetime) -> ImportBatch:
     """Remove what the batch wrote and bring back what it replaced, in one transaction."""
     with engine.begin() as connection:
-        batch = connection.execute(
-            select(ImportBatch).where(ImportBatch.id == batch_id)
+        status = connection.execute(
+            select(ImportBatch.status).where(ImportBatch.id == batch_id)
         ).scalar_one_or_none()
-        if batch is None:
+        if status is None:
             raise StoreError(f"L'import n° {batch_id} n'existe pas.")
-        if batch.status != "active":
+        if status != "active":
             raise StoreError(f"L'import n° {batch_id} a déjà été annulé.")
         later = _later_batches_touching(connection, batch_id)
         if later:

@@ -1,0 +1,190 @@
+"""Re-import rules (FORMATS.md §3), transactions and undo, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine
+
+from model import store
+from model.store import StoreError, read_facts, undo_batch
+from tests.conftest import FIXTURES
+from tests.support import NOW, import_bytes, snapshot
+
+HEADER = '"Date","Employé","Projet","Description","Quantité","Type de facturation"\r\n'
+
+
+def timesheet_csv(*rows: tuple[str, str, str, str, float, str]) -> bytes:
+    lines = [",".join(f'"{v}"' for v in row) for row in rows]
+    return (HEADER + "\r\n".join(lines) + "\r\n").encode()
+
+
+MARCH = timesheet_csv(
+    ("2024-03-04", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
+    ("2024-03-05", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
+    ("2024-03-05", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
+    ("2024-03-04", "Bruno", "Portail", "Dév", 6, "Facturé à un Prix Fixe"),
+    ("2024-03-08", "Bruno", "Portail", "Dév", 5, "Facturé à un Prix Fixe"),
+)
+FEBRUARY = timesheet_csv(("2024-02-26", "Alice", "Site", "Cadrage", 3.5, "Non facturable"))
+
+
+def counts(result) -> tuple:
+    return (result.status, result.added, result.updated, result.removed, result.unchanged)
+
+
+def test_same_file_twice_changes_nothing_and_says_when(engine: Engine):
+    first = import_bytes(engine, MARCH, "mars.csv")
+    before = snapshot(engine)
+    again = import_bytes(engine, MARCH, "mars-copie.csv")
+    assert again.status == "already_imported"
+    assert again.batch_id == first.batch_id
+    assert again.message == (
+        f"Ce fichier a déjà été importé le 01/07/2024 à 09:30 par compta@test "
+        f"(import n° {first.batch_id}) : rien n'a changé."
+    )
+    assert snapshot(engine) == before
+
+
+def test_identical_content_in_another_file_is_unchanged_not_duplicated(engine: Engine):
+    import_bytes(engine, MARCH, "mars.csv")
+    same_rows = MARCH.replace(b"\r\n", b"\n")  # other bytes, same lines
+    result = import_bytes(engine, same_rows, "mars-lf.csv")
+    assert counts(result) == ("imported", 0, 0, 0, 5)
+    assert read_facts(engine, "timesheets").height == 5
+
+
+def test_keyless_lines_are_replaced_within_the_new_files_scope(engine: Engine):
+    import_bytes(engine, FEBRUARY, "fevrier.csv")
+    import_bytes(engine, MARCH, "mars.csv")
+    # Alice's 4–5 March exported again after corrections: one line fixed, one deleted.
+    corrected = timesheet_csv(
+        ("2024-03-04", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
+        ("2024-03-05", "Alice", "Site", "Maquettes", 6.5, "Facturé sur Feuilles de Temps"),
+    )
+    preview = import_bytes(engine, corrected, "alice.csv", dry_run=True)
+    assert counts(preview) == ("preview", 1, 0, 2, 1)
+    assert read_facts(engine, "timesheets").height == 6  # nothing written by the preview
+    result = import_bytes(engine, corrected, "alice.csv")
+    assert counts(result) == ("imported", 1, 0, 2, 1)
+    facts = read_facts(engine, "timesheets").sort("employee", "date", "hours")
+    # Bruno's lines (other employee) and February (other dates) are out of scope: kept.
+    assert facts.select("employee", "date", "hours").rows() == [
+        ("Alice", date(2024, 2, 26), 3.5),
+        ("Alice", date(2024, 3, 4), 7.0),
+        ("Alice", date(2024, 3, 5), 6.5),
+        ("Bruno", date(2024, 3, 4), 6.0),
+        ("Bruno", date(2024, 3, 8), 5.0),
+    ]
+
+
+def test_lines_with_a_source_id_are_updated_in_place(engine: Engine):
+    path = FIXTURES / "odoo/timesheets_tech.csv"
+    import_bytes(engine, path.read_bytes(), path.name)
+    newer = path.read_bytes().replace(b'"3.25"', b'"3.75"')
+    result = import_bytes(engine, newer, "newer.csv")
+    assert counts(result) == ("imported", 0, 1, 0, 5)
+    facts = read_facts(engine, "timesheets")
+    assert facts.height == 6
+    assert facts.filter(pl.col("employee") == "Bruno Petit")["hours"].sort().to_list() == [
+        1.5,
+        3.75,
+    ]
+
+
+def test_newer_invoice_export_updates_amounts_due(engine: Engine):
+    path = FIXTURES / "odoo/invoices_en.csv"
+    import_bytes(engine, path.read_bytes(), path.name)
+    paid = path.read_bytes().replace(b'"1000.6","Partially Paid"', b'"0.0","Paid"')
+    newer = paid + b'"FAC/2024/0015","ACME","2024-04-30","2024-05-30","10.0","12.0","12.0",'
+    newer += b'"Not Paid","Posted","Customer Invoice",""\r\n'
+    result = import_bytes(engine, newer, "newer.csv")
+    assert counts(result) == ("imported", 1, 1, 0, 3)
+    invoices = read_facts(engine, "invoices").sort("number")
+    assert invoices["number"].to_list() == [
+        "FAC/2024/0012", "FAC/2024/0013", "FAC/2024/0014", "FAC/2024/0015", "RFAC/2024/0001",
+    ]  # fmt: skip
+    residual = dict(invoices.select("number", "amount_residual_cents").rows())
+    assert residual["FAC/2024/0013"] == 0
+
+
+def test_undo_restores_the_exact_previous_state(engine: Engine):
+    path = FIXTURES / "odoo/invoices_en.csv"
+    import_bytes(engine, path.read_bytes(), path.name)
+    import_bytes(engine, MARCH, "mars.csv")
+    facts_before = {k: read_facts(engine, k, with_meta=True) for k in ("invoices", "timesheets")}
+    newer = path.read_bytes().replace(b'"1000.6","Partially Paid"', b'"0.0","Paid"')
+    corrected = timesheet_csv(
+        ("2024-03-04", "Alice", "Site", "Maquettes", 8, "Facturé sur Feuilles de Temps")
+    )
+    batch_invoices = import_bytes(engine, newer, "newer.csv").batch_id
+    batch_times = import_bytes(engine, corrected, "alice.csv").batch_id
+    assert 8.0 in read_facts(engine, "timesheets")["hours"].to_list()
+
+    undo_batch(engine, batch_times, now=NOW)
+    undo_batch(engine, batch_invoices, now=NOW)
+
+    for kind, before in facts_before.items():
+        assert read_facts(engine, kind, with_meta=True).equals(before)
+    statuses = store.list_batches(engine).select("id", "status").rows()
+    assert statuses[:2] == [(batch_times, "undone"), (batch_invoices, "undone")]
+
+
+def test_undo_of_a_batch_whose_rows_were_updated_later_is_refused(engine: Engine):
+    path = FIXTURES / "odoo/invoices_en.csv"
+    first = import_bytes(engine, path.read_bytes(), path.name).batch_id
+    newer = path.read_bytes().replace(b'"1000.6","Partially Paid"', b'"0.0","Paid"')
+    second = import_bytes(engine, newer, "newer.csv").batch_id
+    before = snapshot(engine)
+    with pytest.raises(StoreError) as refused:
+        undo_batch(engine, first, now=NOW)
+    assert str(refused.value) == (
+        f"L'import n° {first} ne peut pas être annulé seul : des imports plus récents "
+        f"(n° {second}) ont modifié ses lignes. Annulez-les d'abord."
+    )
+    assert snapshot(engine) == before
+    undo_batch(engine, second, now=NOW)
+    undo_batch(engine, first, now=NOW)
+    assert read_facts(engine, "invoices").height == 0
+    with pytest.raises(StoreError, match="déjà été annulé"):
+        undo_batch(engine, first, now=NOW)
+
+
+def test_an_undone_file_can_be_imported_again(engine: Engine):
+    first = import_bytes(engine, MARCH, "mars.csv")
+    undo_batch(engine, first.batch_id, now=NOW)
+    again = import_bytes(engine, MARCH, "mars.csv")
+    assert counts(again) == ("imported", 5, 0, 0, 0)
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(engine: Engine, monkeypatch):
+    import_bytes(engine, FEBRUARY, "fevrier.csv")
+    before = snapshot(engine)
+    calls = []
+
+    def failing_write(connection, kind_plan, batch_id):
+        calls.append(kind_plan.kind)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real_write(connection, kind_plan, batch_id)
+
+    real_write = store._write_kind
+    monkeypatch.setattr(store, "_write_kind", failing_write)
+    template = (FIXTURES / "template/template_filled.xlsx").read_bytes()
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_bytes(engine, template, "modele.xlsx")
+    assert calls[:1] and len(calls) == 2
+    assert snapshot(engine) == before
+
+
+def test_template_round_trip_through_the_store(engine: Engine):
+    from model.exports import template_bytes
+
+    template = (FIXTURES / "template/template_filled.xlsx").read_bytes()
+    import_bytes(engine, template, "modele.xlsx")
+    filled = template_bytes(engine)
+    result = import_bytes(engine, filled, "modele-rempli.xlsx")
+    assert (result.status, result.added, result.updated, result.removed) == ("imported", 0, 0, 0)
+    assert result.unchanged == result.rows_read == 15
