@@ -66,7 +66,7 @@ def plan_import(engine: Engine, parsed: ParsedFile) -> Plan:
 def _plan_kind(connection: Connection, fact: Fact, rows: pl.DataFrame, source: str) -> KindPlan:
     table = FACT_TABLES[fact.kind]
     if rows.height == 0:
-        return KindPlan(fact.kind, rows, [])
+        return KindPlan(fact.kind, pl.DataFrame(), [])
     rows = to_store_columns(fact, rows).with_columns(
         pl.lit(source).alias("source"), pl.col(ROW).alias("source_row")
     )
@@ -114,27 +114,34 @@ def _current_by_key(connection: Connection, table: type[FactRow], keys: list[str
 def _plan_keyless(
     connection: Connection, table: type[FactRow], keyless: pl.DataFrame, source: str, plan: KindPlan
 ) -> None:
-    """Replace stored keyless lines within the file's scope: source × dates × employees."""
+    """Replace stored keyless lines within the file's scope: source × dates × employees.
+
+    Lines equal to stored ones are unchanged whatever source stored them (an exported and
+    re-imported line is the same line); only lines of the same source can be removed.
+    """
     first, last = keyless["date"].min(), keyless["date"].max()
     employees = sorted(keyless["employee"].unique().to_list())
-    query = select(table.id, table.row_hash).where(
+    query = select(table.id, table.row_hash, table.source).where(
         table.superseded_by.is_(None),
         table.natural_key.is_(None),
-        table.source == source,
         table.date.between(first, last),
         table.employee.in_(employees),
     )
     stored = pl.DataFrame(
         connection.execute(query).all(),
-        schema={"stored_id": pl.Int64, "row_hash": pl.String},
+        schema={"stored_id": pl.Int64, "row_hash": pl.String, "stored_source": pl.String},
         orient="row",
     )
+    # Same-source lines first, so a line present in both sources matches its own source.
+    stored = stored.sort(pl.col("stored_source") != source, "stored_id")
     occurrence = pl.int_range(pl.len()).over("row_hash").alias("_occurrence")
     new = keyless.with_columns(occurrence)
     stored = stored.with_columns(occurrence)
     matched = new.join(stored, on=["row_hash", "_occurrence"], how="left")
     added = matched.filter(pl.col("stored_id").is_null())
-    removed = stored.join(new, on=["row_hash", "_occurrence"], how="anti")
+    removed = stored.join(new, on=["row_hash", "_occurrence"], how="anti").filter(
+        pl.col("stored_source") == source
+    )
     plan.added += added.height
     plan.removed += removed.height
     plan.unchanged += matched.height - added.height
@@ -261,6 +268,8 @@ def _write_kind(connection: Connection, kind_plan: KindPlan, batch_id: int) -> N
             .where(table.id.in_(ids[start : start + CHUNK]))
             .values(superseded_by=batch_id)
         )
+    if kind_plan.rows.height == 0:
+        return
     columns = [c.name for c in table.__table__.columns if c.name not in ("id", "superseded_by")]
     rows = kind_plan.rows.with_columns(pl.lit(batch_id).alias("batch_id")).select(columns)
     for start in range(0, rows.height, CHUNK):

@@ -67,30 +67,25 @@ MOVE_STATES = {
 }
 
 
+def _column(frame: pl.DataFrame, *names: str) -> pl.Expr:
+    """The first of `names` the file has (coalesced when several), else an empty column."""
+    present = [pl.col(n) for n in names if n in frame.columns]
+    return pl.coalesce(present) if present else pl.lit(None, pl.String)
+
+
 def _convert_timesheets(frame: pl.DataFrame) -> pl.DataFrame:
     """Billing from the billable type label, else from the sales order item; "/" = no text."""
-    columns = set(frame.columns)
-    if "billing_type" in columns:
+    if "billing_type" in frame.columns:
         billing = pl.col("billing_type")
-    elif "so_line" in columns:
-        billing = (
-            pl.when(pl.col("so_line").is_null())
-            .then(pl.lit("non_billable"))
-            .otherwise(pl.lit("billable"))
-        )
+    elif "so_line" in frame.columns:
+        billing = pl.when(pl.col("so_line").is_null()).then(pl.lit("non_billable"))
+        billing = billing.otherwise(pl.lit("billable"))
     else:
         billing = pl.lit(None, pl.String)
-    project = pl.col("project")
-    if "account" in columns:
-        project = (
-            pl.coalesce(pl.col("project"), pl.col("account"))
-            if "project" in columns
-            else (pl.col("account"))
-        )
-    description = pl.col("description") if "description" in columns else pl.lit(None, pl.String)
+    description = _column(frame, "description")
     return frame.with_columns(
         billing.alias("billing"),
-        project.alias("project"),
+        _column(frame, "project", "account").alias("project"),
         pl.when(description.str.strip_chars() == "/")
         .then(None)
         .otherwise(description)
@@ -139,19 +134,13 @@ ODOO_TIMESHEETS = Layout(
 
 def _convert_invoices(frame: pl.DataFrame) -> pl.DataFrame:
     """Signed amounts when exported (negative for credit notes), else the plain ones."""
-    columns = set(frame.columns)
-
-    def first(*names: str) -> pl.Expr:
-        present = [pl.col(n) for n in names if n in columns]
-        return pl.coalesce(present) if present else pl.lit(None, pl.String)
-
     return frame.with_columns(
-        first("amount_untaxed_signed", "amount_untaxed").alias("amount_untaxed"),
-        first("amount_total_signed", "amount_total").alias("amount_total"),
-        first("amount_residual_signed", "amount_residual").alias("amount_residual"),
-        first("client_display", "partner").alias("client"),
-        first("move_type").alias("kind"),
-        first("state").alias("status"),
+        _column(frame, "amount_untaxed_signed", "amount_untaxed").alias("amount_untaxed"),
+        _column(frame, "amount_total_signed", "amount_total").alias("amount_total"),
+        _column(frame, "amount_residual_signed", "amount_residual").alias("amount_residual"),
+        _column(frame, "client_display", "partner").alias("client"),
+        _column(frame, "move_type").alias("kind"),
+        _column(frame, "state").alias("status"),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -19,6 +20,7 @@ from model.settings import Settings
 from model.store import Plan
 
 PREVIEW_ROWS = 10
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -70,13 +72,14 @@ def import_file(
             kind=kind,
         )
     except (ReadError, FileRefused) as refusal:
-        return ImportResult(
-            file=file_name,
-            source=None,
-            kind=kind,
-            status="rejected",
-            errors=[{"row": None, "column": None, "value": None, "message": str(refusal)}],
-            message=str(refusal),
+        return _refused(file_name, kind, str(refusal))
+    except Exception:  # a bug of ours must still not show the user a traceback
+        logger.exception("Unexpected error while reading %s", file_name)
+        return _refused(
+            file_name,
+            kind,
+            f"Le fichier « {file_name} » n'a pas pu être lu à cause d'une erreur inattendue de "
+            "Pilotage. Rien n'a été enregistré. Merci de signaler le problème avec ce fichier.",
         )
     result = _result_from(parsed)
     previous = store.find_active_batch(engine, parsed.sha256)
@@ -109,6 +112,13 @@ def import_file(
     result.status = "imported"
     result.message = f"Import n° {result.batch_id} enregistré : " + _counts_sentence(result)
     return result
+
+
+def _refused(file_name: str, kind: str | None, message: str) -> ImportResult:
+    error = {"row": None, "column": None, "value": None, "message": message}
+    return ImportResult(
+        file=file_name, source=None, kind=kind, status="rejected", errors=[error], message=message
+    )
 
 
 def _result_from(parsed: ParsedFile) -> ImportResult:

@@ -1,0 +1,132 @@
+"""The command-line contract users' scripts rely on: JSON shapes and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from openpyxl import load_workbook
+
+from model.facts import FACTS
+from tests.conftest import FIXTURES
+
+PROJECT = Path(__file__).resolve().parents[1]
+IMPORT_KEYS = {
+    "file", "source", "kind", "status", "rows_read", "added", "updated", "removed",
+    "unchanged", "rejected", "errors", "batch_id",
+}  # fmt: skip
+
+
+def run(*args: str, db: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "model", *args, "--db", db],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def json_lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def test_import_json_and_exit_codes(db_url: str, tmp_path: Path):
+    good = FIXTURES / "odoo/invoices_fr.xlsx"
+    bad = tmp_path / "bad.csv"
+    bad.write_text('"Date","Employé","Quantité"\n"2024-03-01","Alice","x"\n', encoding="utf-8")
+
+    preview = run("import", str(good), "--dry-run", "--json", db=db_url)
+    assert preview.returncode == 0, preview.stderr
+    (line,) = json_lines(preview.stdout)
+    assert set(line) >= IMPORT_KEYS
+    assert (line["status"], line["added"], line["batch_id"]) == ("preview", 4, None)
+
+    done = run("import", str(good), str(bad), "--json", db=db_url)
+    assert done.returncode == 1  # a file was rejected
+    first, second = json_lines(done.stdout)
+    assert (first["status"], first["source"], first["kind"], first["added"]) == (
+        "imported", "odoo", "invoices", 4,
+    )  # fmt: skip
+    assert isinstance(first["batch_id"], int)
+    assert second["status"] == "rejected"
+    assert second["errors"] == [
+        {
+            "row": 2,
+            "column": "Quantité",
+            "value": "x",
+            "message": "Ligne 2, colonne « Quantité » : « x » n'est pas une durée en heures "
+            "(attendu : 7,5 ou 7:30)",
+        }
+    ]
+
+    again = run("import", str(good), "--json", db=db_url)
+    assert again.returncode == 0
+    assert json_lines(again.stdout)[0]["status"] == "already_imported"
+
+    partial = run("import", str(bad), "--allow-partial", "--json", db=db_url)
+    assert json_lines(partial.stdout)[0]["rejected"] == 1
+
+
+def test_batches_undo_export_template(db_url: str, tmp_path: Path):
+    run("import", str(FIXTURES / "template/template_filled.xlsx"), db=db_url)
+    batches = run("batches", "--json", db=db_url)
+    (batch,) = json.loads(batches.stdout)
+    assert (batch["id"], batch["status"], batch["added"]) == (1, "active", 15)
+
+    out_csv = tmp_path / "factures.csv"
+    exported = run("export", "invoices", "--out", str(out_csv), db=db_url)
+    assert exported.returncode == 0, exported.stderr
+    frame = pl.read_csv(out_csv, infer_schema=False)
+    assert frame.columns == FACTS["invoices"].names
+    assert frame.filter(pl.col("number") == "AV-2024-001")["amount_total"].item() == "-240.00"
+
+    out_xlsx = tmp_path / "paiements.xlsx"
+    run("export", "payments", "--out", str(out_xlsx), db=db_url)
+    sheet = load_workbook(out_xlsx).active
+    assert [c.value for c in sheet[1]] == FACTS["payments"].names
+
+    template = tmp_path / "modele.xlsx"
+    assert run("template", "--out", str(template), db=db_url).returncode == 0
+    assert load_workbook(template).sheetnames[1:] == [f.sheet for f in FACTS.values()]
+
+    undone = run("undo", "1", "--json", db=db_url)
+    assert json.loads(undone.stdout)["status"] == "undone"
+    refused = run("undo", "1", db=db_url)
+    assert refused.returncode == 1
+    assert "déjà été annulé" in refused.stderr
+
+
+def test_exported_csv_imports_back_unchanged(sqlite_url: str, tmp_path: Path):
+    run("import", str(FIXTURES / "odoo/timesheets_fr.csv"), db=sqlite_url)
+    out = tmp_path / "temps.csv"
+    run("export", "timesheets", "--out", str(out), db=sqlite_url)
+    assert "'=cmd" in out.read_text(encoding="utf-8")  # no formula for a spreadsheet to run
+    back = run("import", str(out), "--json", db=sqlite_url)
+    result = json_lines(back.stdout)[0]
+    assert (result["source"], result["added"], result["unchanged"]) == ("template", 0, 6)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(("import",), 2), (("export", "nothing", "--out", "x.csv"), 2), (("frobnicate",), 2)],
+)
+def test_misuse_exits_with_2(sqlite_url: str, args: tuple[str, ...], code: int):
+    assert run(*args, db=sqlite_url).returncode == code
+
+
+def test_missing_file_is_misuse(sqlite_url: str):
+    result = run("import", "/nonexistent/export.csv", db=sqlite_url)
+    assert result.returncode == 2
+    assert "impossible de lire" in result.stderr
+
+
+def test_unreachable_database_is_a_sentence_not_a_traceback():
+    result = run("batches", db="postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 1
+    assert result.stderr.startswith("Erreur : base de données inaccessible")
+    assert "Traceback" not in result.stderr
