@@ -1,0 +1,41 @@
+"""Schema version and in-place upgrade: users keep their data when tables change."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, text
+
+from model.db import DatabaseError, init_db
+from model.store import read_facts
+from model.tables import SCHEMA_VERSION
+from tests.support import import_bytes
+
+MARCH = ('"Date","Employé","Projet","Quantité"\r\n"2024-03-04","Alice","Site","7"\r\n').encode()
+
+
+def _schema_version(engine: Engine) -> str:
+    with engine.connect() as connection:
+        return connection.execute(
+            text("SELECT value FROM meta WHERE key='schema_version'")
+        ).scalar()
+
+
+def test_an_older_database_is_upgraded_in_place(engine: Engine):
+    import_bytes(engine, MARCH, "mars.csv")
+    # The database as an older Pilotage left it: no `source_row` column, an older version.
+    with engine.begin() as connection:
+        connection.execute(text('ALTER TABLE timesheet_line DROP COLUMN "source_row"'))
+        connection.execute(text("UPDATE meta SET value='0' WHERE key='schema_version'"))
+    assert init_db(engine) == SCHEMA_VERSION
+    assert _schema_version(engine) == str(SCHEMA_VERSION)
+    facts = read_facts(engine, "timesheets", with_meta=True)
+    assert facts.select("employee", "hours", "source_row").rows() == [("Alice", 7.0, None)]
+    result = import_bytes(engine, MARCH.replace(b'"7"', b'"6"'), "corrige.csv")
+    assert (result.added, result.removed) == (1, 1)
+
+
+def test_a_database_from_a_newer_version_is_refused(engine: Engine):
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE meta SET value='99' WHERE key='schema_version'"))
+    with pytest.raises(DatabaseError, match="version plus récente"):
+        init_db(engine)
