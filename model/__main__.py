@@ -10,9 +10,8 @@ import argparse
 import json
 import sys
 from argparse import Namespace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import OperationalError
@@ -20,14 +19,7 @@ from sqlalchemy.exc import OperationalError
 from model.db import DatabaseError, get_engine, init_db
 from model.facts import FACTS, KINDS
 from model.imports.service import ImportResult, import_file
-from model.settings import Settings
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def paris_now() -> datetime:
-    """Local wall-clock time in Europe/Paris, naive, as stored."""
-    return datetime.now(PARIS).replace(tzinfo=None)
+from model.settings import Settings, paris_now
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'pilotage.db'}"
+PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -28,3 +31,8 @@ class Settings:
 
 def get_settings() -> Settings:
     return Settings()
+
+
+def paris_now() -> datetime:
+    """Local wall-clock time in Europe/Paris, naive, as the store keeps it (KPI.md §0)."""
+    return datetime.now(PARIS).replace(tzinfo=None)

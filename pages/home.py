@@ -1,0 +1,51 @@
+"""Home: a welcome on an empty store (demo or import), else what the store holds."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from model.demo import load_demo
+from model.settings import paris_now
+from pages._ui import (
+    batches,
+    batches_for_display,
+    engine_or_stop,
+    fact_counts,
+    fact_label,
+    refresh_after_write,
+    settings,
+    t,
+    version,
+)
+
+engine = engine_or_stop()
+counts = fact_counts(engine, version())
+
+if sum(counts.values()) == 0:
+    st.title(t("welcome_title"))
+    st.write(t("welcome_text"))
+    left, right = st.columns(2)
+    if left.button(t("load_demo"), type="primary", icon=":material/science:"):
+        with st.spinner(t("load_demo")):
+            now = paris_now()
+            results = load_demo(engine, settings(), seed=7, as_of=now.date(), now=now)
+        refresh_after_write()
+        failed = [r for r in results if r.status == "rejected"]
+        for result in failed:
+            st.error(result.message)
+        if not failed:
+            st.session_state["flash"] = t("demo_loaded")
+            st.rerun()
+    if right.button(t("go_import"), icon=":material/upload_file:"):
+        st.switch_page("pages/imports.py")
+    st.stop()
+
+if "flash" in st.session_state:
+    st.success(st.session_state.pop("flash"))
+st.title(t("app_title"))
+st.subheader(t("store_content"))
+columns = st.columns(len(counts))
+for column, (kind, count) in zip(columns, counts.items(), strict=True):
+    column.metric(fact_label(kind), f"{count:,}".replace(",", "\u202f"))
+st.subheader(t("recent_imports"))
+st.dataframe(batches_for_display(batches(engine, version()).head(5)), hide_index=True)

@@ -1,0 +1,143 @@
+"""Imports: drop files, preview what would change, confirm or skip; history with undo."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from model.facts import KINDS
+from model.imports.service import ImportResult, errors_workbook, import_file
+from model.settings import paris_now
+from model.store import StoreError, undo_batch
+from pages._ui import (
+    batches,
+    batches_for_display,
+    engine_or_stop,
+    fact_label,
+    lang,
+    preview,
+    refresh_after_write,
+    settings,
+    t,
+    template,
+    version,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+engine = engine_or_stop()
+st.title(t("imports"))
+for message in st.session_state.pop("import_messages", []):
+    st.success(message)
+
+kind = st.selectbox(
+    t("kind"), [None, *KINDS], format_func=lambda k: t("auto") if k is None else fact_label(k)
+)
+uploads = st.file_uploader(
+    t("upload"),
+    type=["xlsx", "xls", "xlsm", "ods", "csv", "txt"],
+    accept_multiple_files=True,
+    help=t("upload_help"),
+)
+skipped: set[str] = st.session_state.setdefault("skipped_files", set())
+
+
+def show_counts(result: ImportResult) -> None:
+    names = ("rows_read", "added", "updated", "removed", "unchanged", "rejected")
+    for column, name in zip(st.columns(len(names)), names, strict=True):
+        column.metric(t(name), getattr(result, name))
+
+
+def show_preview(result: ImportResult, file_id: str) -> None:
+    if result.source_label:
+        st.caption(f"{t('detected')} : {result.source_label}")
+    if result.status == "rejected" and result.rows_read == 0:
+        st.error(result.message)
+        return
+    if result.status == "already_imported":
+        st.info(result.message)
+        return
+    show_counts(result)
+    if result.errors:
+        st.error(result.message if result.status == "rejected" else t("errors"))
+        st.dataframe(
+            [{k: e[k] for k in ("row", "column", "value", "message")} for e in result.errors],
+            hide_index=True,
+        )
+        st.download_button(
+            t("error_report"),
+            errors_workbook(result),
+            file_name=f"erreurs-{result.file}.xlsx",
+            mime=XLSX,
+            key=f"report-{file_id}",
+        )
+    if result.notes:
+        with st.expander(f"{t('notes')} ({len(result.notes)})"):
+            st.write("\n".join(f"- {note}" for note in result.notes[:100]))
+    for fact_kind, rows in result.preview.items():
+        st.caption(f"{t('first_rows')} — {fact_label(fact_kind)}")
+        st.dataframe(rows, hide_index=True)
+
+
+for upload in uploads or []:
+    data = upload.getvalue()
+    file_id = hashlib.sha256(data).hexdigest()[:16]
+    if file_id in skipped:
+        continue
+    with st.container(border=True):
+        st.subheader(upload.name)
+        result = preview(engine, upload.name, data, kind, version())
+        show_preview(result, file_id)
+        if result.status == "already_imported" or (result.rows_read == 0):
+            continue
+        partial = False
+        if result.rejected:
+            partial = st.checkbox(t("allow_partial"), key=f"partial-{file_id}")
+        left, right = st.columns(2)
+        can_write = result.status == "preview" or partial
+        if left.button(
+            t("confirm"), key=f"confirm-{file_id}", type="primary", disabled=not can_write
+        ):
+            done = import_file(
+                engine, data, upload.name, settings=settings(), now=paris_now(), kind=kind,
+                allow_partial=partial,
+            )  # fmt: skip
+            refresh_after_write()
+            st.session_state["import_messages"] = [done.message]
+            st.rerun()
+        if right.button(t("cancel"), key=f"skip-{file_id}"):
+            skipped.add(file_id)
+            st.rerun()
+
+st.header(t("history"))
+history = batches(engine, version())
+if history.height == 0:
+    st.caption(t("no_history"))
+else:
+    st.dataframe(batches_for_display(history), hide_index=True)
+    active = history.filter(history["status"] == "active")["id"].to_list()
+    if active:
+        chosen = st.selectbox(t("undo_pick"), active, format_func=lambda i: f"n° {i}")
+        if st.button(t("undo"), icon=":material/undo:"):
+            try:
+                undo_batch(engine, chosen, now=paris_now())
+            except StoreError as refusal:
+                st.error(str(refusal))
+            else:
+                refresh_after_write()
+                st.session_state["import_messages"] = [t("undone", id=chosen)]
+                st.rerun()
+
+st.header(t("template"))
+left, right = st.columns(2)
+left.download_button(
+    t("template_empty"), template(engine, None), file_name="modele-pilotage.xlsx", mime=XLSX
+)
+if history.height:
+    right.download_button(
+        t("template_filled"),
+        template(engine, version()),
+        file_name="pilotage-donnees.xlsx" if lang() == "fr" else "pilotage-data.xlsx",
+        mime=XLSX,
+    )

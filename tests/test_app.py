@@ -1,0 +1,124 @@
+"""The app through Streamlit's AppTest: welcome, demo, import preview → confirm → undo."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from model.db import get_engine
+from model.facts import FACTS
+from model.store import count_facts
+from tests.conftest import FIXTURES
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def navigation_like_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run app.py on every rerun, as `streamlit run` does once st.navigation has been called.
+
+    Because a `pages/` folder sits beside app.py, Streamlit starts each AppTest run in its legacy
+    multipage mode, which reruns the page script alone and skips app.py (sidebar, navigation).
+    The server leaves that mode for good at the first st.navigation call; AppTest resets it
+    before every run, so this shim pins the server's steady state.
+    """
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("PILOTAGE_USER", "compta@test")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield db_url
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    get_engine(db_url).dispose()
+    get_engine.cache_clear()
+
+
+def run_app() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_empty_store_welcomes_and_loads_the_demo(app_db: str):
+    app = run_app()
+    assert app.title[0].value == "Bienvenue dans Pilotage"
+    labels = [b.label for b in app.button]
+    assert labels == ["Charger la société de démonstration", "Importer mes exports"]
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    assert app.success[0].value == "Société de démonstration chargée."
+    counts = count_facts(get_engine(app_db))
+    shown = {m.label: m.value for m in app.metric}
+    assert shown == {FACTS[k].sheet: f"{n:,}".replace(",", "\u202f") for k, n in counts.items()}
+    assert counts["timesheets"] > 5000
+
+
+def test_language_switch(app_db: str):
+    app = run_app()
+    app.sidebar.radio[0].set_value("en").run()
+    assert app.title[0].value == "Welcome to Pilotage"
+
+
+def test_import_preview_confirm_and_undo(app_db: str):
+    app = run_app()
+    app.switch_page("pages/imports.py").run()
+    assert app.title[0].value == "Imports"
+    data = (FIXTURES / "odoo/invoices_fr.xlsx").read_bytes()
+    app.file_uploader[0].set_value(("factures.xlsx", data, "application/octet-stream")).run()
+    assert not app.exception, app.exception
+    shown = {m.label: m.value for m in app.metric}
+    assert shown == {
+        "Lignes lues": "4", "Ajoutées": "4", "Mises à jour": "0", "Remplacées": "0",
+        "Inchangées": "0", "Refusées": "0",
+    }  # fmt: skip
+    assert count_facts(get_engine(app_db))["invoices"] == 0  # a preview writes nothing
+    app.button(key="confirm-" + _file_id(data)).click().run()
+    assert not app.exception, app.exception
+    assert app.success[0].value.startswith("Import n° 1 enregistré : 4 ajoutée(s)")
+    assert count_facts(get_engine(app_db))["invoices"] == 4
+    # The same file still in the uploader is now "already imported".
+    assert "déjà été importé" in app.info[0].value
+    history = app.dataframe[-1].value
+    assert list(history["Fichier"]) == ["factures.xlsx"]
+    undo = next(b for b in app.button if b.label == "Annuler l'import")
+    undo.click().run()
+    assert app.success[0].value.startswith("Import n° 1 annulé")
+    assert count_facts(get_engine(app_db))["invoices"] == 0
+
+
+def test_rejected_file_shows_errors_and_can_be_imported_partially(app_db: str):
+    app = run_app()
+    app.switch_page("pages/imports.py").run()
+    data = '"Date","Employé","Quantité"\n"2024-03-01","Alice","7"\n"2024-13-01","Bob","2"\n'
+    app.file_uploader[0].set_value(("temps.csv", data.encode(), "text/csv")).run()
+    errors = app.dataframe[0].value
+    assert list(errors["message"]) == [
+        "Ligne 3, colonne « Date » : « 2024-13-01 » n'est pas une date "
+        "(attendu : JJ/MM/AAAA ou AAAA-MM-JJ)"
+    ]
+    confirm = app.button(key="confirm-" + _file_id(data.encode()))
+    assert confirm.disabled
+    app.checkbox(key="partial-" + _file_id(data.encode())).check().run()
+    app.button(key="confirm-" + _file_id(data.encode())).click().run()
+    assert count_facts(get_engine(app_db))["timesheets"] == 1
+
+
+def _file_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
