@@ -12,7 +12,6 @@ from openpyxl import Workbook
 from sqlalchemy import Engine
 
 from model import store
-from model.facts import FACTS
 from model.imports.pipeline import FileRefused, ParsedFile, parse_file
 from model.imports.reader import ROW, ReadError
 from model.imports.template import append_text_safe
@@ -170,6 +169,3 @@ def errors_workbook(result: ImportResult) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-KIND_LABELS = {kind: fact.sheet for kind, fact in FACTS.items()}

@@ -25,6 +25,10 @@ NUMBER_FORMATS = {
     "number": "#,##0.00",
     "int": "0",
 }
+WORKDAY_LABELS = {
+    "mon": "lun", "tue": "mar", "wed": "mer", "thu": "jeu", "fri": "ven", "sat": "sam",
+    "sun": "dim",
+}  # fmt: skip
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 
@@ -85,6 +89,8 @@ def _write_sheet(sheet, fact: Fact, frame: pl.DataFrame | None) -> None:
             for c in fact.columns
             if c.choices
         )
+        if "workdays" in labelled.columns:
+            labelled = labelled.with_columns(_french_workdays(pl.col("workdays")))
         for row in labelled.select(fact.names).iter_rows():
             append_text_safe(sheet, [_cell_value(v) for v in row])
     for index, column in enumerate(fact.columns, start=1):
@@ -103,6 +109,13 @@ def _write_sheet(sheet, fact: Fact, frame: pl.DataFrame | None) -> None:
             validation = DataValidation(type="list", formula1='"oui,non"', allow_blank=True)
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}5000")
+
+
+def _french_workdays(codes: pl.Expr) -> pl.Expr:
+    """`mon,tue,wed` → `lun,mar,mer`, as a French user writes them."""
+    for code, label in WORKDAY_LABELS.items():
+        codes = codes.str.replace_all(code, label, literal=True)
+    return codes.alias("workdays")
 
 
 def append_text_safe(sheet, values: list[object]) -> None:

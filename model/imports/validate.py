@@ -30,7 +30,6 @@ WEEKDAYS = {
     "dim": "sun", "dimanche": "sun", "sun": "sun", "sunday": "sun", "d": "sun",
 }  # fmt: skip
 DAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_LABELS = dict(zip(DAY_ORDER, ("lun", "mar", "mer", "jeu", "ven", "sam", "dim"), strict=True))
 
 TYPE_EXPECTED = {
     "date": "n'est pas une date (attendu : JJ/MM/AAAA ou AAAA-MM-JJ)",
