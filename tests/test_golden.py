@@ -19,6 +19,9 @@ ODOO_CASES = [
     ("odoo/invoices_en.csv", "invoices", "odoo_invoices", "en"),
     ("odoo/invoices_tech.csv", "invoices", "odoo_invoices", "technique"),
     ("odoo/invoices_en_grouped.xlsx", "invoices", "odoo_invoices", "en"),
+    # Converted by LibreOffice Calc from the xlsx files above (older Odoo versions export xls).
+    ("odoo/timesheets_fr_grouped.xls", "timesheets", "odoo_timesheets", "fr"),
+    ("odoo/invoices_fr.ods", "invoices", "odoo_invoices", "fr"),
 ]
 
 
