@@ -141,6 +141,10 @@ BAD_ROWS = {
         INVOICE_HEADER + '"F1","ACME","2024-03-31","2024-04-30","1200","1500"\r\n',
         "Ligne 2, colonne « Montant dû signé » : « 1500 » dépasse le montant TTC de la facture",
     ),
+    "amount out of range": (
+        INVOICE_HEADER + '"F1","ACME","2024-03-31","2024-04-30","1e30","0"\r\n',
+        "Ligne 2, colonne « Total signé » : « 1e30 » n'est pas un montant (attendu : 1 234,56)",
+    ),
     "duplicate invoice number": (
         INVOICE_HEADER
         + '"F1","ACME","2024-03-31","2024-04-30","1200","0"\r\n'

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import polars as pl
 
-from model.facts import Fact
+from model.facts import Column, Fact
 from model.imports import parse
 from model.imports.layouts import Table
 from model.imports.reader import ROW
@@ -108,7 +108,12 @@ def _type_columns(
     return typed_frame, problems
 
 
-def _typed(column, raw: pl.Expr, date_formats, extra_aliases) -> pl.Expr:
+def _typed(
+    column: Column,
+    raw: pl.Expr,
+    date_formats: tuple[str, ...],
+    extra_aliases: dict[str, str] | None,
+) -> pl.Expr:
     match column.type:
         case "date":
             return parse.date(raw, date_formats)
@@ -119,10 +124,12 @@ def _typed(column, raw: pl.Expr, date_formats, extra_aliases) -> pl.Expr:
         case "number":
             return parse.number(raw)
         case "money":
-            return (parse.number(raw) * 100).round(0).cast(pl.Int64)
+            # Out-of-range amounts become null, hence "not an amount", never an overflow.
+            return (parse.number(raw) * 100).round(0).cast(pl.Int64, strict=False)
         case "int":
             value = parse.number(raw)
-            return pl.when(value == value.floor()).then(value.cast(pl.Int64)).otherwise(None)
+            whole = value == value.floor()
+            return pl.when(whole).then(value.cast(pl.Int64, strict=False)).otherwise(None)
         case "bool":
             return parse.boolean(raw)
         case "enum":
@@ -133,7 +140,7 @@ def _typed(column, raw: pl.Expr, date_formats, extra_aliases) -> pl.Expr:
             return raw
 
 
-def _expected(column) -> str:
+def _expected(column: Column) -> str:
     if column.type == "enum":
         labels = ", ".join(column.choices.values())
         return f"n'est pas une valeur connue (attendu : {labels})"
