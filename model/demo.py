@@ -14,7 +14,7 @@ import io
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import holidays
@@ -31,6 +31,7 @@ VAT = 0.20
 TIMESHEETS_FILE = "odoo_feuilles_de_temps.xlsx"
 INVOICES_FILE = "odoo_factures_clients.xlsx"
 TEMPLATE_FILE = "pilotage_modele.xlsx"
+DEMO_USER = "démonstration"
 
 
 @dataclass(frozen=True)
@@ -160,9 +161,10 @@ def load_demo(
     """Write the demo files and import them; the results say what each import did."""
     out_dir = out_dir or DATA_DIR / "demo"
     paths = write_demo_files(out_dir, seed=seed, as_of=as_of)
-    import_moment = max(now, datetime.combine(as_of, datetime.min.time()).replace(hour=18))
+    import_moment = max(now, datetime.combine(as_of, time()))
+    demo_settings = replace(settings, user=DEMO_USER)
     return [
-        import_file(engine, path.read_bytes(), path.name, settings=settings, now=import_moment)
+        import_file(engine, path.read_bytes(), path.name, settings=demo_settings, now=import_moment)
         for path in paths
     ]
 

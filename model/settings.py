@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,9 +25,14 @@ class Settings:
     # Work dates, invoice dates and payment dates further in the future than this are refused.
     future_tolerance_days: int = 31
     # Recorded as the author of imports made from the command line or the app.
-    user: str = field(
-        default_factory=lambda: os.environ.get("PILOTAGE_USER") or os.environ.get("USER") or "?"
-    )
+    user: str = field(default_factory=lambda: os.environ.get("PILOTAGE_USER") or _os_user())
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "inconnu"
 
 
 def get_settings() -> Settings:

@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
+from streamlit.runtime.pages_manager import PagesManager
 
 from model import store
 from model.db import DatabaseError, data_version, get_engine, init_db
@@ -93,6 +94,19 @@ BATCH_COLUMNS = {
 STATUS_LABELS = {"active": ("actif", "active"), "undone": ("annulé", "undone")}
 
 
+def routed_by_app() -> None:
+    """Make sure app.py's navigation (sections, sidebar, page config) drives this run.
+
+    With a `pages/` folder beside app.py, Streamlit starts a fresh server process (and every
+    AppTest run) in its legacy multipage mode, which runs a deep-linked page alone: no sidebar,
+    no sections, and `_ui` listed as a page. Leaving that mode and rerunning hands the same page
+    to app.py's `st.navigation`, as every later run does anyway. Each page calls this first.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def lang() -> str:
     return st.session_state.get("lang", "fr")
 
@@ -171,6 +185,12 @@ def batches_for_display(frame: pl.DataFrame) -> pl.DataFrame:
         *[pl.col(c) for c in ("added", "updated", "removed", "unchanged", "rejected")],
         pl.col("status").replace(statuses),
     ).rename({column: labels[index] for column, labels in BATCH_COLUMNS.items()})
+
+
+def batch_column_config() -> dict:
+    date_label = BATCH_COLUMNS["created_at"][0 if lang() == "fr" else 1]
+    date_format = "DD/MM/YYYY HH:mm" if lang() == "fr" else "YYYY-MM-DD HH:mm"
+    return {date_label: st.column_config.DatetimeColumn(format=date_format)}
 
 
 def refresh_after_write() -> None:

@@ -5,19 +5,24 @@ from __future__ import annotations
 import streamlit as st
 
 from model.demo import load_demo
+from model.formatting import number
 from model.settings import paris_now
 from pages._ui import (
+    batch_column_config,
     batches,
     batches_for_display,
     engine_or_stop,
     fact_counts,
     fact_label,
+    lang,
     refresh_after_write,
+    routed_by_app,
     settings,
     t,
     version,
 )
 
+routed_by_app()
 engine = engine_or_stop()
 counts = fact_counts(engine, version())
 
@@ -46,6 +51,10 @@ st.title(t("app_title"))
 st.subheader(t("store_content"))
 columns = st.columns(len(counts))
 for column, (kind, count) in zip(columns, counts.items(), strict=True):
-    column.metric(fact_label(kind), f"{count:,}".replace(",", "\u202f"))
+    column.metric(fact_label(kind), number(count, 0, lang()))
 st.subheader(t("recent_imports"))
-st.dataframe(batches_for_display(batches(engine, version()).head(5)), hide_index=True)
+st.dataframe(
+    batches_for_display(batches(engine, version()).head(5)),
+    hide_index=True,
+    column_config=batch_column_config(),
+)

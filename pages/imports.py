@@ -11,6 +11,7 @@ from model.imports.service import ImportResult, errors_workbook, import_file
 from model.settings import paris_now
 from model.store import StoreError, undo_batch
 from pages._ui import (
+    batch_column_config,
     batches,
     batches_for_display,
     engine_or_stop,
@@ -18,6 +19,7 @@ from pages._ui import (
     lang,
     preview,
     refresh_after_write,
+    routed_by_app,
     settings,
     t,
     template,
@@ -26,6 +28,7 @@ from pages._ui import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+routed_by_app()
 engine = engine_or_stop()
 st.title(t("imports"))
 for message in st.session_state.pop("import_messages", []):
@@ -115,7 +118,7 @@ history = batches(engine, version())
 if history.height == 0:
     st.caption(t("no_history"))
 else:
-    st.dataframe(batches_for_display(history), hide_index=True)
+    st.dataframe(batches_for_display(history), hide_index=True, column_config=batch_column_config())
     active = history.filter(history["status"] == "active")["id"].to_list()
     if active:
         chosen = st.selectbox(t("undo_pick"), active, format_func=lambda i: f"n° {i}")

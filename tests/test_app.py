@@ -18,14 +18,13 @@ from tests.conftest import FIXTURES
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-@pytest.fixture(autouse=True)
-def navigation_like_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run app.py on every rerun, as `streamlit run` does once st.navigation has been called.
+@pytest.fixture
+def server_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep Streamlit out of its legacy multipage mode on every AppTest run.
 
-    Because a `pages/` folder sits beside app.py, Streamlit starts each AppTest run in its legacy
-    multipage mode, which reruns the page script alone and skips app.py (sidebar, navigation).
-    The server leaves that mode for good at the first st.navigation call; AppTest resets it
-    before every run, so this shim pins the server's steady state.
+    A `pages/` folder beside app.py makes Streamlit start a fresh process in that mode; the
+    server leaves it for good on the first run (`routed_by_app`), but AppTest re-enters it
+    before every run, which would cost each click a rerun. This pins the server's steady state.
     """
     original = PagesManager.__init__
 
@@ -37,7 +36,7 @@ def navigation_like_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch, server_navigation: None) -> str:
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("PILOTAGE_USER", "compta@test")
     st.cache_resource.clear()
@@ -122,3 +121,18 @@ def test_rejected_file_shows_errors_and_can_be_imported_partially(app_db: str):
 
 def _file_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
+
+
+def test_a_deep_linked_page_on_a_fresh_server_gets_the_apps_navigation(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    """Without `routed_by_app`, the page would run alone: no sidebar, no language switch."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    st.cache_resource.clear()
+    app = run_app()
+    app.switch_page("pages/imports.py").run()  # each AppTest run starts like a fresh server
+    assert not app.exception, app.exception
+    assert app.title[0].value == "Imports"
+    assert app.sidebar.radio[0].label == "Langue"
+    st.cache_resource.clear()
+    get_engine.cache_clear()
