@@ -166,10 +166,9 @@ def preview(
     )
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def template(_engine: Engine, data_version_key: int | None) -> bytes:
-    """The import template: empty when `data_version_key` is None, else filled with the data."""
-    return template_bytes(None if data_version_key is None else _engine)
+@st.cache_data(show_spinner=False)
+def empty_template() -> bytes:
+    return template_bytes(None)
 
 
 def batches_for_display(frame: pl.DataFrame) -> pl.DataFrame:

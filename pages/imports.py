@@ -6,6 +6,7 @@ import hashlib
 
 import streamlit as st
 
+from model.exports import template_bytes
 from model.facts import KINDS
 from model.imports.service import ImportResult, errors_workbook, import_file
 from model.settings import paris_now
@@ -14,6 +15,7 @@ from pages._ui import (
     batch_column_config,
     batches,
     batches_for_display,
+    empty_template,
     engine_or_stop,
     fact_label,
     lang,
@@ -22,7 +24,6 @@ from pages._ui import (
     routed_by_app,
     settings,
     t,
-    template,
     version,
 )
 
@@ -135,12 +136,13 @@ else:
 st.header(t("template"))
 left, right = st.columns(2)
 left.download_button(
-    t("template_empty"), template(engine, None), file_name="modele-pilotage.xlsx", mime=XLSX
+    t("template_empty"), empty_template(), file_name="modele-pilotage.xlsx", mime=XLSX
 )
 if history.height:
     right.download_button(
         t("template_filled"),
-        template(engine, version()),
+        # Built only when clicked: a large store takes a few seconds to write.
+        lambda: template_bytes(engine),
         file_name="pilotage-donnees.xlsx" if lang() == "fr" else "pilotage-data.xlsx",
         mime=XLSX,
     )

@@ -96,6 +96,10 @@ def test_import_preview_confirm_and_undo(app_db: str):
     assert "déjà été importé" in app.info[0].value
     history = app.dataframe[-1].value
     assert list(history["Fichier"]) == ["factures.xlsx"]
+    assert [b.label for b in app.get("download_button")][-2:] == [
+        "Télécharger le modèle vide",
+        "Télécharger le modèle rempli avec vos données",
+    ]
     undo = next(b for b in app.button if b.label == "Annuler l'import")
     undo.click().run()
     assert app.success[0].value.startswith("Import n° 1 annulé")
