@@ -23,11 +23,14 @@ from model.settings import Settings, paris_now
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # --db is accepted before or after the command; SUPPRESS keeps a subcommand's absent
+    # --db from overwriting one given before it.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", help="base de données (défaut : DATABASE_URL)")
-    parser = argparse.ArgumentParser(
-        prog="python -m model", description="Pilotage", parents=[common]
+    common.add_argument(
+        "--db", metavar="URL", default=argparse.SUPPRESS, help="base (défaut : DATABASE_URL)"
     )
+    parser = argparse.ArgumentParser(prog="python -m model", description="Pilotage")
+    parser.add_argument("--db", metavar="URL", help="base de données (défaut : DATABASE_URL)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     commands.add_parser("init", parents=[common], help="créer ou mettre à niveau la base")

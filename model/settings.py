@@ -21,9 +21,13 @@ class Settings:
         default_factory=lambda: os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     )
     # Files larger than this are refused before being read (bytes).
-    max_file_bytes: int = 50 * 1024 * 1024
+    max_file_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("PILOTAGE_MAX_FILE_MB", "50")) * 1024 * 1024
+    )
     # Work dates, invoice dates and payment dates further in the future than this are refused.
-    future_tolerance_days: int = 31
+    future_tolerance_days: int = field(
+        default_factory=lambda: int(os.environ.get("PILOTAGE_FUTURE_DAYS", "31"))
+    )
     # Recorded as the author of imports made from the command line or the app.
     user: str = field(default_factory=lambda: os.environ.get("PILOTAGE_USER") or _os_user())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -117,6 +118,15 @@ def test_exported_csv_imports_back_unchanged(sqlite_url: str, tmp_path: Path):
 )
 def test_misuse_exits_with_2(sqlite_url: str, args: tuple[str, ...], code: int):
     assert run(*args, db=sqlite_url).returncode == code
+
+
+def test_db_option_before_the_command(sqlite_url: str):
+    result = subprocess.run(
+        [sys.executable, "-m", "model", "--db", sqlite_url, "batches", "--json"],
+        cwd=PROJECT, capture_output=True, text=True, check=False,
+        env={**os.environ, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
+    )  # fmt: skip
+    assert (result.returncode, result.stdout.strip()) == (0, "[]")
 
 
 def test_missing_file_is_misuse(sqlite_url: str):
