@@ -279,14 +279,16 @@ def _write_kind(connection: Connection, kind_plan: KindPlan, batch_id: int) -> N
 def undo_batch(engine: Engine, batch_id: int, *, now: datetime) -> ImportBatch:
     """Remove what the batch wrote and bring back what it replaced, in one transaction."""
     with engine.begin() as connection:
-        status = connection.execute(
-            select(ImportBatch.status).where(ImportBatch.id == batch_id)
-        ).scalar_one_or_none()
-        if status is None:
+        found = connection.execute(
+            select(ImportBatch.status, ImportBatch.removed).where(ImportBatch.id == batch_id)
+        ).first()
+        if found is None:
             raise StoreError(f"L'import n° {batch_id} n'existe pas.")
-        if status != "active":
+        if found.status != "active":
             raise StoreError(f"L'import n° {batch_id} a déjà été annulé.")
         later = _later_batches_touching(connection, batch_id)
+        if found.removed:
+            later = sorted(set(later) | set(_later_timesheet_batches(connection, batch_id)))
         if later:
             listed = ", ".join(f"n° {b}" for b in later)
             raise StoreError(
@@ -307,6 +309,17 @@ def undo_batch(engine: Engine, batch_id: int, *, now: datetime) -> ImportBatch:
             bump_data_version(session)
             session.commit()
     return get_batch(engine, batch_id)
+
+
+def _later_timesheet_batches(connection: Connection, batch_id: int) -> list[int]:
+    """Lines this batch replaced may have been imported again since: restoring them would
+    duplicate those, so later timesheet imports must be undone first."""
+    query = select(ImportBatch.id).where(
+        ImportBatch.id > batch_id,
+        ImportBatch.status == "active",
+        ImportBatch.kinds.contains("timesheets"),
+    )
+    return list(connection.execute(query).scalars())
 
 
 def _later_batches_touching(connection: Connection, batch_id: int) -> list[int]:

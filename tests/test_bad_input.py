@@ -187,3 +187,24 @@ def test_formula_text_in_the_error_report_stays_text(engine: Engine):
     sheet = load_workbook(io.BytesIO(errors_workbook(result))).active
     assert sheet["D2"].value == "=1+1"
     assert sheet["D2"].data_type == "s"
+
+
+def test_a_key_repeated_on_two_sheets_is_refused(engine: Engine):
+    workbook = Workbook()
+    january = workbook.active
+    january.title = "Janvier"
+    january.append(["Numéro", "Client", "Date de facture", "Montant TTC"])
+    january.append(["F1", "ACME", "05/01/2024", 120])
+    february = workbook.create_sheet("Février")
+    february.append(["Numéro", "Client", "Date de facture", "Montant TTC"])
+    february.append(["F2", "ACME", "05/02/2024", 120])
+    february.append(["F1", "ACME", "06/02/2024", 130])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = import_bytes(engine, buffer.getvalue(), "factures.xlsx")
+    assert result.status == "rejected"
+    assert [e["message"] for e in result.errors] == [
+        "Feuille « Février », ligne 3, colonne « Numéro » : « F1 » apparaît déjà dans la "
+        "feuille « Janvier », ligne 2"
+    ]
+    assert snapshot(engine)["invoices"] == []

@@ -188,3 +188,21 @@ def test_template_round_trip_through_the_store(engine: Engine):
     result = import_bytes(engine, filled, "modele-rempli.xlsx")
     assert (result.status, result.added, result.updated, result.removed) == ("imported", 0, 0, 0)
     assert result.unchanged == result.rows_read == 15
+
+
+def test_undo_of_a_replacement_waits_for_later_timesheet_imports(engine: Engine):
+    import_bytes(engine, MARCH, "mars.csv")
+    shorter = timesheet_csv(
+        ("2024-03-04", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
+        ("2024-03-05", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
+    )
+    replacing = import_bytes(engine, shorter, "alice.csv")
+    assert (replacing.removed, replacing.unchanged) == (1, 2)
+    # The full export again (other bytes): the replaced line comes back as a new line.
+    again = import_bytes(engine, MARCH.replace(b"\r\n", b"\n"), "mars-bis.csv")
+    assert again.added == 1
+    with pytest.raises(StoreError, match=f"\\(n° {again.batch_id}\\)"):
+        undo_batch(engine, replacing.batch_id, now=NOW)
+    undo_batch(engine, again.batch_id, now=NOW)
+    undo_batch(engine, replacing.batch_id, now=NOW)
+    assert read_facts(engine, "timesheets").height == 5

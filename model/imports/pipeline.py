@@ -112,7 +112,51 @@ def parse_file(
         parsed.notes += _table_notes(table)
     if not parsed.sheets:
         raise FileRefused(f"Le fichier « {file_name} » est reconnu mais ne contient aucune ligne.")
+    _refuse_cross_sheet_duplicates(parsed)
+    if len(sheets) > 1:
+        _name_the_sheet_in_messages(parsed)
+    recognised = {t.sheet for t in tables}
+    parsed.notes += [
+        f"feuille « {s.name} » ignorée : ses colonnes ne correspondent à aucune source connue."
+        for s in sheets
+        if s.name not in recognised and s.grid.height > 1
+    ]
     return parsed
+
+
+def _name_the_sheet_in_messages(parsed: ParsedFile) -> None:
+    """`Feuille « Temps », ligne 14, …`: in a workbook, the row number alone is ambiguous."""
+    for sheet in parsed.sheets:
+        prefix = f"Feuille « {sheet.table.sheet} », l"
+        sheet.errors = sheet.errors.with_columns(
+            pl.when(pl.col("message").str.starts_with("Ligne "))
+            .then(pl.lit(prefix) + pl.col("message").str.slice(1))
+            .otherwise(pl.col("message"))
+            .alias("message")
+        )
+
+
+def _refuse_cross_sheet_duplicates(parsed: ParsedFile) -> None:
+    """A natural key on two sheets of one workbook is as ambiguous as twice on one sheet."""
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for sheet in parsed.sheets:
+        key = FACTS[sheet.kind].natural_key
+        filled = sheet.valid.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+        repeated: list[dict] = []
+        values = filled.select(
+            pl.col(ROW), pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=" / ")
+        ).rows()
+        column = sheet.table.file_headers.get(key[0], FACTS[sheet.kind].column(key[0]).header)
+        for row, value in values:
+            first = seen.setdefault((sheet.kind, value), (sheet.table.sheet, row))
+            if first != (sheet.table.sheet, row):
+                where = f"dans la feuille « {first[0]} », ligne {first[1]}"
+                message = f"Ligne {row}, colonne « {column} » : « {value} » apparaît déjà {where}"
+                repeated.append({"row": row, "column": column, "value": value, "message": message})
+        if repeated:
+            errors = pl.DataFrame(repeated, schema=ERROR_SCHEMA)
+            sheet.errors = pl.concat([sheet.errors, errors])
+            sheet.valid = sheet.valid.filter(~pl.col(ROW).is_in(errors["row"].implode()))
 
 
 def _best_table(sheet: RawSheet, layouts: list[Layout]) -> Table | None:
