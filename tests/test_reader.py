@@ -167,3 +167,17 @@ def test_totals_row_and_trailing_empty_rows_are_not_data():
 def test_reader_refuses_what_is_not_a_table():
     with pytest.raises(ReadError, match="vide"):
         read_file(b"", "vide.csv", max_bytes=LIMIT)
+
+
+def test_a_record_named_like_a_total_stays_a_record():
+    data = xlsx(
+        [
+            ["Projet", "Client", "Mode", "Heures vendues"],
+            ["Sommet 2024", "ACME", "forfait", 70],
+            ["Total Energies", "TE", "régie", None],
+            ["Total", None, None, 70],
+        ]
+    )
+    parsed = parse_file(data, "projets.xlsx", today=NOW.date(), max_bytes=LIMIT, future_days=31)
+    assert parsed.valid("projects")["project"].to_list() == ["Sommet 2024", "Total Energies"]
+    assert parsed.sheets[0].table.skipped == [(4, "ligne de total")]

@@ -17,7 +17,7 @@ from model.imports.parse import fold_text
 from model.imports.reader import ROW, RawSheet
 
 HEADER_SEARCH_ROWS = 30
-SUMMARY_WORDS = ("total", "totaux", "sous-total", "sous total", "subtotal", "somme", "sum")
+SUMMARY_LABEL = r"(?i)^\s*(total|totaux|sous-total|sous total|subtotal|somme|sum)\b"
 
 
 @dataclass(frozen=True)
@@ -137,14 +137,10 @@ def _drop_non_records(
         cells[found[c]] for c in layout.required if c in found and not _is_numeric(layout, c)
     ]
     keys_empty = pl.all_horizontal([pl.col(c).is_null() for c in text_keys]) if text_keys else False
-    summary_row = (
-        first_value.str.to_lowercase().str.strip_chars().str.starts_with(SUMMARY_WORDS[0])
-        | pl.any_horizontal(
-            [first_value.str.to_lowercase().str.starts_with(w) for w in SUMMARY_WORDS[1:]]
-        )
-        | first_value.str.starts_with("=")
-        | keys_empty
-    )
+    # "Total" (or a formula) followed by numbers only: a project named "Total Energies" with
+    # text in its other cells stays a record.
+    labelled_total = first_value.str.contains(SUMMARY_LABEL) | first_value.str.starts_with("=")
+    summary_row = (labelled_total & only_numbers_besides_first) | keys_empty
     classified = data.filter(any_value).with_columns(
         pl.when(group_row)
         .then(pl.lit("ligne de regroupement"))
