@@ -1,0 +1,218 @@
+"""Support inclusion (KPI.md §3): what the support contracts give away, per contract and month.
+
+`H = H_inc + H_bil + H_nb + H_unq`; with a monthly quota `Q`: `H_exc = max(H_inc − Q, 0)`;
+unbilled support ratio `U = (H_nb + H_exc + H_unq) / H`; effective rate =
+`(monthly fee + billed hours × overage rate) / H`. Partial months get a quota pro rata of their
+calendar days (setting); no carry-over.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+
+from model.kpi.common import Explanation, categorise, pct, ratio
+
+HOURS = {
+    "support_included": "included_h",
+    "support_billed": "billed_h",
+    "support_non_billable": "non_billable_h",
+    "support_unqualified": "unqualified_h",
+}
+SUMMED = (*HOURS.values(), "hours_h", "quota_h", "excess_h", "fee_cents", "billed_cents")
+
+
+@dataclass(frozen=True)
+class SupportSettings:
+    prorate_partial_months: bool = True
+    red_unbilled_pct: float = 20.0
+
+
+@dataclass
+class SupportInclusion:
+    months: pl.DataFrame  # contract × month
+    contracts: pl.DataFrame  # contract over the period
+    total: pl.DataFrame  # one row
+    runout: pl.DataFrame  # contract: projected date the as-of month's quota runs out
+    explanation: Explanation
+
+
+def support_lines(
+    lines: pl.LazyFrame, projects: pl.LazyFrame, contracts: pl.LazyFrame, tickets: pl.LazyFrame
+) -> pl.LazyFrame:
+    """Support lines with their contract: the ticket's, else the client's support contract."""
+    clients = projects.select("project", pl.col("client").alias("_project_client"))
+    by_ticket = tickets.select("ticket", pl.col("contract").alias("_ticket_contract"))
+    by_client = contracts.group_by("client").agg(
+        pl.col("contract").first().alias("_client_contract")
+    )
+    return (
+        categorise(lines, projects)
+        .filter(pl.col("is_support"))
+        .join(clients, on="project", how="left")
+        .with_columns(pl.coalesce("client", "_project_client").alias("client"))
+        .join(by_ticket, on="ticket", how="left")
+        .join(by_client, on="client", how="left")
+        .with_columns(pl.coalesce("_ticket_contract", "_client_contract").alias("contract"))
+        .drop("_project_client", "_ticket_contract", "_client_contract")
+    )
+
+
+def support_inclusion(
+    lines: pl.DataFrame,
+    projects: pl.DataFrame,
+    contracts: pl.DataFrame,
+    tickets: pl.DataFrame,
+    *,
+    start: date,
+    end: date,
+    as_of: date | None = None,
+    settings: SupportSettings = SupportSettings(),
+) -> SupportInclusion:
+    explanation = Explanation(
+        "Par contrat et par mois : heures incluses, facturées, non facturables et non qualifiées ; "
+        "dépassement = incluses au-delà du quota mensuel ; part non facturée = (non facturables "
+        "+ dépassement + non qualifiées) ÷ total ; taux effectif = (forfait mensuel + heures "
+        "facturées × taux hors forfait) ÷ total.",
+        settings={
+            "quota au prorata des mois partiels": settings.prorate_partial_months,
+            "seuil rouge (part non facturée)": settings.red_unbilled_pct,
+        },
+    )
+    tagged = (
+        support_lines(lines.lazy(), projects.lazy(), contracts.lazy(), tickets.lazy())
+        .filter(pl.col("date").is_between(start, end))
+        .collect()
+    )
+    explanation.input_lines = tagged.height
+    explanation.exclude(
+        tagged.filter(pl.col("contract").is_null()).height,
+        "ligne(s) de support sans contrat (ni ticket rattaché, ni contrat pour le client) "
+        "comptées à part",
+    )
+    months = _months(tagged, contracts, start, end, settings)
+    contract_totals = _rates(months.group_by("contract", "client").agg(pl.col(SUMMED).sum())).sort(
+        "contract"
+    )
+    total = _rates(months.select(pl.col(SUMMED).sum()))
+    runout = _runout(tagged, contracts, as_of or end)
+    return SupportInclusion(months, contract_totals, total, runout, explanation)
+
+
+def _months(
+    tagged: pl.DataFrame, contracts: pl.DataFrame, start: date, end: date, settings: SupportSettings
+) -> pl.DataFrame:
+    hours = (
+        tagged.with_columns(pl.col("date").dt.truncate("1mo").alias("month"))
+        .group_by("contract", "month")
+        .agg(
+            *[
+                pl.col("hours").filter(pl.col("category") == c).sum().alias(n)
+                for c, n in HOURS.items()
+            ],
+            pl.col("hours").sum().alias("hours_h"),
+        )
+    )
+    calendar = _contract_months(contracts, start, end, settings)
+    frame = calendar.join(hours, on=["contract", "month"], how="full", coalesce=True).with_columns(
+        pl.col(*HOURS.values(), "hours_h", "quota_h", "fee_cents").fill_null(0.0),
+    )
+    return _rates(
+        frame.with_columns(
+            (pl.col("included_h") - pl.col("quota_h")).clip(lower_bound=0).alias("excess_h"),
+            (pl.col("billed_h") * pl.col("overage_rate_cents").fill_null(0)).alias("billed_cents"),
+        )
+    ).sort("contract", "month")
+
+
+def _contract_months(
+    contracts: pl.DataFrame, start: date, end: date, settings: SupportSettings
+) -> pl.DataFrame:
+    """Each contract's months in [start, end] with the quota and fee that apply to them."""
+    months = pl.DataFrame(
+        {"month": pl.date_range(start.replace(day=1), end, "1mo", eager=True)}
+    ).with_columns(pl.col("month").dt.month_end().alias("_month_end"))
+    grid = (
+        contracts.join(months, how="cross")
+        .with_columns(
+            pl.max_horizontal(
+                pl.col("month"), pl.col("start_date").fill_null(pl.col("month"))
+            ).alias("_from"),
+            pl.min_horizontal(
+                pl.col("_month_end"), pl.col("end_date").fill_null(pl.col("_month_end"))
+            ).alias("_to"),
+        )
+        .filter(pl.col("_from") <= pl.col("_to"))
+    )
+    share = (
+        ((pl.col("_to") - pl.col("_from")).dt.total_days() + 1)
+        / ((pl.col("_month_end") - pl.col("month")).dt.total_days() + 1)
+        if settings.prorate_partial_months
+        else pl.lit(1.0)
+    )
+    return grid.select(
+        "contract",
+        "client",
+        "month",
+        (pl.col("included_hours_per_month").fill_null(0.0) * share).alias("quota_h"),
+        (pl.col("monthly_fee_cents").fill_null(0) * share).alias("fee_cents"),
+        "overage_rate_cents",
+    )
+
+
+def _rates(frame: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
+    h = pl.col("hours_h")
+    unbilled = pl.col("non_billable_h") + pl.col("excess_h") + pl.col("unqualified_h")
+    result = frame.lazy().with_columns(
+        pct(pl.col("included_h"), h).alias("included_pct"),
+        pct(pl.col("billed_h"), h).alias("billed_pct"),
+        pct(pl.col("non_billable_h"), h).alias("non_billable_pct"),
+        pct(pl.col("included_h"), pl.col("quota_h")).alias("quota_use_pct"),
+        pct(unbilled, h).alias("unbilled_pct"),
+        ratio(pl.col("fee_cents") + pl.col("billed_cents"), h).alias("effective_rate_cents"),
+    )
+    return result.collect()
+
+
+def _runout(tagged: pl.DataFrame, contracts: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """At this month's pace of included hours, the day the monthly quota runs out.
+
+    A quota already used up gives the day it was crossed; one that will last the month, null.
+    """
+    month_start = as_of.replace(day=1)
+    elapsed = (as_of - month_start).days + 1
+    daily = (
+        tagged.filter(
+            pl.col("date").is_between(month_start, as_of)
+            & (pl.col("category") == "support_included")
+        )
+        .group_by("contract", "date")
+        .agg(pl.col("hours").sum())
+        .sort("date")
+        .with_columns(pl.col("hours").cum_sum().over("contract").alias("used_h"))
+    )
+    rows = []
+    quotas = contracts.select("contract", "included_hours_per_month").rows()
+    for contract, quota in quotas:
+        days = daily.filter(pl.col("contract") == contract)
+        used = days["used_h"].max() or 0.0
+        crossed = days.filter(pl.col("used_h") >= (quota or 0))["date"].min() if quota else None
+        runout = crossed if crossed else _projected(month_start, as_of, elapsed, quota, used)
+        rows.append((contract, used, quota, runout))
+    schema = {"contract": pl.String, "used_h": pl.Float64, "quota_h": pl.Float64,
+              "runout_date": pl.Date}  # fmt: skip
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _projected(
+    month_start: date, as_of: date, elapsed: int, quota: float | None, used: float
+) -> date | None:
+    if not quota or used <= 0:
+        return None
+    days_left = math.ceil((quota - used) / (used / elapsed))
+    runout = as_of + timedelta(days=days_left)
+    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    return runout if runout < next_month else None
