@@ -1,0 +1,200 @@
+"""Aged receivables (balance âgée, KPI.md §4a) as of a date T.
+
+Residual `r(T) = TTC − linked credit notes − allocations dated ≤ T` (payments after T ignored);
+aged by due date (default) or invoice date, `d = (T − ageing date).days`: a payment due today
+(d = 0) is not overdue. Unlinked credit notes are their own negative lines; unallocated payments
+sit in their own column and count in the client's net total. Amounts are TTC, integer cents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import polars as pl
+
+from model.kpi.common import Explanation, pct
+
+NOT_DUE = "not_due"
+
+
+@dataclass(frozen=True)
+class ReceivablesSettings:
+    basis: Literal["due_date", "invoice_date"] = "due_date"
+    limits: tuple[int, ...] = (30, 60, 90)  # → not due, 1–30, 31–60, 61–90, > 90
+    # Late-payment interest: ECB refinancing rate + 10 points, a dated setting (KPI.md §4a).
+    penalty_rate_pct: float = 14.25
+    recovery_fee_cents: int = 4000  # 40 € per late invoice (art. D441-5 C. com.)
+
+    @property
+    def buckets(self) -> list[str]:
+        names, low = [NOT_DUE], 1
+        for limit in self.limits:
+            names.append(f"{low}-{limit}")
+            low = limit + 1
+        return [*names, f"{self.limits[-1]}+"]
+
+
+@dataclass
+class AgedReceivables:
+    items: pl.DataFrame  # one open item per row: invoice, credit note or unallocated payment
+    clients: pl.DataFrame
+    total: pl.DataFrame  # one row
+    overdue_pct: float | None
+    chase: pl.DataFrame  # who to chase first
+    explanation: Explanation
+    settings: ReceivablesSettings = field(default_factory=ReceivablesSettings)
+
+
+def open_items(
+    invoices: pl.DataFrame, payments: pl.DataFrame, *, as_of: date, explanation: Explanation
+) -> pl.DataFrame:
+    """Invoices and unlinked credit notes with their residual at T, and unallocated payments."""
+    posted = invoices.filter(pl.col("status") == "posted")
+    explanation.exclude(
+        invoices.height - posted.height, "facture(s) en brouillon ou annulée(s) exclue(s)"
+    )
+    known = posted.filter(pl.col("invoice_date") <= as_of)
+    explanation.exclude(posted.height - known.height, "facture(s) datée(s) après T ignorée(s)")
+    numbers = known.filter(pl.col("kind") == "invoice").select("number")
+    notes = known.filter(pl.col("kind") == "credit_note")
+    linked = notes.join(numbers, left_on="reversed_number", right_on="number", how="semi")
+    credits = linked.group_by("reversed_number").agg(
+        pl.col("amount_total_cents").sum().alias("credited_cents")
+    )
+    dated_payments = payments.filter(pl.col("date") <= as_of)
+    allocated = dated_payments.filter(pl.col("invoice_number").is_in(numbers["number"].implode()))
+    paid = allocated.group_by("invoice_number").agg(
+        pl.col("amount_cents").sum().alias("paid_cents")
+    )
+    has_payments = pl.col("paid_cents").is_not_null()
+    invoices_open = (
+        known.filter(pl.col("kind") == "invoice")
+        .join(credits, left_on="number", right_on="reversed_number", how="left")
+        .join(paid, left_on="number", right_on="invoice_number", how="left")
+        .with_columns(
+            # Without dated payments, the export's amount due is the best we know (it already
+            # nets out reconciled credit notes).
+            pl.when(has_payments | pl.col("amount_residual_cents").is_null())
+            .then(
+                pl.col("amount_total_cents")
+                + pl.col("credited_cents").fill_null(0)
+                - pl.col("paid_cents").fill_null(0)
+            )
+            .otherwise(pl.col("amount_residual_cents"))
+            .alias("residual_cents"),
+            pl.lit("invoice").alias("item"),
+        )
+    )
+    undated = invoices_open.filter(~has_payments & pl.col("amount_residual_cents").is_not_null())
+    explanation.exclude(
+        undated.filter(pl.col("amount_residual_cents") != pl.col("amount_total_cents")).height,
+        "facture(s) sans paiement daté : reste dû de l'export utilisé",
+    )
+    unlinked_notes = notes.join(linked.select("number"), on="number", how="anti").with_columns(
+        pl.coalesce("amount_residual_cents", "amount_total_cents").alias("residual_cents"),
+        pl.lit("credit_note").alias("item"),
+    )
+    unallocated = dated_payments.filter(
+        ~pl.col("invoice_number").is_in(numbers["number"].implode())
+        | pl.col("invoice_number").is_null()
+    ).select(
+        "client",
+        pl.coalesce("reference", pl.lit("paiement")).alias("number"),
+        pl.col("date").alias("invoice_date"),
+        pl.col("date").alias("due_date"),
+        (-pl.col("amount_cents")).alias("residual_cents"),
+        pl.lit("unallocated").alias("item"),
+    )
+    columns = ["client", "number", "invoice_date", "due_date", "residual_cents", "item"]
+    return pl.concat(
+        [invoices_open.select(columns), unlinked_notes.select(columns), unallocated.select(columns)]
+    ).filter(pl.col("residual_cents") != 0)
+
+
+def aged_receivables(
+    invoices: pl.DataFrame,
+    payments: pl.DataFrame,
+    *,
+    as_of: date,
+    settings: ReceivablesSettings = ReceivablesSettings(),
+) -> AgedReceivables:
+    explanation = Explanation(
+        "Reste dû TTC à la date T = montant TTC − avoirs liés − paiements datés au plus tard T ; "
+        "âge = T − date d'échéance (ou date de facture selon le réglage) ; échéance aujourd'hui = "
+        "non échu ; avoirs non liés et paiements non lettrés en lignes négatives ; % en retard = "
+        "échu ÷ total des pièces ouvertes (hors paiements non lettrés).",
+        settings={
+            "base": "échéance" if settings.basis == "due_date" else "date de facture",
+            "tranches": ", ".join(settings.buckets),
+            "taux de pénalité %": settings.penalty_rate_pct,
+        },
+    )
+    items = open_items(invoices, payments, as_of=as_of, explanation=explanation)
+    explanation.input_lines = items.height
+    items = _age(items, as_of, settings)
+    buckets = settings.buckets
+    clients = _by_client(items, buckets)
+    total = clients.select(
+        pl.col([*buckets, "unallocated", "total", "overdue", "exposure_cents"]).sum()
+    )
+    gross = total.select(pl.sum_horizontal(buckets)).item()
+    overdue_pct = (total["overdue"].item() / gross * 100) if gross else None
+    chase = (
+        clients.filter(pl.col("overdue") > 0)
+        .select("client", "overdue", "max_days_late", "exposure_cents", "chase_score")
+        .sort("chase_score", descending=True)
+    )
+    return AgedReceivables(items, clients, total, overdue_pct, chase, explanation, settings)
+
+
+def _age(items: pl.DataFrame, as_of: date, settings: ReceivablesSettings) -> pl.DataFrame:
+    ageing_date = (
+        pl.coalesce("due_date", "invoice_date")
+        if settings.basis == "due_date"
+        else pl.col("invoice_date")
+    )
+    days = (pl.lit(as_of) - ageing_date).dt.total_days()
+    bucket = pl.when(days <= 0).then(pl.lit(NOT_DUE))
+    low = 1
+    for name, limit in zip(settings.buckets[1:-1], settings.limits, strict=True):
+        bucket = bucket.when(days.is_between(low, limit)).then(pl.lit(name))
+        low = limit + 1
+    bucket = bucket.otherwise(pl.lit(settings.buckets[-1]))
+    late = (days > 0) & (pl.col("item") == "invoice") & (pl.col("residual_cents") > 0)
+    interest = pl.col("residual_cents") * settings.penalty_rate_pct / 100 * days / 365
+    return items.with_columns(
+        days.alias("days"),
+        pl.when(pl.col("item") == "unallocated").then(None).otherwise(bucket).alias("bucket"),
+        pl.when(late)
+        .then(settings.recovery_fee_cents + interest)
+        .otherwise(0.0)
+        .round(0)
+        .cast(pl.Int64)
+        .alias("exposure_cents"),
+    )
+
+
+def _by_client(items: pl.DataFrame, buckets: list[str]) -> pl.DataFrame:
+    amount = pl.col("residual_cents")
+    in_bucket = [amount.filter(pl.col("bucket") == b).sum().alias(b) for b in buckets]
+    overdue = amount.filter((pl.col("days") > 0) & pl.col("bucket").is_not_null()).sum()
+    return (
+        items.group_by("client")
+        .agg(
+            *in_bucket,
+            amount.filter(pl.col("item") == "unallocated").sum().alias("unallocated"),
+            amount.sum().alias("total"),
+            overdue.alias("overdue"),
+            pl.col("days").filter(pl.col("days") > 0).max().alias("max_days_late"),
+            pl.col("exposure_cents").sum(),
+            # Who to chase first: the money late, weighted by how late it is.
+            (amount * pl.col("days"))
+            .filter((pl.col("days") > 0) & pl.col("bucket").is_not_null())
+            .sum()
+            .alias("chase_score"),
+        )
+        .with_columns(pct(pl.col("overdue"), pl.sum_horizontal(buckets)).alias("overdue_pct"))
+        .sort("client")
+    )
