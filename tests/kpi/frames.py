@@ -22,10 +22,21 @@ def frame(kind: str, rows: list[dict]) -> pl.DataFrame:
 
 
 def line(day: date, employee: str, project: str, hours: float, billing: str, **extra: object):
-    return {"date": day, "employee": employee, "project": project, "hours": hours,
-            "billing": billing, **extra}  # fmt: skip
+    return {
+        "date": day,
+        "employee": employee,
+        "project": project,
+        "hours": hours,
+        "billing": billing,
+        **extra,
+    }
 
 
 def employee(name: str, team: str = "Dev", **extra: object) -> dict:
-    return {"employee": name, "team": team, "weekly_hours": 35.0,
-            "workdays": "mon,tue,wed,thu,fri", **extra}  # fmt: skip
+    return {
+        "employee": name,
+        "team": team,
+        "weekly_hours": 35.0,
+        "workdays": "mon,tue,wed,thu,fri",
+        **extra,
+    }

@@ -37,18 +37,28 @@ def test_countback_past_the_months_and_credit_balance():
 
 
 def invoice(number: str, day: date, eur: float, residual: float) -> dict:
-    return {"number": number, "client": "C", "invoice_date": day, "due_date": day,
-            "amount_total_cents": round(eur * 100), "amount_residual_cents": round(residual * 100),
-            "kind": "invoice", "status": "posted"}  # fmt: skip
+    return {
+        "number": number,
+        "client": "C",
+        "invoice_date": day,
+        "due_date": day,
+        "amount_total_cents": round(eur * 100),
+        "amount_residual_cents": round(residual * 100),
+        "kind": "invoice",
+        "status": "posted",
+    }
 
 
 def test_dso_from_the_store_facts():
     """Example 4b.2 as invoices: Jan 70 000 (32 000 still open), Feb 80 000, Mar 100 000 open."""
-    invoices = frame("invoices", [
-        invoice("J", date(2025, 1, 15), 70_000, 32_000),
-        invoice("F", date(2025, 2, 15), 80_000, 80_000),
-        invoice("M", date(2025, 3, 15), 100_000, 100_000),
-    ])  # fmt: skip
+    invoices = frame(
+        "invoices",
+        [
+            invoice("J", date(2025, 1, 15), 70_000, 32_000),
+            invoice("F", date(2025, 2, 15), 80_000, 80_000),
+            invoice("M", date(2025, 3, 15), 100_000, 100_000),
+        ],
+    )
     result = dso(invoices, frame("payments", []), as_of=T, trend_months=3)
     assert result.receivables_cents == 21_200_000
     assert round(result.countback, 2) == 73.17

@@ -13,15 +13,24 @@ T = date(2025, 3, 31)
 def invoice(number: str, client: str, total_eur: float, due: date, **extra: object) -> dict:
     issued = extra.pop("invoice_date", date(2024, 11, 1))
     return {
-        "number": number, "client": client, "invoice_date": issued, "due_date": due,
-        "amount_total_cents": round(total_eur * 100), "kind": "invoice", "status": "posted",
+        "number": number,
+        "client": client,
+        "invoice_date": issued,
+        "due_date": due,
+        "amount_total_cents": round(total_eur * 100),
+        "kind": "invoice",
+        "status": "posted",
         **extra,
-    }  # fmt: skip
+    }
 
 
 def payment(client: str, day: date, eur: float, invoice_number: str | None = None) -> dict:
-    return {"client": client, "date": day, "amount_cents": round(eur * 100),
-            "invoice_number": invoice_number}  # fmt: skip
+    return {
+        "client": client,
+        "date": day,
+        "amount_cents": round(eur * 100),
+        "invoice_number": invoice_number,
+    }
 
 
 EXAMPLE_A = [
@@ -32,10 +41,13 @@ EXAMPLE_A = [
 ]
 EXAMPLE_B = [
     invoice("B1", "B", 2400, date(2024, 12, 1)),
-    {**invoice("AV-B1", "B", -600, date(2025, 1, 10), invoice_date=date(2025, 1, 10)),
-     "kind": "credit_note", "reversed_number": "B1"},
+    {
+        **invoice("AV-B1", "B", -600, date(2025, 1, 10), invoice_date=date(2025, 1, 10)),
+        "kind": "credit_note",
+        "reversed_number": "B1",
+    },
     invoice("B4", "B", 1200, date(2025, 2, 14)),
-]  # fmt: skip
+]
 PAYMENTS = [
     payment("A", date(2025, 3, 10), 4000, "A3"),
     payment("B", date(2025, 3, 20), 1000),  # not allocated
@@ -44,8 +56,12 @@ PAYMENTS = [
 
 
 def run(**settings: object):
-    return aged_receivables(frame("invoices", EXAMPLE_A + EXAMPLE_B), frame("payments", PAYMENTS),
-                            as_of=T, settings=ReceivablesSettings(**settings))  # fmt: skip
+    return aged_receivables(
+        frame("invoices", EXAMPLE_A + EXAMPLE_B),
+        frame("payments", PAYMENTS),
+        as_of=T,
+        settings=ReceivablesSettings(**settings),
+    )
 
 
 def client_row(result, client: str) -> dict:

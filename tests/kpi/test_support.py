@@ -13,9 +13,18 @@ MARCH = (date(2025, 3, 1), date(2025, 3, 31))
 PROJECTS = frame(
     "projects", [{"project": "Support", "client": "Clinique", "billing_mode": "support"}]
 )
-CONTRACTS = frame("contracts", [{"contract": "SUP", "client": "Clinique",
-                                 "included_hours_per_month": 10.0, "monthly_fee_cents": 60000,
-                                 "overage_rate_cents": 9000}])  # fmt: skip
+CONTRACTS = frame(
+    "contracts",
+    [
+        {
+            "contract": "SUP",
+            "client": "Clinique",
+            "included_hours_per_month": 10.0,
+            "monthly_fee_cents": 60000,
+            "overage_rate_cents": 9000,
+        }
+    ],
+)
 
 
 def support(*hours_by_billing: tuple[str, float], day: date = date(2025, 3, 10)) -> list[dict]:
@@ -64,8 +73,9 @@ def test_no_hours_is_not_applicable_and_partial_months_get_a_pro_rata_quota():
 def test_a_ticket_ties_a_line_to_its_contract():
     tickets = frame("tickets", [{"ticket": "T-1", "contract": "SUP"}])
     lines = [line(date(2025, 3, 3), "Lucas", "Régie client", 2.0, "included", ticket="T-1")]
-    result = support_inclusion(frame("timesheets", lines), PROJECTS, CONTRACTS, tickets,
-                               start=MARCH[0], end=MARCH[1])  # fmt: skip
+    result = support_inclusion(
+        frame("timesheets", lines), PROJECTS, CONTRACTS, tickets, start=MARCH[0], end=MARCH[1]
+    )
     assert result.contracts["included_h"].item() == 2
 
 

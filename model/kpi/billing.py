@@ -1,0 +1,187 @@
+"""Invoicing delay, unbilled work in progress and project margin (KPI.md §6).
+
+Invoicing delay: for each invoiced billable entry, `invoice date − work date`, weighted by hours
+(mean, median, 90th percentile). WIP age: `T − work date` for billable entries not invoiced yet.
+Margin: revenue HT (invoiced + to invoice, at the project's hourly rate; fixed price: the sold
+amount, and a percentage-of-completion variant) − hours × cost rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from model.kpi.common import Explanation, categorise, pct, ratio
+
+
+@dataclass
+class InvoicingDelay:
+    mean_days: float | None
+    median_days: float | None
+    p90_days: float | None
+    wip_hours: float
+    wip_mean_age_days: float | None
+    wip_oldest_days: int | None
+    wip_cents: int
+    by_project: pl.DataFrame
+    explanation: Explanation
+
+
+def weighted_quantile(values: pl.Series, weights: pl.Series, q: float) -> float | None:
+    """The smallest value whose cumulative weight reaches the share `q` of the total."""
+    if values.len() == 0 or weights.sum() <= 0:
+        return None
+    frame = pl.DataFrame({"v": values, "w": weights}).sort("v")
+    share = frame["w"].cum_sum() / frame["w"].sum()
+    return float(frame.filter(share >= q - 1e-12)["v"][0])
+
+
+def invoicing_delay(
+    lines: pl.DataFrame, projects: pl.DataFrame, invoices: pl.DataFrame, *, as_of: date
+) -> InvoicingDelay:
+    explanation = Explanation(
+        "Délai de facturation = date de facture − date du travail, pondéré par les heures, sur les "
+        "heures facturables facturées ; en-cours non facturé = heures facturables sans facture, "
+        "âge = T − date du travail, valorisé au taux horaire du projet. Chaque jour s'ajoute au "
+        "DSO : le délai légal de paiement court à partir de la facture."
+    )
+    billable = (
+        categorise(lines.lazy(), projects.lazy())
+        .filter(
+            pl.col("category").is_in(["billable", "support_billed"]) & (pl.col("date") <= as_of)
+        )
+        .join(projects.lazy().select("project", "hourly_rate_cents"), on="project", how="left")
+        .join(
+            invoices.lazy().select(pl.col("number").alias("invoice_number"), "invoice_date"),
+            on="invoice_number",
+            how="left",
+        )
+        .collect()
+    )
+    explanation.input_lines = billable.height
+    invoiced = billable.filter(pl.col("invoice_date").is_not_null()).with_columns(
+        (pl.col("invoice_date") - pl.col("date")).dt.total_days().alias("delay")
+    )
+    unknown = billable.filter(
+        pl.col("invoice_number").is_not_null() & pl.col("invoice_date").is_null()
+    )
+    explanation.exclude(
+        unknown.height, "ligne(s) liée(s) à une facture absente des factures importées"
+    )
+    wip = billable.filter(pl.col("invoice_number").is_null()).with_columns(
+        (pl.lit(as_of) - pl.col("date")).dt.total_days().alias("age")
+    )
+    hours = invoiced["hours"]
+    mean = ratio(pl.lit((invoiced["delay"] * hours).sum()), pl.lit(hours.sum()))
+    wip_hours = float(wip["hours"].sum())
+    by_project = (
+        invoiced.group_by("project")
+        .agg(
+            ratio((pl.col("delay") * pl.col("hours")).sum(), pl.col("hours").sum()).alias(
+                "mean_days"
+            )
+        )
+        .join(
+            wip.group_by("project").agg(
+                pl.col("hours").sum().alias("wip_h"),
+                (pl.col("hours") * pl.col("hourly_rate_cents"))
+                .sum()
+                .round(0)
+                .cast(pl.Int64)
+                .alias("wip_cents"),
+                pl.col("age").max().alias("wip_oldest_days"),
+            ),
+            on="project",
+            how="full",
+            coalesce=True,
+        )
+        .sort("project")
+    )
+    return InvoicingDelay(
+        mean_days=pl.select(mean).item(),
+        median_days=weighted_quantile(invoiced["delay"], hours, 0.5),
+        p90_days=weighted_quantile(invoiced["delay"], hours, 0.9),
+        wip_hours=wip_hours,
+        wip_mean_age_days=(wip["age"] * wip["hours"]).sum() / wip_hours if wip_hours else None,
+        wip_oldest_days=wip["age"].max(),
+        wip_cents=int((wip["hours"] * wip["hourly_rate_cents"].fill_null(0)).sum()),
+        by_project=by_project,
+        explanation=explanation,
+    )
+
+
+@dataclass
+class ProjectMargin:
+    projects: pl.DataFrame
+    explanation: Explanation
+
+
+def project_margin(
+    lines: pl.DataFrame,
+    projects: pl.DataFrame,
+    employees: pl.DataFrame,
+    *,
+    as_of: date,
+) -> ProjectMargin:
+    explanation = Explanation(
+        "Marge = chiffre d'affaires HT − heures × coût horaire. Régie : heures facturables "
+        "(facturées et à facturer) × taux horaire du projet. Forfait : montant vendu, et en "
+        "variante à l'avancement : montant vendu × avancement déclaré (plafonné à 100 %).",
+    )
+    costs = employees.lazy().select("employee", "cost_rate_cents")
+    worked = (
+        categorise(lines.lazy().filter(pl.col("date") <= as_of), projects.lazy())
+        .join(costs, on="employee", how="left")
+        .group_by("project")
+        .agg(
+            pl.col("hours").sum().alias("hours_h"),
+            pl.col("hours").filter(pl.col("category") == "billable").sum().alias("billable_h"),
+            pl.col("hours")
+            .filter((pl.col("category") == "billable") & pl.col("invoice_number").is_not_null())
+            .sum()
+            .alias("invoiced_h"),
+            (pl.col("hours") * pl.col("cost_rate_cents")).sum().alias("cost_cents"),
+            pl.col("cost_rate_cents").is_null().sum().alias("_lines_without_cost"),
+        )
+    )
+    frame = (
+        projects.lazy()
+        .join(worked, on="project", how="left")
+        .with_columns(pl.col("hours_h", "billable_h", "invoiced_h", "cost_cents").fill_null(0.0))
+        .with_columns(
+            _revenue().alias("revenue_cents"), _completion_revenue().alias("poc_revenue_cents")
+        )
+        .with_columns(
+            (pl.col("revenue_cents") - pl.col("cost_cents")).alias("margin_cents"),
+            pct(pl.col("revenue_cents") - pl.col("cost_cents"), pl.col("revenue_cents")).alias(
+                "margin_pct"
+            ),
+            pct(pl.col("billable_h"), pl.col("hours_h")).alias("billable_ratio_pct"),
+        )
+        .collect()
+        .sort("project")
+    )
+    explanation.input_lines = int(frame["hours_h"].count())
+    explanation.exclude(
+        int(frame["_lines_without_cost"].fill_null(0).sum()),
+        "ligne(s) de collaborateurs sans coût horaire (coût compté à 0)",
+    )
+    return ProjectMargin(frame.drop("_lines_without_cost"), explanation)
+
+
+def _revenue() -> pl.Expr:
+    time_and_materials = pl.col("billable_h") * pl.col("hourly_rate_cents").fill_null(0)
+    return (
+        pl.when(pl.col("billing_mode") == "fixed_price")
+        .then(pl.col("sold_amount_cents").fill_null(0).cast(pl.Float64))
+        .otherwise(time_and_materials)
+    )
+
+
+def _completion_revenue() -> pl.Expr:
+    share = (pl.col("progress_pct").fill_null(0) / 100).clip(upper_bound=1)
+    return pl.when(pl.col("billing_mode") == "fixed_price").then(
+        pl.col("sold_amount_cents").fill_null(0) * share
+    )
