@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from model.db import DatabaseError, get_engine, init_db
 from model.facts import FACTS, KINDS
 from model.imports.service import ImportResult, import_file
+from model.kpi.report import NAMES as KPI_NAMES
 from model.settings import Settings, paris_now
 
 
@@ -56,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     tpl = commands.add_parser("template", parents=[common], help="modèle d'import Pilotage")
     tpl.add_argument("--out", required=True, metavar="FILE.xlsx")
     tpl.add_argument("--filled", action="store_true", help="rempli avec les données actuelles")
+
+    kpi = commands.add_parser("kpi", parents=[common], help="calculer un indicateur")
+    kpi.add_argument("name", choices=KPI_NAMES, metavar="NAME", help=", ".join(KPI_NAMES))
+    kpi.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    kpi.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    kpi.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    kpi.add_argument("--json", action="store_true")
 
     demo = commands.add_parser("demo", parents=[common], help="charger la société de démonstration")
     demo.add_argument("--seed", type=int, default=7)
@@ -178,6 +186,29 @@ def cmd_template(args: Namespace, engine: Engine, settings: Settings) -> int:
     return 0
 
 
+def cmd_kpi(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.kpi.load import load_facts, load_settings
+    from model.kpi.report import kpi_json
+
+    as_of = args.as_of or paris_now().date()
+    end = args.end or as_of
+    start = args.start or default_start(end)
+    if start > end:
+        print("Erreur : --from doit précéder --to.", file=sys.stderr)
+        return 2
+    result = kpi_json(
+        args.name, load_facts(engine), load_settings(engine), as_of=as_of, start=start, end=end
+    )
+    print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2))
+    return 0
+
+
+def default_start(end: date) -> date:
+    """Twelve months up to `end`: the first day of the month eleven months before."""
+    index = end.year * 12 + end.month - 1 - 11
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def cmd_demo(args: Namespace, engine: Engine, settings: Settings) -> int:
     from model.demo import load_demo
 
@@ -201,6 +232,7 @@ COMMANDS = {
     "export": cmd_export,
     "template": cmd_template,
     "demo": cmd_demo,
+    "kpi": cmd_kpi,
 }
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from model.db import bump_data_version
 from model.facts import FACTS, Fact
 from model.imports.pipeline import ParsedFile
 from model.imports.reader import ROW
-from model.tables import FACT_TABLES, FactRow, ImportBatch
+from model.tables import FACT_TABLES, FactRow, ImportBatch, Setting
 
 CHUNK = 5000
 
@@ -408,3 +408,19 @@ def count_facts(engine: Engine) -> dict[str, int]:
             query = select(func.count()).select_from(table).where(table.superseded_by.is_(None))
             counts[kind] = connection.execute(query).scalar_one()
     return counts
+
+
+def read_setting_values(engine: Engine) -> dict[str, str]:
+    with engine.connect() as connection:
+        return dict(connection.execute(select(Setting.key, Setting.value)).all())
+
+
+def write_setting_values(engine: Engine, values: dict[str, str], *, now: datetime) -> None:
+    """Upsert the settings in one transaction; the data version moves so figures refresh."""
+    with engine.begin() as connection:
+        for key, value in values.items():
+            connection.execute(delete(Setting).where(Setting.key == key))
+            connection.execute(insert(Setting), {"key": key, "value": value, "updated_at": now})
+        with Session(bind=connection) as session:
+            bump_data_version(session)
+            session.commit()

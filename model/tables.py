@@ -16,7 +16,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: settings table
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -51,6 +51,14 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class Setting(SQLModel, table=True):
+    """A KPI setting changed by the user (model/kpi/settings.py); JSON value."""
+
+    key: str = Field(primary_key=True)
+    value: str
+    updated_at: NaiveDatetime | None = None
 
 
 class FactRow(SQLModel):

@@ -1,0 +1,119 @@
+"""KPI settings: thresholds and conventions, stored in the database with KPI.md's defaults.
+
+Each setting has a flat key (`receivables.basis`), a type and a French label; the store keeps
+only the values a user changed. `kpi_settings()` assembles the objects the KPI functions take.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from model.kpi.capacity import CalendarSettings
+from model.kpi.dso import DsoSettings
+from model.kpi.leakage import LeakageSettings
+from model.kpi.projects import ProjectThresholds
+from model.kpi.receivables import ReceivablesSettings
+from model.kpi.support import SupportSettings
+
+GROUPS: dict[str, type] = {
+    "calendar": CalendarSettings,
+    "projects": ProjectThresholds,
+    "support": SupportSettings,
+    "receivables": ReceivablesSettings,
+    "dso": DsoSettings,
+    "leakage": LeakageSettings,
+}
+
+LABELS = {
+    "calendar.sick_reduces_available": "Les arrêts maladie réduisent le disponible",
+    "calendar.alsace_moselle": "Jours fériés d'Alsace-Moselle",
+    "calendar.solidarity_day_worked": "Lundi de Pentecôte travaillé (journée de solidarité)",
+    "projects.amber_pct": "Forfait : seuil orange (% consommé)",
+    "projects.red_pct": "Forfait : seuil rouge (% consommé)",
+    "projects.unrecoverable_pct": "Forfait : irrécupérable au-delà de (% consommé)",
+    "projects.default_cost_rate_cents": "Coût horaire par défaut (centimes)",
+    "support.prorate_partial_months": "Support : quota au prorata des mois partiels",
+    "support.red_unbilled_pct": "Support : seuil rouge de la part non facturée (%)",
+    "receivables.basis": "Balance âgée : base (due_date ou invoice_date)",
+    "receivables.limits": "Balance âgée : limites des tranches (jours)",
+    "receivables.penalty_rate_pct": "Taux des pénalités de retard (%)",
+    "receivables.recovery_fee_cents": "Indemnité forfaitaire de recouvrement (centimes)",
+    "dso.window_months": "DSO : fenêtre de la méthode simple (mois)",
+    "dso.max_months": "DSO : limite de la méthode par épuisement (mois)",
+    "leakage.realisation_untracked": "Fuite : réalisation du temps non saisi",
+    "leakage.realisation_other": "Fuite : réalisation des autres classes",
+    "leakage.default_rate_cents": "Fuite : taux de vente par défaut (centimes)",
+    "leakage.red_pct": "Fuite : seuil rouge (%)",
+}
+
+
+class SettingError(ValueError):
+    """A setting value is refused; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class KpiSettings:
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    projects: ProjectThresholds = field(default_factory=ProjectThresholds)
+    support: SupportSettings = field(default_factory=SupportSettings)
+    receivables: ReceivablesSettings = field(default_factory=ReceivablesSettings)
+    dso: DsoSettings = field(default_factory=DsoSettings)
+    leakage: LeakageSettings = field(default_factory=LeakageSettings)
+
+
+def defaults() -> dict[str, Any]:
+    """Every setting key with its KPI.md default."""
+    values = {}
+    for group, cls in GROUPS.items():
+        instance = cls()
+        for f in fields(cls):
+            values[f"{group}.{f.name}"] = _plain(getattr(instance, f.name))
+    return values
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def validate(key: str, value: Any) -> Any:
+    """The value converted to the setting's type, or `SettingError` in French."""
+    known = defaults()
+    if key not in known:
+        raise SettingError(f"Paramètre inconnu : « {key} ».")
+    default = known[key]
+    label = LABELS.get(key, key)
+    try:
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise TypeError
+            return value
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+        if isinstance(default, list):
+            limits = [int(v) for v in value]
+            if not limits or limits != sorted(set(limits)) or limits[0] < 1:
+                raise ValueError
+            return limits
+    except (TypeError, ValueError) as error:
+        raise SettingError(f"« {label} » : « {value} » n'est pas une valeur valable.") from error
+    if key == "receivables.basis" and value not in ("due_date", "invoice_date"):
+        raise SettingError(f"« {label} » : « {value} » (attendu : due_date ou invoice_date).")
+    return value
+
+
+def kpi_settings(stored: dict[str, str]) -> KpiSettings:
+    """Settings objects from stored JSON values (unknown keys ignored, defaults elsewhere)."""
+    changes: dict[str, dict[str, Any]] = {group: {} for group in GROUPS}
+    for key, raw in stored.items():
+        group, _, name = key.partition(".")
+        if group in GROUPS and key in defaults():
+            value = json.loads(raw)
+            changes[group][name] = tuple(value) if isinstance(value, list) else value
+    base = KpiSettings()
+    return KpiSettings(
+        **{group: replace(getattr(base, group), **values) for group, values in changes.items()}
+    )
