@@ -508,24 +508,21 @@ def _milestone_invoices(as_of: date, projects: list[dict]) -> list[dict]:
 
 def _support_invoices(start: date, as_of: date, ledger: Ledger) -> list[dict]:
     """The monthly fee on the 1st, and the billed overage of the previous month."""
-    overage: dict[tuple[str, date], float] = {}
+    overage: dict[tuple[str, date], list[dict]] = {}
     for line in ledger.lines:
         if line["project"] in _support_projects() and line["billing"] == "billable":
-            key = (line["project"], line["date"].replace(day=1))
-            overage[key] = overage.get(key, 0.0) + line["hours"]
+            overage.setdefault((line["project"], line["date"].replace(day=1)), []).append(line)
     drafts = []
     month = start
     while month <= as_of:
         for contract in CONTRACTS:
             drafts.append(_invoice(contract.client, contract.project, month, contract.fee))
-            previous = _add_months(month, -1)
-            hours = overage.get((contract.project, previous), 0.0)
-            if hours:
-                drafts.append(
-                    _invoice(
-                        contract.client, contract.project, month, hours * contract.overage_rate
-                    )
-                )
+            lines = overage.get((contract.project, _add_months(month, -1)), [])
+            if lines:
+                amount = sum(x["hours"] for x in lines) * contract.overage_rate
+                draft = _invoice(contract.client, contract.project, month, amount)
+                draft["lines"] = lines
+                drafts.append(draft)
         month = _add_months(month, 1)
     return drafts
 
