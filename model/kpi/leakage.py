@@ -84,16 +84,14 @@ def leakage(
     sold_nowhere = every.filter(pl.col("category") == "included_unmanaged").select(
         pl.col("hours").alias("h"), rate.alias("rate")
     )
-    no_contract = (
-        tagged.filter((pl.col("category") == "support_included") & pl.col("contract").is_null())
-        .join(rates, on="employee", how="left")
-        .select(pl.col("hours").alias("h"), rate.alias("rate"))
+    # Past the quota, or included under no quota at all (the contract-less lines are grouped
+    # under an empty contract by `support_inclusion`).
+    unmanaged = (
+        pl.when(pl.col("quota_h") > 0).then(pl.col("excess_h")).otherwise(pl.col("included_h"))
     )
     excess = support.contracts.join(
         contracts.select("contract", "overage_rate_cents"), on="contract", how="left"
-    ).select(
-        pl.col("excess_h").alias("h"), pl.col("overage_rate_cents").fill_null(default).alias("rate")
-    )
+    ).select(unmanaged.alias("h"), pl.col("overage_rate_cents").fill_null(default).alias("rate"))
     out_of_scope_tickets = tickets.filter(pl.col("scope") == "out_of_scope").select("ticket")
     not_rebilled = (
         tagged.filter(
@@ -106,7 +104,7 @@ def leakage(
     parts = {
         "untracked": [untracked],
         "unqualified": [unqualified],
-        "unmanaged_included": [excess, sold_nowhere, no_contract],
+        "unmanaged_included": [excess, sold_nowhere],
         "unbilled_support": [not_rebilled],
     }
     realisation = {name: settings.realisation_other for name in CLASSES}

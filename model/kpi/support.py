@@ -122,7 +122,11 @@ def _months(
     )
     return _rates(
         frame.with_columns(
-            (pl.col("included_h") - pl.col("quota_h")).clip(lower_bound=0).alias("excess_h"),
+            # No quota: nothing is "past" it (KPI.md §3); leakage counts those hours apart.
+            pl.when(pl.col("quota_h") > 0)
+            .then((pl.col("included_h") - pl.col("quota_h")).clip(lower_bound=0))
+            .otherwise(0.0)
+            .alias("excess_h"),
             (pl.col("billed_h") * pl.col("overage_rate_cents").fill_null(0)).alias("billed_cents"),
         )
     ).sort("contract", "month")

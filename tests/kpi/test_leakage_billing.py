@@ -129,3 +129,19 @@ def test_lost_revenue_is_computed_from_parameters():
     assert round(30_000 / (12 * 218), 2) == 11.47  # the €/h the "per day" claim would need
     assert lost_revenue_per_year(12, 1, 50, 50, 1) == 30_000  # the claim holds per week
     assert round(lost_revenue_per_year(12, 1, 218, 75, 0.153), -2) == 30_000
+
+
+def test_included_support_without_any_contract_is_unmanaged_once():
+    staff = frame("employees", [employee("A", billing_rate_cents=8000)])
+    projects = frame(
+        "projects", [{"project": "Support", "client": "Inconnu", "billing_mode": "support"}]
+    )
+    lines = frame("timesheets", [line(date(2025, 2, 10), "A", "Support", 5, "included")])
+    no_contracts, no_tickets = frame("contracts", []), frame("tickets", [])
+    calendar = capacity_calendar(staff, frame("absences", []), start=FEB[0], end=FEB[1])
+    charge = charge_rate(lines, projects, calendar, start=FEB[0], end=FEB[1])
+    support = support_inclusion(lines, projects, no_contracts, no_tickets, start=FEB[0], end=FEB[1])
+    result = leakage(
+        lines, projects, staff, no_contracts, no_tickets, charge=charge, support=support
+    )
+    assert result.hours["unmanaged_included"] == 5

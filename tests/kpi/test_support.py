@@ -86,3 +86,12 @@ def test_quota_run_out_date():
     assert result.runout["runout_date"].item() == date(2025, 3, 10)
     crossed = run(support(("included", 12), day=date(2025, 3, 4)), as_of=date(2025, 3, 6))
     assert crossed.runout["runout_date"].item() == date(2025, 3, 4)
+
+
+def test_no_quota_means_no_excess():
+    unlimited = frame(
+        "contracts", [{"contract": "SUP", "client": "Clinique", "monthly_fee_cents": 60000}]
+    )
+    result = run(support(("included", 8)), contracts=unlimited)
+    c = result.contracts.row(0, named=True)
+    assert (c["excess_h"], c["quota_use_pct"], c["unbilled_pct"]) == (0, None, 0)
