@@ -18,6 +18,7 @@ from model.kpi.receivables import NOT_DUE, ReceivablesSettings, aged_receivables
 class DsoSettings:
     window_months: int = 3  # simple and average methods: sales of the last 3 months
     max_months: int = 12  # countback stops there: "> 12 mois"
+    vat_rate_pct: float = 20.0  # unbilled work is valued TTC for the "DSO incl. WIP" line
 
 
 @dataclass
@@ -37,6 +38,8 @@ class Dso:
     average_days_late: float | None
     credit_balance: bool
     receivables_cents: int
+    window_sales_cents: int
+    window_days: int
     clients: pl.DataFrame
     trend: pl.DataFrame  # month end, simple DSO
     explanation: Explanation
@@ -114,8 +117,17 @@ def dso(
     late = simple_dso - best if simple_dso is not None and best is not None else None
     clients = _per_client(invoices, payments, aged.clients, as_of, settings)
     trend = _trend(invoices, payments, as_of, trend_months, settings, receivables)
-    return Dso(counted, beyond, simple_dso, average, best, late, ar <= 0, ar, clients, trend,
-               explanation)  # fmt: skip
+    return Dso(counted, beyond, simple_dso, average, best, late, ar <= 0, ar, window_sales,
+               window_days, clients, trend, explanation)  # fmt: skip
+
+
+def including_wip(result: Dso, wip_untaxed_cents: int, settings: DsoSettings) -> float | None:
+    """DSO with validated unbilled work (factures à émettre) added, TTC: the AFDCC's advice
+    for IT services, where it is worth about 15 days of revenue (KPI.md §4b)."""
+    wip = wip_untaxed_cents * (1 + settings.vat_rate_pct / 100)
+    return simple(
+        round(result.receivables_cents + wip), result.window_sales_cents, result.window_days
+    )
 
 
 def _receivables_before(

@@ -16,7 +16,7 @@ import polars as pl
 from model.kpi.billing import invoicing_delay, project_margin
 from model.kpi.capacity import capacity_calendar
 from model.kpi.charge import ChargeRate, charge_rate
-from model.kpi.dso import dso
+from model.kpi.dso import dso, including_wip
 from model.kpi.leakage import leakage
 from model.kpi.load import Facts
 from model.kpi.projects import sold_vs_consumed
@@ -182,8 +182,14 @@ def _receivables(facts: Facts, settings: KpiSettings, period: Period) -> dict:
 
 
 def _dso(facts: Facts, settings: KpiSettings, period: Period) -> dict:
-    result = dso(facts.invoices, facts.payments, as_of=period.as_of, settings=settings.dso,
-                 receivables=settings.receivables)  # fmt: skip
+    wip = invoicing_delay(facts.timesheets, facts.projects, facts.invoices, as_of=period.as_of)
+    result = dso(
+        facts.invoices,
+        facts.payments,
+        as_of=period.as_of,
+        settings=settings.dso,
+        receivables=settings.receivables,
+    )
     return {
         "as_of": period.as_of.isoformat(),
         "countback": two(result.countback),
@@ -192,6 +198,7 @@ def _dso(facts: Facts, settings: KpiSettings, period: Period) -> dict:
         "average": two(result.average),
         "best_possible": two(result.best_possible),
         "average_days_late": two(result.average_days_late),
+        "simple_incl_wip": two(including_wip(result, wip.wip_cents, settings.dso)),
         "credit_balance": result.credit_balance,
         "receivables": euros(result.receivables_cents),
         "clients": [

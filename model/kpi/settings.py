@@ -42,6 +42,7 @@ LABELS = {
     "receivables.recovery_fee_cents": "Indemnité forfaitaire de recouvrement (centimes)",
     "dso.window_months": "DSO : fenêtre de la méthode simple (mois)",
     "dso.max_months": "DSO : limite de la méthode par épuisement (mois)",
+    "dso.vat_rate_pct": "Taux de TVA des travaux non facturés (%)",
     "leakage.realisation_untracked": "Fuite : réalisation du temps non saisi",
     "leakage.realisation_other": "Fuite : réalisation des autres classes",
     "leakage.default_rate_cents": "Fuite : taux de vente par défaut (centimes)",

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from model.kpi.dso import MonthSales, countback, dso, simple
+from model.kpi.dso import DsoSettings, MonthSales, countback, dso, including_wip, simple
 from tests.kpi.frames import frame
 
 T = date(2025, 3, 31)
@@ -71,3 +71,5 @@ def test_dso_from_the_store_facts():
         pytest.approx(76.32, abs=0.01),
     )
     assert result.trend["date"].to_list() == [date(2025, 1, 31), date(2025, 2, 28), T]
+    # 10 000 € HT of unbilled work is 12 000 € TTC more receivables: 224/250 × 90 days.
+    assert round(including_wip(result, 1_000_000, DsoSettings()), 2) == 80.64
