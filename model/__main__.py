@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     kpi.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD")
     kpi.add_argument("--json", action="store_true")
 
+    conf = commands.add_parser("settings", parents=[common], help="paramètres des indicateurs")
+    conf.add_argument(
+        "changes", nargs="*", metavar="CLE=VALEUR", help="ex. receivables.limits=[45,90]"
+    )
+    conf.add_argument("--json", action="store_true")
+
     demo = commands.add_parser("demo", parents=[common], help="charger la société de démonstration")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD")
@@ -203,6 +209,36 @@ def cmd_kpi(args: Namespace, engine: Engine, settings: Settings) -> int:
     return 0
 
 
+def cmd_settings(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.kpi.load import save_settings
+    from model.kpi.settings import LABELS, SettingError, current_values
+    from model.store import read_setting_values
+
+    changes = {}
+    for change in args.changes:
+        key, sep, raw = change.partition("=")
+        if not sep:
+            print(f"Erreur : « {change} » n'est pas de la forme CLE=VALEUR.", file=sys.stderr)
+            return 2
+        try:
+            changes[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            changes[key] = raw  # plain text, e.g. receivables.basis=invoice_date
+    if changes:
+        try:
+            save_settings(engine, changes, now=paris_now())
+        except SettingError as error:
+            print(f"Erreur : {error}", file=sys.stderr)
+            return 1
+    values = current_values(read_setting_values(engine))
+    if args.json:
+        print(json.dumps(values, ensure_ascii=False))
+    else:
+        for key, value in values.items():
+            print(f"{key} = {json.dumps(value, ensure_ascii=False)}  # {LABELS.get(key, '')}")
+    return 0
+
+
 def default_start(end: date) -> date:
     """Twelve months up to `end`: the first day of the month eleven months before."""
     index = end.year * 12 + end.month - 1 - 11
@@ -233,6 +269,7 @@ COMMANDS = {
     "template": cmd_template,
     "demo": cmd_demo,
     "kpi": cmd_kpi,
+    "settings": cmd_settings,
 }
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ class ImportBatch(SQLModel, table=True):
     status: str = "active"  # "active" | "undone"
     undone_at: NaiveDatetime | None = None
     # JSON: per-kind counts, the replacement scope of keyless timesheet lines, notes.
-    details: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
 
 class Meta(SQLModel, table=True):

@@ -140,3 +140,16 @@ def test_unreachable_database_is_a_sentence_not_a_traceback():
     assert result.returncode == 1
     assert result.stderr.startswith("Erreur : base de données inaccessible")
     assert "Traceback" not in result.stderr
+
+
+def test_settings_are_listed_and_changed(sqlite_url: str):
+    changed = run("settings", "receivables.basis=invoice_date", "--json", db=sqlite_url)
+    assert changed.returncode == 0, changed.stderr
+    values = json.loads(changed.stdout)
+    assert (values["receivables.basis"], values["receivables.limits"]) == (
+        "invoice_date",
+        [30, 60, 90],
+    )
+    refused = run("settings", "receivables.limits=[90,30]", db=sqlite_url)
+    assert refused.returncode == 1
+    assert "n'est pas une valeur valable" in refused.stderr

@@ -106,6 +106,15 @@ def validate(key: str, value: Any) -> Any:
     return value
 
 
+def current_values(stored: dict[str, str]) -> dict[str, Any]:
+    """Every setting with its value in force: the stored one, else KPI.md's default."""
+    values = defaults()
+    for key, raw in stored.items():
+        if key in values:
+            values[key] = json.loads(raw)
+    return values
+
+
 def kpi_settings(stored: dict[str, str]) -> KpiSettings:
     """Settings objects from stored JSON values (unknown keys ignored, defaults elsewhere)."""
     changes: dict[str, dict[str, Any]] = {group: {} for group in GROUPS}
