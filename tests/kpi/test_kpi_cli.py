@@ -158,3 +158,19 @@ def test_settings_change_the_figures(demo_db: str, engine: Engine, capsys: pytes
 def test_the_store_loader_gives_every_fact(demo_db: str, engine: Engine):
     facts = load_facts(engine)
     assert facts.timesheets.height > 5000 and facts.invoices.height > 100
+
+
+def test_the_overview_shares_its_inputs_and_agrees_with_each_kpi(
+    demo_db: str, engine: Engine, capsys: pytest.CaptureFixture
+):
+    from model.kpi.overview import overview
+
+    facts, settings = load_facts(engine), load_settings(engine)
+    start, end = date(2025, 12, 1), date(2026, 11, 23)
+    result = overview(facts, settings, as_of=end, start=start, end=end)
+    leak = run_kpi(demo_db, "leakage", capsys)
+    assert round(result.leakage.total_h, 2) == leak["total_h"]
+    assert (
+        round(result.charge.company["tace_pct"].item(), 2)
+        == (run_kpi(demo_db, "charge-rate", capsys)["company"]["tace_pct"])
+    )
