@@ -34,6 +34,7 @@ class Layout:
     # Extra spellings accepted for enum values: canonical column -> {label: code}.
     value_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     date_formats: tuple[str, ...] | None = None
+    date_hint: str | None = None  # the date format named in error messages, e.g. MM/JJ/AAAA
     # Text-level conversion from layout columns to canonical columns (renaming is automatic).
     convert: Callable[[pl.DataFrame], pl.DataFrame] | None = None
     # canonical column -> layout columns it is derived from (for error messages)

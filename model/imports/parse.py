@@ -80,7 +80,19 @@ def duration_hours(expr: pl.Expr) -> pl.Expr:
         + parts.struct.field("3").cast(pl.Float64) / 60
         + parts.struct.field("4").cast(pl.Float64).fill_null(0) / 3600
     )
-    return pl.when(parts.struct.field("2").is_not_null()).then(as_duration).otherwise(number(expr))
+    # An Excel [hh]:mm cell read by calamine: a moment counted from day 0 (1899-12-31).
+    excel = expr.str.strip_chars().str.strptime(
+        pl.Datetime("ms"), "%Y-%m-%d %H:%M:%S%.f", strict=False
+    )
+    from_excel = pl.when(expr.str.contains(r"^(1899-12-31|1900-0[12]-)")).then(
+        # Rounded to the second: Excel stores durations as binary fractions of a day.
+        ((excel - pl.datetime(1899, 12, 31)).dt.total_milliseconds() / 1000).round(0) / 3600
+    )
+    return (
+        pl.when(parts.struct.field("2").is_not_null())
+        .then(as_duration)
+        .otherwise(pl.coalesce(from_excel, number(expr)))
+    )
 
 
 def date(expr: pl.Expr, formats: Iterable[str] = DATE_FORMATS) -> pl.Expr:

@@ -12,13 +12,13 @@ from datetime import date
 import polars as pl
 
 from model.facts import FACTS
-from model.imports import odoo, template
+from model.imports import odoo, template, timetrackers
 from model.imports.layouts import HEADER_SEARCH_ROWS, Layout, Table, find_table
 from model.imports.reader import ROW, RawSheet, ReadError, read_file
 from model.imports.validate import ERROR_SCHEMA, check_table
 
 # Template layouts first: on a tie, the exact canonical headers win.
-LAYOUTS: tuple[Layout, ...] = (*template.LAYOUTS, *odoo.LAYOUTS)
+LAYOUTS: tuple[Layout, ...] = (*template.LAYOUTS, *odoo.LAYOUTS, *timetrackers.LAYOUTS)
 VARIANT_LABELS = {"fr": "français", "en": "anglais", "technique": "noms techniques"}
 
 

@@ -96,7 +96,8 @@ def _type_columns(
         typed = _typed(column, raw, date_formats, table.layout.value_aliases.get(column.name))
         typed_exprs.append(typed.alias(column.name))
         bad = raw.is_not_null() & typed.is_null()
-        problems.append(_problems(text, bad, column.name, headers, _expected(column)))
+        expected = _expected(column, table.layout.date_hint)
+        problems.append(_problems(text, bad, column.name, headers, expected))
         if column.required:
             missing = raw.is_null()
             problems.append(
@@ -140,7 +141,9 @@ def _typed(
             return raw
 
 
-def _expected(column: Column) -> str:
+def _expected(column: Column, date_hint: str | None = None) -> str:
+    if column.type == "date" and date_hint:
+        return f"n'est pas une date (attendu : {date_hint})"
     if column.type == "enum":
         labels = ", ".join(column.choices.values())
         return f"n'est pas une valeur connue (attendu : {labels})"
