@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", parents=[common], help="importer des fichiers")
     imp.add_argument("files", nargs="+", metavar="FILE")
-    imp.add_argument("--kind", choices=KINDS)
+    imp.add_argument("--kind", choices=[*KINDS, "fec"])
     imp.add_argument("--dry-run", action="store_true", help="aperçu, rien n'est écrit")
     imp.add_argument("--allow-partial", action="store_true", help="importer les lignes valides")
     imp.add_argument("--json", action="store_true")

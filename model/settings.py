@@ -28,6 +28,10 @@ class Settings:
     future_tolerance_days: int = field(
         default_factory=lambda: int(os.environ.get("PILOTAGE_FUTURE_DAYS", "31"))
     )
+    # Client payment terms given to invoices that come without a due date (FEC).
+    payment_terms_days: int = field(
+        default_factory=lambda: int(os.environ.get("PILOTAGE_TERMS_DAYS", "30"))
+    )
     # Recorded as the author of imports made from the command line or the app.
     user: str = field(default_factory=lambda: os.environ.get("PILOTAGE_USER") or _os_user())
 

@@ -6,19 +6,24 @@ Nothing here touches the store; `model.store` plans and writes what this returns
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import polars as pl
 
 from model.facts import FACTS
-from model.imports import odoo, template, timetrackers
+from model.imports import fec, odoo, template, timetrackers
 from model.imports.layouts import HEADER_SEARCH_ROWS, Layout, Table, find_table
 from model.imports.reader import ROW, RawSheet, ReadError, read_file
 from model.imports.validate import ERROR_SCHEMA, check_table
 
 # Template layouts first: on a tie, the exact canonical headers win.
-LAYOUTS: tuple[Layout, ...] = (*template.LAYOUTS, *odoo.LAYOUTS, *timetrackers.LAYOUTS)
+LAYOUTS: tuple[Layout, ...] = (
+    *template.LAYOUTS,
+    *odoo.LAYOUTS,
+    *timetrackers.LAYOUTS,
+    fec.FEC_LINES,
+)
 VARIANT_LABELS = {"fr": "français", "en": "anglais", "technique": "noms techniques"}
 
 
@@ -89,12 +94,15 @@ def parse_file(
     max_bytes: int,
     future_days: int,
     kind: str | None = None,
+    payment_terms_days: int = 30,
 ) -> ParsedFile:
     """Read and check one file; raise `FileRefused` or `ReadError` with a French sentence."""
     if kind is not None and kind not in FACTS:
         raise FileRefused(f"Type de données inconnu : « {kind} ».")
     sheets = read_file(data, file_name, max_bytes=max_bytes)
-    layouts = [layout for layout in LAYOUTS if kind is None or layout.kind == kind]
+    layouts = [layout for layout in LAYOUTS if kind is None or layout.kind == kind or kind == "fec"]
+    if kind == "fec":
+        layouts = [fec.FEC_LINES]
     tables = [t for t in (_best_table(sheet, layouts) for sheet in sheets) if t is not None]
     if not tables:
         raise FileRefused(_unrecognised(file_name, sheets, layouts))
@@ -106,6 +114,9 @@ def parse_file(
     )
     for table in tables:
         if table.frame.height == 0:
+            continue
+        if fec.is_fec(table):
+            parsed.sheets += _fec_sheets(table, parsed, today, future_days, payment_terms_days)
             continue
         checked = check_table(table, today=today, future_days=future_days)
         parsed.sheets.append(SheetResult(table, checked.valid, checked.errors, checked.rows_read))
@@ -157,6 +168,36 @@ def _refuse_cross_sheet_duplicates(parsed: ParsedFile) -> None:
             errors = pl.DataFrame(repeated, schema=ERROR_SCHEMA)
             sheet.errors = pl.concat([sheet.errors, errors])
             sheet.valid = sheet.valid.filter(~pl.col(ROW).is_in(errors["row"].implode()))
+
+
+def _fec_sheets(
+    table: Table, parsed: ParsedFile, today: date, future_days: int, terms_days: int
+) -> list[SheetResult]:
+    """A FEC holds invoices and payments at once: one checked result per fact."""
+    split, errors, notes = fec.split_fec(table, terms_days=terms_days)
+    parsed.notes += notes
+    results = []
+    for part in split:
+        checked = check_table(part, today=today, future_days=future_days)
+        results.append(SheetResult(part, checked.valid, checked.errors, checked.rows_read))
+    if not results and errors.height == 0:
+        raise FileRefused(
+            f"Le fichier « {parsed.file_name} » est un FEC, mais aucune de ses écritures ne porte "
+            "sur un compte client 411 (ni facture, ni avoir, ni paiement) : rien à importer."
+        )
+    lines_read = table.frame.height
+    if errors.height:
+        sentences = errors.select(list(ERROR_SCHEMA))
+        if results:
+            results[0].errors = pl.concat([results[0].errors, sentences])
+        else:
+            nothing = replace(table, layout=fec.FEC_INVOICES, frame=table.frame.clear())
+            results.append(SheetResult(nothing, pl.DataFrame(), sentences, lines_read))
+    # Every FEC line counts as read, even those (other accounts) that hold no client fact.
+    results[0].rows_read = lines_read
+    for other in results[1:]:
+        other.rows_read = 0
+    return results
 
 
 def _best_table(sheet: RawSheet, layouts: list[Layout]) -> Table | None:

@@ -69,6 +69,7 @@ def import_file(
             max_bytes=settings.max_file_bytes,
             future_days=settings.future_tolerance_days,
             kind=kind,
+            payment_terms_days=settings.payment_terms_days,
         )
     except (ReadError, FileRefused) as refusal:
         return _refused(file_name, kind, str(refusal))

@@ -64,9 +64,10 @@ def open_items(
         pl.col("amount_total_cents").sum().alias("credited_cents")
     )
     dated_payments = payments.filter(pl.col("date") <= as_of)
-    allocated = dated_payments.filter(pl.col("invoice_number").is_in(numbers["number"].implode()))
+    allocated = payments.filter(pl.col("invoice_number").is_in(numbers["number"].implode()))
+    # An invoice with payment rows is settled by them, dated; the later ones are ignored at T.
     paid = allocated.group_by("invoice_number").agg(
-        pl.col("amount_cents").sum().alias("paid_cents")
+        pl.col("amount_cents").filter(pl.col("date") <= as_of).sum().alias("paid_cents")
     )
     has_payments = pl.col("paid_cents").is_not_null()
     invoices_open = (

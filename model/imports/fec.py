@@ -1,0 +1,363 @@
+"""FEC (Fichier des Écritures Comptables, art. A47 A-1 LPF): customer invoices, credit notes and
+payments from the client accounts (411), matched by their lettering (FORMATS.md §2).
+
+An entry (journal + EcritureNum) whose 411 line meets a revenue account (70x) is a sale: a debit
+is an invoice, a credit a credit note. One whose 411 line meets a bank account (512) is a
+payment. Lines sharing a lettering code (`EcritureLet`) are matched: payments are allocated to
+the invoices of their group in date order, which gives payment dates and the amount due at any
+date. The FEC has no due dates: invoices get the client terms (a setting) and are flagged. An
+entry whose debits and credits differ is reported, never imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import polars as pl
+
+from model.imports import parse
+from model.imports.layouts import Layout, Table
+from model.imports.reader import ROW
+from model.imports.validate import ERROR_SCHEMA
+
+FEC_LINES = Layout(
+    source="fec",
+    kind="invoices",
+    label="FEC",
+    headers={
+        "journal": {"fec": "JournalCode"},
+        "journal_label": {"fec": "JournalLib"},
+        "entry": {"fec": "EcritureNum"},
+        "entry_date": {"fec": "EcritureDate"},
+        "account": {"fec": "CompteNum"},
+        "account_label": {"fec": "CompteLib"},
+        "aux_num": {"fec": "CompAuxNum"},
+        "aux_label": {"fec": "CompAuxLib"},
+        "piece_ref": {"fec": "PieceRef"},
+        "piece_date": {"fec": "PieceDate"},
+        "label": {"fec": "EcritureLib"},
+        "debit": {"fec": "Debit"},
+        "credit": {"fec": "Credit"},
+        "amount": {"fec": "Montant"},
+        "direction": {"fec": "Sens"},
+        "letter": {"fec": "EcritureLet"},
+        "letter_date": {"fec": "DateLet"},
+        "valid_date": {"fec": "ValidDate"},
+    },
+    required=("journal", "entry", "entry_date", "account"),
+    required_any=(("debit", "amount"),),
+)
+FEC_INVOICES = Layout(source="fec", kind="invoices", label="FEC", headers={}, required=())
+FEC_PAYMENTS = Layout(source="fec", kind="payments", label="FEC", headers={}, required=())
+
+
+def is_fec(table: Table) -> bool:
+    return table.layout is FEC_LINES
+
+
+def split_fec(table: Table, *, terms_days: int) -> tuple[list[Table], pl.DataFrame, list[str]]:
+    """The FEC's customer invoices and payments as canonical text tables, its errors, notes."""
+    lines = _typed_lines(table.frame)
+    errors = pl.concat([_line_errors(lines, table), _unbalanced(lines)])
+    bad = errors["row"].implode()
+    clean = lines.filter(~pl.col(ROW).is_in(bad))
+    entries = _classify(clean)
+    invoices = entries.filter(pl.col("role").is_in(["invoice", "credit_note"]))
+    payments = entries.filter(pl.col("role") == "payment")
+    allocations = _allocate(invoices, payments)
+    invoice_rows = _invoice_rows(invoices, allocations, terms_days)
+    payment_rows = _payment_rows(payments, allocations)
+    notes = [
+        f"FEC : {invoice_rows.height} facture(s) et avoir(s), {payment_rows.height} "
+        f"paiement(s) tirés des comptes clients 411.",
+        f"FEC : aucune date d'échéance dans le fichier ; échéance = date de facture + "
+        f"{terms_days} jours (réglage des conditions de paiement) pour {invoice_rows.height} "
+        "pièce(s).",
+    ]
+    ignored = clean.filter(pl.col("account").str.starts_with("411")).height - entries.height
+    if ignored:
+        notes.append(f"FEC : {ignored} ligne(s) 411 ni vente ni banque (OD) ignorée(s).")
+    tables = [
+        _table(
+            FEC_INVOICES,
+            invoice_rows,
+            table,
+            {
+                "number": "PieceRef",
+                "client": "CompAuxLib",
+                "invoice_date": "PieceDate",
+                "amount_total": "Debit",
+                "amount_untaxed": "Credit",
+            },
+        ),
+        _table(
+            FEC_PAYMENTS,
+            payment_rows,
+            table,
+            {
+                "client": "CompAuxLib",
+                "date": "EcritureDate",
+                "amount": "Credit",
+            },
+        ),
+    ]
+    return [t for t in tables if t.frame.height], errors, notes
+
+
+def _table(layout: Layout, rows: pl.DataFrame, source: Table, headers: dict[str, str]) -> Table:
+    return replace(source, layout=layout, frame=rows, file_headers=headers, variant="fec")
+
+
+def _typed_lines(frame: pl.DataFrame) -> pl.DataFrame:
+    columns = set(frame.columns)
+
+    def text(name: str) -> pl.Expr:
+        return pl.col(name) if name in columns else pl.lit(None, pl.String)
+
+    if "amount" in columns:  # the Montant + Sens variant
+        amount = parse.number(pl.col("amount"))
+        debit_side = parse.fold(text("direction")).is_in(["d", "debit"])
+        debit = pl.when(debit_side).then(amount).otherwise(0.0)
+        credit = pl.when(debit_side).then(0.0).otherwise(amount)
+    else:
+        debit, credit = parse.number(pl.col("debit")), parse.number(text("credit"))
+    cents = {"debit": debit, "credit": credit}
+    return frame.with_columns(
+        *[
+            (value * 100).round(0).cast(pl.Int64, strict=False).alias(f"{k}_cents")
+            for k, value in cents.items()
+        ],
+        parse.date(pl.col("entry_date")).alias("entry_day"),
+        parse.date(text("piece_date")).alias("piece_day"),
+        text("account").str.strip_chars().alias("account"),
+        text("letter").alias("letter"),
+        pl.coalesce(text("aux_label"), text("aux_num"), text("account_label")).alias("client"),
+    )
+
+
+def _line_errors(lines: pl.DataFrame, table: Table) -> pl.DataFrame:
+    header = table.file_headers
+    checks = [
+        (
+            pl.col("debit_cents").is_null(),
+            header.get("debit", header.get("amount", "Debit")),
+            pl.coalesce(
+                pl.col("debit") if "debit" in lines.columns else pl.lit(None, pl.String),
+                pl.col("amount") if "amount" in lines.columns else pl.lit(None, pl.String),
+            ),
+            "n'est pas un montant (attendu : 1234,56)",
+        ),
+        (
+            pl.col("entry_day").is_null(),
+            header["entry_date"],
+            pl.col("entry_date"),
+            "n'est pas une date (attendu : AAAAMMJJ)",
+        ),
+    ]
+    frames = [
+        lines.filter(mask).select(
+            pl.col(ROW).alias("row"),
+            pl.lit(column).alias("column"),
+            value.alias("value"),
+            pl.format(
+                "Ligne {}, colonne « {} » : « {} » {}", ROW, pl.lit(column), value, pl.lit(message)
+            ).alias("message"),
+        )
+        for mask, column, value, message in checks
+    ]
+    return pl.concat([f.cast(ERROR_SCHEMA) for f in frames])
+
+
+def _unbalanced(lines: pl.DataFrame) -> pl.DataFrame:
+    """Every line of an entry whose debits and credits differ."""
+    totals = lines.group_by("journal", "entry").agg(
+        pl.col("debit_cents").sum().alias("_debit"), pl.col("credit_cents").sum().alias("_credit")
+    )
+    wrong = lines.join(
+        totals.filter(pl.col("_debit") != pl.col("_credit")), on=["journal", "entry"]
+    )
+    euros = [_french_euros(pl.col(c)) for c in ("_debit", "_credit")]
+    message = pl.format(
+        "Ligne {}, colonne « EcritureNum » : l'écriture {} du journal {} n'est pas équilibrée "
+        "(débit {} ≠ crédit {}) : elle n'est pas importée",
+        ROW,
+        "entry",
+        "journal",
+        euros[0],
+        euros[1],
+    )
+    return wrong.select(
+        pl.col(ROW).alias("row"),
+        pl.lit("EcritureNum").alias("column"),
+        pl.col("entry").alias("value"),
+        message.alias("message"),
+    ).cast(ERROR_SCHEMA)
+
+
+def _classify(lines: pl.DataFrame) -> pl.DataFrame:
+    """411 lines with their role: invoice, credit note (sales entries) or payment (bank)."""
+    kinds = lines.group_by("journal", "entry").agg(
+        pl.col("account").str.starts_with("70").any().alias("_sale"),
+        pl.col("account").str.starts_with("512").any().alias("_bank"),
+        (pl.col("credit_cents") - pl.col("debit_cents"))
+        .filter(pl.col("account").str.starts_with("70"))
+        .sum()
+        .alias("_revenue"),
+    )
+    client = lines.filter(pl.col("account").str.starts_with("411")).join(
+        kinds, on=["journal", "entry"]
+    )
+    net = pl.col("debit_cents") - pl.col("credit_cents")
+    role = (
+        pl.when(pl.col("_sale") & (net > 0))
+        .then(pl.lit("invoice"))
+        .when(pl.col("_sale") & (net < 0))
+        .then(pl.lit("credit_note"))
+        .when(pl.col("_bank"))
+        .then(pl.lit("payment"))
+        .otherwise(None)
+    )
+    number = (
+        pl.when(pl.col("piece_ref").is_null() | (pl.col("piece_ref") == "-"))
+        .then(pl.concat_str([pl.col("journal"), pl.col("entry")], separator="-"))
+        .otherwise(pl.col("piece_ref"))
+    )
+    return client.with_columns(
+        role.alias("role"), net.alias("net_cents"), number.alias("number")
+    ).filter(pl.col("role").is_not_null())
+
+
+def _allocate(invoices: pl.DataFrame, payments: pl.DataFrame) -> list[dict]:
+    """Within each lettering group, payments (and credit notes) settle invoices in date order."""
+    allocations: list[dict] = []
+    lettered_invoices = invoices.filter(
+        pl.col("letter").is_not_null() & (pl.col("role") == "invoice")
+    )
+    open_by_group: dict[tuple, list[list]] = {}
+    for row in lettered_invoices.sort("entry_day", "number").iter_rows(named=True):
+        key = (row["client"], row["letter"])
+        open_by_group.setdefault(key, []).append([row["number"], row["net_cents"]])
+    settling = (
+        pl.concat(
+            [
+                payments.select(
+                    "client",
+                    "letter",
+                    "entry_day",
+                    "number",
+                    "journal",
+                    "entry",
+                    ROW,
+                    (-pl.col("net_cents")).alias("amount"),
+                    pl.lit("payment").alias("role"),
+                ),
+                invoices.filter(pl.col("role") == "credit_note").select(
+                    "client",
+                    "letter",
+                    "entry_day",
+                    "number",
+                    "journal",
+                    "entry",
+                    ROW,
+                    (-pl.col("net_cents")).alias("amount"),
+                    pl.lit("credit_note").alias("role"),
+                ),
+            ]
+        )
+        .filter(pl.col("letter").is_not_null())
+        .sort("entry_day", ROW)
+    )
+    for row in settling.iter_rows(named=True):
+        left = row["amount"]
+        for target in open_by_group.get((row["client"], row["letter"]), []):
+            if left <= 0:
+                break
+            share = min(left, target[1])
+            if share <= 0:
+                continue
+            target[1] -= share
+            left -= share
+            allocations.append({**row, "invoice_number": target[0], "allocated": share})
+        if left > 0 and row["role"] == "payment":
+            allocations.append({**row, "invoice_number": None, "allocated": left})
+    return allocations
+
+
+def _invoice_rows(invoices: pl.DataFrame, allocations: list[dict], terms_days: int) -> pl.DataFrame:
+    settled: dict[str, int] = {}
+    reversed_of: dict[str, str] = {}
+    for a in allocations:
+        if a["invoice_number"]:
+            settled[a["invoice_number"]] = settled.get(a["invoice_number"], 0) + a["allocated"]
+            if a["role"] == "credit_note":
+                reversed_of[a["number"]] = a["invoice_number"]
+    day = pl.coalesce("piece_day", "entry_day")
+    residual = pl.col("net_cents") - pl.col("number").replace_strict(
+        settled, default=0, return_dtype=pl.Int64
+    )
+    is_note = pl.col("role") == "credit_note"
+    return invoices.select(
+        pl.col(ROW),
+        pl.col("number"),
+        pl.col("client"),
+        day.cast(pl.String).alias("invoice_date"),
+        (day + timedelta(days=terms_days)).cast(pl.String).alias("due_date"),
+        _euros(pl.col("_revenue")).alias("amount_untaxed"),
+        _euros(pl.col("net_cents")).alias("amount_total"),
+        _euros(pl.when(is_note).then(0).otherwise(residual)).alias("amount_residual"),
+        pl.col("role").alias("kind"),
+        pl.col("number")
+        .replace_strict(reversed_of, default=None, return_dtype=pl.String)
+        .alias("reversed_number"),
+        pl.lit("posted").alias("status"),
+    )
+
+
+def _payment_rows(payments: pl.DataFrame, allocations: list[dict]) -> pl.DataFrame:
+    """One payment row per allocation (a payment settling two invoices is two rows)."""
+    lettered = [a for a in allocations if a["role"] == "payment"]
+    schema = {
+        ROW: pl.Int64,
+        "client": pl.String,
+        "date": pl.String,
+        "amount": pl.String,
+        "invoice_number": pl.String,
+        "reference": pl.String,
+    }
+    rows = []
+    for a in lettered:
+        reference = f"{a['journal']}-{a['entry']}"
+        if a["invoice_number"]:
+            reference += f"/{a['invoice_number']}"
+        rows.append(
+            (
+                a[ROW],
+                a["client"],
+                str(a["entry_day"]),
+                f"{a['allocated'] / 100:.2f}",
+                a["invoice_number"],
+                reference,
+            )
+        )
+    unlettered = payments.filter(pl.col("letter").is_null()).select(
+        pl.col(ROW),
+        "client",
+        pl.col("entry_day").cast(pl.String).alias("date"),
+        _euros(-pl.col("net_cents")).alias("amount"),
+        pl.lit(None, pl.String).alias("invoice_number"),
+        pl.concat_str([pl.col("journal"), pl.col("entry")], separator="-").alias("reference"),
+    )
+    return pl.concat([pl.DataFrame(rows, schema=schema, orient="row"), unlettered.cast(schema)])
+
+
+def _french_euros(cents: pl.Expr) -> pl.Expr:
+    """`120000` → `1200,00`, for messages."""
+    sign = pl.when(cents < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    units = (cents.abs() // 100).cast(pl.String)
+    fraction = (cents.abs() % 100).cast(pl.String).str.zfill(2)
+    return pl.concat_str([sign, units, pl.lit(","), fraction])
+
+
+def _euros(cents: pl.Expr) -> pl.Expr:
+    return (cents / 100).round(2).cast(pl.String)
