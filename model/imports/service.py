@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -17,6 +19,7 @@ from model.imports.reader import ROW, ReadError
 from model.imports.template import append_text_safe
 from model.settings import Settings
 from model.store import Plan
+from model.tables import ImportBatch
 
 PREVIEW_ROWS = 10
 logger = logging.getLogger(__name__)
@@ -61,6 +64,10 @@ def import_file(
     allow_partial: bool = False,
 ) -> ImportResult:
     """Read, check, plan and (unless `dry_run` or refused) write one file in one transaction."""
+    # The same bytes again are recognised before any parsing: re-importing is instant.
+    previous = store.find_active_batch(engine, hashlib.sha256(data).hexdigest())
+    if previous is not None:
+        return _already_imported(file_name, previous)
     try:
         parsed = parse_file(
             data,
@@ -82,16 +89,6 @@ def import_file(
             "Pilotage. Rien n'a été enregistré. Merci de signaler le problème avec ce fichier.",
         )
     result = _result_from(parsed)
-    previous = store.find_active_batch(engine, parsed.sha256)
-    if previous is not None:
-        result.status = "already_imported"
-        result.unchanged = result.rows_read - result.rejected
-        result.batch_id = previous.id
-        result.message = (
-            f"Ce fichier a déjà été importé le {_when(previous.created_at)} par {previous.user} "
-            f"(import n° {previous.id}) : rien n'a changé."
-        )
-        return result
     if result.rejected and not allow_partial:
         result.status = "rejected"
         result.message = (
@@ -112,6 +109,26 @@ def import_file(
     result.status = "imported"
     result.message = f"Import n° {result.batch_id} enregistré : " + _counts_sentence(result)
     return result
+
+
+def _already_imported(file_name: str, previous: ImportBatch) -> ImportResult:
+    kinds = previous.kinds.split(",")
+    return ImportResult(
+        file=file_name,
+        source=previous.source,
+        kind=kinds[0] if len(kinds) == 1 else "mixed",
+        kinds=kinds,
+        status="already_imported",
+        rows_read=previous.rows_read,
+        unchanged=previous.rows_read - previous.rejected,
+        rejected=previous.rejected,
+        batch_id=previous.id,
+        source_label=json.loads(previous.details).get("source_label"),
+        message=(
+            f"Ce fichier a déjà été importé le {_when(previous.created_at)} par {previous.user} "
+            f"(import n° {previous.id}) : rien n'a changé."
+        ),
+    )
 
 
 def _refused(file_name: str, kind: str | None, message: str) -> ImportResult:
