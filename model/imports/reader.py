@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import zipfile
 from dataclasses import dataclass
 from typing import Literal
@@ -19,9 +20,11 @@ import fastexcel
 import polars as pl
 
 ROW = "_row"
+logger = logging.getLogger(__name__)
 SEPARATORS = (";", ",", "\t", "|")
 SNIFF_RECORDS = 1000
 MAX_COLUMNS = 2000
+UNPACKED_FACTOR = 20  # a workbook may unpack to 20 times the file size limit, no more
 
 
 class ReadError(Exception):
@@ -45,7 +48,7 @@ def read_file(data: bytes, file_name: str, *, max_bytes: int) -> list[RawSheet]:
             f"Le fichier « {file_name} » fait {_megabytes(len(data))}, au-delà de la limite "
             f"de {_megabytes(max_bytes)} fixée dans les paramètres."
         )
-    container = _container(data)
+    container = _container(data, max_bytes)
     if container == "text":
         return [RawSheet("", _read_text(data, file_name), "text")]
     return _read_workbook(data, file_name)
@@ -55,10 +58,10 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
 
 
-def _container(data: bytes) -> str:
+def _container(data: bytes, max_bytes: int) -> str:
     """'workbook' or 'text'; raise for what is neither, naming what it seems to be."""
     if data.startswith(b"PK\x03\x04"):
-        return _zip_container(data)
+        return _zip_container(data, max_bytes)
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return _ole_container(data)
     for magic, what in _NOT_SPREADSHEETS:
@@ -87,14 +90,22 @@ _NOT_SPREADSHEETS = (
 )
 
 
-def _zip_container(data: bytes) -> str:
+def _zip_container(data: bytes, max_bytes: int) -> str:
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as error:
         raise ReadError(
             "Ce fichier Excel est endommagé ou incomplet (archive illisible) : "
             "exportez-le ou enregistrez-le à nouveau."
         ) from error
+    names = {info.filename for info in infos}
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > max_bytes * UNPACKED_FACTOR:
+        # A zip bomb (huge shared strings or sheet XML) would exhaust the memory.
+        raise ReadError(
+            f"Ce classeur se décompresse en {_megabytes(unpacked)}, bien au-delà de la limite de "
+            f"{_megabytes(max_bytes * UNPACKED_FACTOR)} : il n'est pas lu."
+        )
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return "workbook"
     if "content.xml" in names and b"opendocument.spreadsheet" in data[:200]:
@@ -137,18 +148,14 @@ def _read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
     except ReadError:
         raise
     except Exception as error:  # calamine reports corrupt files with many exception types
+        logger.info("Unreadable workbook %s: %s", file_name, error)
         raise ReadError(
-            f"Le classeur « {file_name} » est endommagé ou d'un format non reconnu "
-            f"et ne peut pas être lu ({_short(error)})."
+            f"Le classeur « {file_name} » est endommagé ou d'un format non reconnu et ne peut "
+            "pas être lu : ouvrez-le dans votre tableur et enregistrez-le à nouveau (xlsx)."
         ) from error
     if not sheets:
         raise ReadError(f"Le classeur « {file_name} » ne contient aucune feuille visible.")
     return sheets
-
-
-def _short(error: Exception) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text[:160]
 
 
 def _normalise_grid(frame: pl.DataFrame) -> pl.DataFrame:

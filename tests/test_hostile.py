@@ -1,0 +1,159 @@
+"""Hostile and broken files: a French sentence, a store left as it was, formulas never run."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from sqlalchemy import Engine
+
+from model.imports.pipeline import FileRefused, parse_file
+from model.imports.reader import ReadError
+from model.imports.service import import_file
+from model.settings import Settings
+from tests.conftest import FIXTURES, SAMPLES
+from tests.support import NOW, SETTINGS, import_bytes, parse, snapshot
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def rezip(data: bytes, replace: dict[str, bytes], extra: dict[str, bytes] | None = None) -> bytes:
+    """The same workbook with some parts replaced or added."""
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info.filename, replace.get(info.filename, source.read(info.filename)))
+        for name, content in (extra or {}).items():
+            out.writestr(name, content)
+    return target.getvalue()
+
+
+INVOICES = [
+    ["Numéro", "Client", "Date de facture", "Montant TTC"],
+    ["F-1", "ACME", "31/03/2024", 1200],
+]
+
+
+SMALL_LIMIT = 1024 * 1024  # 1 MB files, so a bomb of 25 MB unpacked is enough to test
+
+
+def zip_bomb() -> bytes:
+    """Shared strings of a few kilobytes that unpack to 20+ times the size limit."""
+    huge = b"<sst><si><t>" + b"A" * (25 * SMALL_LIMIT) + b"</t></si></sst>"
+    return rezip(xlsx_bytes(INVOICES), {}, {"xl/sharedStrings.xml": huge})
+
+
+def entity_expansion() -> bytes:
+    """The "billion laughs": nested entities in the shared strings part."""
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode()
+            for i in range(1, 10)
+        )
+        + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Num\xc3\xa9ro</t></is></c>'
+        b'<c r="B1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+    )
+    return rezip(xlsx_bytes(INVOICES), {"xl/worksheets/sheet1.xml": laughs})
+
+
+@pytest.fixture
+def loaded(engine: Engine) -> Engine:
+    import_bytes(engine, (FIXTURES / "odoo/invoices_fr.xlsx").read_bytes(), "f.xlsx")
+    return engine
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("zip bomb", "se décompresse en"),
+        ("entity expansion", "est endommagé ou d'un format non reconnu"),
+        ("million columns", "colonnes sur une ligne"),
+    ],
+)
+def test_hostile_files_are_refused_and_change_nothing(loaded: Engine, case: str, expected: str):
+    data = {
+        "zip bomb": zip_bomb,
+        "entity expansion": entity_expansion,
+        "million columns": lambda: b"a" + b",a" * 1_000_000 + b"\n",
+    }[case]()
+    before = snapshot(loaded)
+    limit = SMALL_LIMIT if case == "zip bomb" else SETTINGS.max_file_bytes
+    result = import_file(
+        loaded,
+        data,
+        "piege.xlsx",
+        settings=Settings(database_url="-", max_file_bytes=limit),
+        now=NOW,
+    )
+    assert result.status == "rejected"
+    assert expected in result.message
+    assert "Traceback" not in result.message
+    assert snapshot(loaded) == before
+
+
+def test_a_macro_workbook_is_read_for_its_values_only():
+    data = rezip(
+        xlsx_bytes(INVOICES), {}, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro never run"}
+    )
+    parsed = parse_file(
+        data, "factures.xlsm", today=NOW.date(), max_bytes=SETTINGS.max_file_bytes, future_days=31
+    )
+    assert parsed.valid("invoices")["amount_total"].to_list() == [120000]
+
+
+def test_formulas_are_read_as_their_values_never_evaluated():
+    """Saved by LibreOffice Calc: formula cells carry the value computed when it was saved."""
+    parsed = parse(FIXTURES / "hostile/formulas_libreoffice.xlsx")
+    invoices = parsed.valid("invoices")
+    assert invoices["amount_total"].to_list() == [120000, 300060]
+    assert parsed.sheets[0].table.skipped == [(4, "ligne de total")]
+
+
+FILES = [
+    FIXTURES / "odoo/invoices_fr.xlsx",
+    FIXTURES / "odoo/timesheets_fr.csv",
+    FIXTURES / "fec/fec_tab_utf8.txt",
+    SAMPLES / "timetrackers/toggl_time_entries_import_test_1.csv",
+]
+
+
+def read_or_refuse(data: bytes) -> None:
+    """Reading may refuse the file, with a sentence; nothing else may escape."""
+    try:
+        parse_file(
+            data, "fuzz", today=NOW.date(), max_bytes=SETTINGS.max_file_bytes, future_days=31
+        )
+    except (ReadError, FileRefused) as refusal:
+        assert str(refusal).strip()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=4096))
+def test_random_bytes_never_escape_as_an_exception(data: bytes):
+    read_or_refuse(data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(FILES),
+    st.lists(st.tuples(st.integers(0, 10**6), st.binary(min_size=1, max_size=8)), max_size=6),
+)
+def test_mutated_real_files_never_escape_as_an_exception(path, mutations):
+    data = bytearray(path.read_bytes())
+    for position, chunk in mutations:
+        at = position % max(len(data), 1)
+        data[at : at + len(chunk)] = chunk
+    read_or_refuse(bytes(data))
