@@ -31,6 +31,7 @@ VAT = 0.20
 TIMESHEETS_FILE = "odoo_feuilles_de_temps.xlsx"
 INVOICES_FILE = "odoo_factures_clients.xlsx"
 TEMPLATE_FILE = "pilotage_modele.xlsx"
+FEC_FILE = "fec_comptabilite.txt"
 DEMO_USER = "démonstration"
 
 
@@ -176,6 +177,7 @@ def write_demo_files(out_dir: Path, *, seed: int, as_of: date) -> list[Path]:
         TEMPLATE_FILE: build_template(company["template"]),
         TIMESHEETS_FILE: _odoo_timesheets_xlsx(company["lines"]),
         INVOICES_FILE: _odoo_invoices_xlsx(company["invoices"]),
+        FEC_FILE: fec_bytes(company["invoices"], company["payments"], as_of),
     }
     paths = []
     for name, content in files.items():
@@ -200,6 +202,7 @@ def generate(*, seed: int, as_of: date) -> dict:
     return {
         "lines": ledger.lines,
         "invoices": ledger.invoices,
+        "payments": ledger.payments,
         "template": _template_frames(people, projects, ledger, start),
     }
 
@@ -608,7 +611,6 @@ def _template_frames(
         "employees": pl.DataFrame(employees),
         "projects": pl.DataFrame(projects),
         "absences": pl.DataFrame(ledger.absences),
-        "payments": pl.DataFrame(ledger.payments),
         "contracts": pl.DataFrame(contracts),
         "tickets": pl.DataFrame(ledger.tickets),
         "flows": pl.DataFrame(_flows(start)),
@@ -716,3 +718,100 @@ def _add_months(day: date, months: int) -> date:
 
 def _month_end(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+FEC_COLUMNS = (
+    "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib",
+    "CompAuxNum", "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit",
+    "EcritureLet", "DateLet", "ValidDate", "Montantdevise", "Idevise",
+)  # fmt: skip
+
+
+def fec_bytes(invoices: list[dict], payments: list[dict], as_of: date) -> bytes:
+    """The accounting as a FEC (tab, UTF-8, decimal comma): sales, credit notes and bank
+    receipts, each invoice lettered with what settled it (the deposit stays unlettered)."""
+    letters = _lettering(invoices, payments)
+    accounts = {c: f"C{i:03d}" for i, c in enumerate(sorted({i["client"] for i in invoices}), 1)}
+    lines: list[tuple] = []
+    number = 0
+    for invoice in sorted(invoices, key=lambda i: (i["invoice_date"], i["number"])):
+        number += 1
+        lines += _sale_entry(number, invoice, accounts, letters)
+    for payment in sorted(payments, key=lambda p: (p["date"], p["reference"])):
+        number += 1
+        lines += _bank_entry(number, payment, accounts, letters)
+    rows = ["\t".join(FEC_COLUMNS)]
+    for line in lines:
+        rows.append("\t".join(_fec_cell(v) for v in line))
+    return ("\r\n".join(rows) + "\r\n").encode("utf-8")
+
+
+def _lettering(invoices: list[dict], payments: list[dict]) -> dict[str, tuple[str, date]]:
+    """Invoice or payment reference → (letter, date lettered), for invoices with receipts."""
+    letters: dict[str, tuple[str, date]] = {}
+    by_invoice: dict[str, list[dict]] = {}
+    for payment in payments:
+        if payment["invoice_number"]:
+            by_invoice.setdefault(payment["invoice_number"], []).append(payment)
+    notes = {i["reversed_number"]: i for i in invoices if i["kind"] == "credit_note"}
+    code = 0
+    for invoice in invoices:
+        settled = by_invoice.get(invoice["number"], [])
+        if invoice["kind"] != "invoice" or not (settled or invoice["amount_residual"] == 0):
+            continue
+        code += 1
+        letter = _letter_code(code)
+        day = max([p["date"] for p in settled] or [invoice["invoice_date"]])
+        letters[invoice["number"]] = (letter, day)
+        for payment in settled:
+            letters[payment["reference"]] = (letter, day)
+        if invoice["number"] in notes:
+            letters[notes[invoice["number"]]["number"]] = (letter, day)
+    return letters
+
+
+def _letter_code(n: int) -> str:
+    """1 → A, 26 → Z, 27 → AA… as accounting packages letter their entries."""
+    code = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        code = chr(65 + rest) + code
+    return code
+
+
+def _sale_entry(number: int, invoice: dict, accounts: dict, letters: dict) -> list[tuple]:
+    day, ref = invoice["invoice_date"], invoice["number"]
+    total, untaxed = invoice["amount_total"], invoice["amount_untaxed"]
+    letter, lettered = letters.get(ref, (None, None))
+    label = ("Avoir " if invoice["kind"] == "credit_note" else "Facture ") + ref
+    client = ("411000", "Clients", accounts[invoice["client"]], invoice["client"])
+    head = ("VT", "Ventes", number, day)
+    return [
+        (*head, *client, ref, day, label, max(total, 0), max(-total, 0), letter, lettered, day),
+        (*head, "706000", "Prestations de services", None, None, ref, day, label,
+         max(-untaxed, 0), max(untaxed, 0), None, None, day),
+        (*head, "445710", "TVA collectée", None, None, ref, day, label,
+         max(untaxed - total, 0), max(total - untaxed, 0), None, None, day),
+    ]  # fmt: skip
+
+
+def _bank_entry(number: int, payment: dict, accounts: dict, letters: dict) -> list[tuple]:
+    day, amount, ref = payment["date"], payment["amount"], payment["reference"]
+    letter, lettered = letters.get(ref, (None, None))
+    label = f"Virement {payment['client']}"
+    head = ("BQ", "Banque", number, day)
+    return [
+        (*head, "512000", "Banque", None, None, ref, day, label, amount, 0.0, None, None, day),
+        (*head, "411000", "Clients", accounts[payment["client"]], payment["client"], ref, day,
+         label, 0.0, amount, letter, lettered, day),
+    ]  # fmt: skip
+
+
+def _fec_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%Y%m%d")
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)

@@ -22,8 +22,12 @@ def demo(engine: Engine, tmp_path: Path) -> Engine:
     results = load_demo(
         engine, SETTINGS, seed=7, as_of=AS_OF, now=datetime(2026, 11, 23, 8), out_dir=tmp_path
     )
-    assert [r.status for r in results] == ["imported"] * 3, [r.message for r in results]
+    assert [r.status for r in results] == ["imported"] * 4, [r.message for r in results]
     assert all(r.rejected == 0 for r in results)
+    # The FEC agrees with the Odoo invoice export: it only adds the lettered bank receipts.
+    fec = results[-1]
+    assert (fec.source, fec.updated, fec.unchanged) == ("fec", 0, 134)
+    assert fec.added == count_facts(engine)["payments"] > 100
     return engine
 
 

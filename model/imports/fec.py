@@ -302,7 +302,12 @@ def _invoice_rows(invoices: pl.DataFrame, allocations: list[dict], terms_days: i
         pl.col("number"),
         pl.col("client"),
         day.cast(pl.String).alias("invoice_date"),
-        (day + timedelta(days=terms_days)).cast(pl.String).alias("due_date"),
+        # Terms apply to invoices; a credit note is due at once.
+        pl.when(is_note)
+        .then(day)
+        .otherwise(day + timedelta(days=terms_days))
+        .cast(pl.String)
+        .alias("due_date"),
         _euros(pl.col("_revenue")).alias("amount_untaxed"),
         _euros(pl.col("net_cents")).alias("amount_total"),
         _euros(pl.when(is_note).then(0).otherwise(residual)).alias("amount_residual"),
