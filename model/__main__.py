@@ -71,6 +71,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     conf.add_argument("--json", action="store_true")
 
+    mapping = commands.add_parser("mapping", parents=[common], help="correspondances de colonnes")
+    actions = mapping.add_subparsers(dest="action", required=True)
+    suggest = actions.add_parser("suggest", parents=[common], help="proposer une correspondance")
+    suggest.add_argument("file", metavar="FILE")
+    suggest.add_argument("--kind", choices=KINDS, required=True)
+    suggest.add_argument("--json", action="store_true")
+    save = actions.add_parser("save", parents=[common], help="enregistrer une correspondance")
+    save.add_argument("name", metavar="NAME")
+    save.add_argument("file", metavar="FILE")
+    save.add_argument("--kind", choices=KINDS, required=True)
+    save.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="COLONNE=EN-TÊTE",
+        help="corriger la proposition, ex. --set hours='Temps (h)'",
+    )
+    listing = actions.add_parser("list", parents=[common], help="correspondances enregistrées")
+    listing.add_argument("--json", action="store_true")
+
     demo = commands.add_parser("demo", parents=[common], help="charger la société de démonstration")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD")
@@ -82,8 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings(database_url=args.db) if args.db else Settings()
+    engine = get_engine(settings.database_url)
     try:
-        engine = get_engine(settings.database_url)
         init_db(engine)
         return COMMANDS[args.command](args, engine, settings)
     except DatabaseError as error:
@@ -94,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else ""
         print(f"Erreur : base de données inaccessible ({where}) : {reason}", file=sys.stderr)
         return 1
+    finally:
+        engine.dispose()  # a command is one unit of work: give its connections back
 
 
 def cmd_init(args: Namespace, engine: Engine, settings: Settings) -> int:
@@ -239,6 +261,49 @@ def cmd_settings(args: Namespace, engine: Engine, settings: Settings) -> int:
     return 0
 
 
+def cmd_mapping(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.imports import mapping
+    from model.imports.pipeline import file_headers
+    from model.imports.reader import ReadError
+
+    if args.action == "list":
+        saved = [
+            {"name": m.name, "kind": m.kind, "columns": m.columns, "headers": list(m.headers)}
+            for m in mapping.saved_mappings(engine)
+        ]
+        print(json.dumps(saved, ensure_ascii=False, indent=None if args.json else 2))
+        return 0
+    try:
+        headers = file_headers(
+            Path(args.file).read_bytes(), Path(args.file).name, max_bytes=settings.max_file_bytes
+        )
+    except (OSError, ReadError) as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 1
+    columns = mapping.suggest(headers, args.kind)
+    if args.action == "suggest":
+        if args.json:
+            print(json.dumps({"headers": headers, "columns": columns}, ensure_ascii=False))
+        else:
+            print("Colonnes trouvées : " + ", ".join(f"« {h} »" for h in headers))
+            for canonical, header in columns.items():
+                print(f"  {canonical} ← {header if header else '(rien)'}")
+        return 0
+    for change in args.set:
+        canonical, _, header = change.partition("=")
+        columns[canonical] = header or None
+    try:
+        saved = mapping.save(engine, args.name, args.kind, headers, columns, now=paris_now())
+    except mapping.MappingError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 1
+    print(
+        f"Correspondance « {saved.name} » enregistrée : "
+        + ", ".join(f"{k} ← « {v} »" for k, v in saved.columns.items())
+    )
+    return 0
+
+
 def default_start(end: date) -> date:
     """Twelve months up to `end`: the first day of the month eleven months before."""
     index = end.year * 12 + end.month - 1 - 11
@@ -270,6 +335,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "kpi": cmd_kpi,
     "settings": cmd_settings,
+    "mapping": cmd_mapping,
 }
 
 if __name__ == "__main__":

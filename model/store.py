@@ -21,7 +21,7 @@ from model.db import bump_data_version
 from model.facts import FACTS, Fact
 from model.imports.pipeline import ParsedFile
 from model.imports.reader import ROW
-from model.tables import FACT_TABLES, FactRow, ImportBatch, Setting
+from model.tables import FACT_TABLES, ColumnMapping, FactRow, ImportBatch, Setting
 
 CHUNK = 5000
 
@@ -424,3 +424,20 @@ def write_setting_values(engine: Engine, values: dict[str, str], *, now: datetim
         with Session(bind=connection) as session:
             bump_data_version(session)
             session.commit()
+
+
+def save_mapping(engine: Engine, name: str, kind: str, definition: str, *, now: datetime) -> None:
+    """Store (or replace) a named column mapping."""
+    with engine.begin() as connection:
+        connection.execute(delete(ColumnMapping).where(ColumnMapping.name == name))
+        connection.execute(
+            insert(ColumnMapping),
+            {"name": name, "kind": kind, "definition": definition, "created_at": now},
+        )
+
+
+def read_mappings(engine: Engine) -> list[tuple[str, str, str]]:
+    """(name, kind, JSON definition) of every saved mapping."""
+    query = select(ColumnMapping.name, ColumnMapping.kind, ColumnMapping.definition)
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query.order_by(ColumnMapping.name))]

@@ -16,7 +16,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2  # 2: settings table
+SCHEMA_VERSION = 3  # 2: settings table; 3: saved column mappings
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -59,6 +59,17 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str
     updated_at: NaiveDatetime | None = None
+
+
+class ColumnMapping(SQLModel, table=True):
+    """A saved column mapping (model/imports/mapping.py): the file's headers and the columns."""
+
+    __tablename__ = "column_mapping"
+
+    name: str = Field(primary_key=True)
+    kind: str
+    definition: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+    created_at: NaiveDatetime
 
 
 class FactRow(SQLModel):

@@ -95,14 +95,17 @@ def parse_file(
     future_days: int,
     kind: str | None = None,
     payment_terms_days: int = 30,
+    extra_layouts: tuple[Layout, ...] = (),
 ) -> ParsedFile:
     """Read and check one file; raise `FileRefused` or `ReadError` with a French sentence."""
-    if kind is not None and kind not in FACTS:
+    if kind is not None and kind not in FACTS and kind != "fec":
         raise FileRefused(f"Type de données inconnu : « {kind} ».")
     sheets = read_file(data, file_name, max_bytes=max_bytes)
-    layouts = [layout for layout in LAYOUTS if kind is None or layout.kind == kind or kind == "fec"]
+    known = (*LAYOUTS, *extra_layouts)  # saved column mappings come after the known sources
     if kind == "fec":
         layouts = [fec.FEC_LINES]
+    else:
+        layouts = [layout for layout in known if kind is None or layout.kind == kind]
     tables = [t for t in (_best_table(sheet, layouts) for sheet in sheets) if t is not None]
     if not tables:
         raise FileRefused(_unrecognised(file_name, sheets, layouts))
@@ -230,7 +233,9 @@ def _unrecognised(file_name: str, sheets: list[RawSheet], layouts: list[Layout])
     shown = ", ".join(f"« {h} »" for h in found) if found else "aucune"
     return (
         f"Le fichier « {file_name} » n'a pas été reconnu. Colonnes trouvées : {shown}.\n"
-        f"Colonnes attendues (au minimum), selon la source :\n{expected}"
+        f"Colonnes attendues (au minimum), selon la source :\n{expected}\n"
+        "Pour un autre format, associez ses colonnes une fois pour toutes (correspondance de "
+        "colonnes) : python -m model mapping suggest FICHIER --kind timesheets"
     )
 
 
@@ -241,6 +246,13 @@ def _any(layout: Layout) -> list[str]:
 def _first_header(layout: Layout, column: str) -> str:
     spelling = next(iter(layout.headers[column].values()))
     return spelling if isinstance(spelling, str) else spelling[0]
+
+
+def file_headers(data: bytes, file_name: str, *, max_bytes: int) -> list[str]:
+    """The headers a column mapping starts from: the fullest of the first rows."""
+    sheets = read_file(data, file_name, max_bytes=max_bytes)
+    best = max(sheets, key=lambda sheet: len(_likely_headers(sheet)))
+    return _likely_headers(best)
 
 
 def _likely_headers(sheet: RawSheet) -> list[str]:

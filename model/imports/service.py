@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from sqlalchemy import Engine
 
 from model import store
+from model.imports.mapping import saved_mappings
 from model.imports.pipeline import FileRefused, ParsedFile, parse_file
 from model.imports.reader import ROW, ReadError
 from model.imports.template import append_text_safe
@@ -77,6 +78,7 @@ def import_file(
             future_days=settings.future_tolerance_days,
             kind=kind,
             payment_terms_days=settings.payment_terms_days,
+            extra_layouts=tuple(m.layout() for m in saved_mappings(engine)),
         )
     except (ReadError, FileRefused) as refusal:
         return _refused(file_name, kind, str(refusal))

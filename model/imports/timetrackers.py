@@ -13,10 +13,6 @@ import polars as pl
 from model.imports import parse
 from model.imports.layouts import Layout
 
-BILLABLE_WORDS = {
-    "yes": "billable", "oui": "billable", "true": "billable", "1": "billable",
-    "no": "non_billable", "non": "non_billable", "false": "non_billable", "0": "non_billable",
-}  # fmt: skip
 US_HINT = "MM/JJ/AAAA"
 
 
@@ -83,7 +79,6 @@ CLOCKIFY = Layout(
         "duration_decimal": {"en": "Duration (decimal)"},
     },
     required=("start_date", "employee", "project"),
-    value_aliases={"billing": BILLABLE_WORDS},
     date_formats=parse.US_DATE_FORMATS,
     date_hint=US_HINT,
     convert=_convert_clockify,
@@ -122,7 +117,6 @@ TOGGL = Layout(
         "duration": {"en": "Duration"},
     },
     required=("employee", "email", "start_date", "duration"),
-    value_aliases={"billing": BILLABLE_WORDS},
     convert=_convert_toggl,
     derived_from={"date": ("start_date",), "hours": ("duration",), "billing": ("billable",)},
 )
@@ -158,7 +152,6 @@ HARVEST = Layout(
         "last_name": {"en": "Last Name"},
     },
     required=("date", "project", "hours", "first_name"),
-    value_aliases={"billing": BILLABLE_WORDS},
     convert=_convert_harvest,
     derived_from={
         "employee": ("first_name",),
@@ -201,7 +194,6 @@ KIMAI = Layout(
         "source_id": {"en": "ID", "fr": "Identifiant"},
     },
     required=("date", "hours", "project", "task"),
-    value_aliases={"billing": BILLABLE_WORDS},
     convert=_convert_kimai,
     derived_from={"employee": ("alias", "username"), "billing": ("billable",)},
 )
@@ -241,7 +233,6 @@ SOLIDTIME = Layout(
         "employee": {"en": "user_name"},
     },
     required=("start", "end", "employee", "project"),
-    value_aliases={"billing": BILLABLE_WORDS},
     convert=_convert_generic,
     derived_from={"date": ("start",), "hours": ("start", "end"), "billing": ("billable",)},
 )

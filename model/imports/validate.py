@@ -31,6 +31,15 @@ WEEKDAYS = {
 }  # fmt: skip
 DAY_ORDER = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+# Spellings every source may use for an enum column, whatever its layout.
+GENERIC_ALIASES = {
+    "billing": {
+        "oui": "billable", "yes": "billable", "vrai": "billable", "true": "billable",
+        "1": "billable", "x": "billable", "non": "non_billable", "no": "non_billable",
+        "faux": "non_billable", "false": "non_billable", "0": "non_billable",
+    },
+}  # fmt: skip
+
 TYPE_EXPECTED = {
     "date": "n'est pas une date (attendu : JJ/MM/AAAA ou AAAA-MM-JJ)",
     "datetime": "n'est pas une date et heure (attendu : JJ/MM/AAAA HH:MM)",
@@ -93,7 +102,11 @@ def _type_columns(
     typed_exprs, problems = [], []
     for column in fact.columns:
         raw = pl.col(column.name)
-        typed = _typed(column, raw, date_formats, table.layout.value_aliases.get(column.name))
+        aliases = {
+            **GENERIC_ALIASES.get(column.name, {}),
+            **table.layout.value_aliases.get(column.name, {}),
+        }
+        typed = _typed(column, raw, date_formats, aliases)
         typed_exprs.append(typed.alias(column.name))
         bad = raw.is_not_null() & typed.is_null()
         expected = _expected(column, table.layout.date_hint)
