@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,19 +45,15 @@ def _as_postgres(command: list[str]) -> list[str]:
     return command
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """URL of the maintenance database of a real PostgreSQL server."""
-    given = os.environ.get("TEST_DATABASE_URL")
-    if given:
-        yield given
-        return
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """A PostgreSQL cluster in a temporary directory, on 127.0.0.1, removed afterwards.
+
+    Raises `FileNotFoundError` when Debian's binaries (initdb, pg_ctl) are not installed.
+    """
     initdb, pg_ctl = _find_pg_bin("initdb"), _find_pg_bin("pg_ctl")
     if not (initdb and pg_ctl):
-        message = "PostgreSQL binaries (initdb, pg_ctl) not found"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        raise FileNotFoundError("PostgreSQL binaries (initdb, pg_ctl) not found")
     data_dir = Path(tempfile.mkdtemp(prefix="pilotage-pg-"))
     if os.geteuid() == 0:
         shutil.chown(data_dir, "postgres", "postgres")
@@ -81,6 +78,26 @@ def postgres_url() -> Iterator[str]:
             capture_output=True,
         )
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """URL of the maintenance database of a real PostgreSQL server."""
+    given = os.environ.get("TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    try:
+        server = throwaway_postgres()
+        url = server.__enter__()
+    except FileNotFoundError as missing:
+        if os.environ.get("CI"):
+            pytest.fail(str(missing))
+        pytest.skip(str(missing))
+    try:
+        yield url
+    finally:
+        server.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -154,6 +154,8 @@ def _refuse_cross_sheet_duplicates(parsed: ParsedFile) -> None:
     """A natural key on two sheets of one workbook is as ambiguous as twice on one sheet."""
     seen: dict[tuple[str, str], tuple[str, int]] = {}
     for sheet in parsed.sheets:
+        if sheet.valid.height == 0:
+            continue
         key = FACTS[sheet.kind].natural_key
         filled = sheet.valid.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
         repeated: list[dict] = []
