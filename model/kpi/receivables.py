@@ -23,8 +23,9 @@ NOT_DUE = "not_due"
 class ReceivablesSettings:
     basis: Literal["due_date", "invoice_date"] = "due_date"
     limits: tuple[int, ...] = (30, 60, 90)  # → not due, 1–30, 31–60, 61–90, > 90
-    # Late-payment interest: ECB refinancing rate + 10 points, a dated setting (KPI.md §4a).
-    penalty_rate_pct: float = 14.25
+    # Late-payment interest: ECB refinancing rate + 10 points, a dated setting (KPI.md §4a):
+    # (first day in force, rate %), the rate of an invoice being the one in force on its due date.
+    penalty_rates: tuple[tuple[str, float], ...] = (("2024-07-01", 14.25),)
     recovery_fee_cents: int = 4000  # 40 € per late invoice (art. D441-5 C. com.)
 
     @property
@@ -129,7 +130,9 @@ def aged_receivables(
         settings={
             "base": "échéance" if settings.basis == "due_date" else "date de facture",
             "tranches": ", ".join(settings.buckets),
-            "taux de pénalité %": settings.penalty_rate_pct,
+            "taux de pénalité % (depuis)": ", ".join(
+                f"{rate} ({since})" for since, rate in settings.penalty_rates
+            ),
         },
     )
     items = open_items(invoices, payments, as_of=as_of, explanation=explanation)
@@ -164,16 +167,38 @@ def _age(items: pl.DataFrame, as_of: date, settings: ReceivablesSettings) -> pl.
         low = limit + 1
     bucket = bucket.otherwise(pl.lit(settings.buckets[-1]))
     late = (days > 0) & (pl.col("item") == "invoice") & (pl.col("residual_cents") > 0)
-    interest = pl.col("residual_cents") * settings.penalty_rate_pct / 100 * days / 365
-    return items.with_columns(
-        days.alias("days"),
-        pl.when(pl.col("item") == "unallocated").then(None).otherwise(bucket).alias("bucket"),
-        pl.when(late)
-        .then(settings.recovery_fee_cents + interest)
-        .otherwise(0.0)
-        .round(0)
-        .cast(pl.Int64)
-        .alias("exposure_cents"),
+    interest = pl.col("residual_cents") * pl.col("_rate") / 100 * days / 365
+    return (
+        _with_penalty_rate(items, settings)
+        .with_columns(
+            days.alias("days"),
+            pl.when(pl.col("item") == "unallocated").then(None).otherwise(bucket).alias("bucket"),
+            pl.when(late)
+            .then(settings.recovery_fee_cents + interest)
+            .otherwise(0.0)
+            .round(0)
+            .cast(pl.Int64)
+            .alias("exposure_cents"),
+        )
+        .drop("_rate")
+    )
+
+
+def _with_penalty_rate(items: pl.DataFrame, settings: ReceivablesSettings) -> pl.DataFrame:
+    """`_rate`: the penalty rate in force on each item's due date (the earliest before it)."""
+    rates = pl.DataFrame(
+        {
+            "_since": [date.fromisoformat(since) for since, _ in settings.penalty_rates],
+            "_rate": [float(rate) for _, rate in settings.penalty_rates],
+        }
+    ).sort("_since")
+    due = pl.coalesce("due_date", "invoice_date").alias("_due")
+    with_due = items.with_row_index("_order").with_columns(due).sort("_due")
+    joined = with_due.join_asof(rates, left_on="_due", right_on="_since", strategy="backward")
+    return (
+        joined.with_columns(pl.col("_rate").fill_null(rates["_rate"][0]))
+        .sort("_order")
+        .drop("_order", "_due", "_since")
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from typing import Any
 
 from model.kpi.capacity import CalendarSettings
@@ -38,7 +39,7 @@ LABELS = {
     "support.red_unbilled_pct": "Support : seuil rouge de la part non facturée (%)",
     "receivables.basis": "Balance âgée : base (due_date ou invoice_date)",
     "receivables.limits": "Balance âgée : limites des tranches (jours)",
-    "receivables.penalty_rate_pct": "Taux des pénalités de retard (%)",
+    "receivables.penalty_rates": "Taux des pénalités de retard : [[date d'effet, %], …]",
     "receivables.recovery_fee_cents": "Indemnité forfaitaire de recouvrement (centimes)",
     "dso.window_months": "DSO : fenêtre de la méthode simple (mois)",
     "dso.max_months": "DSO : limite de la méthode par épuisement (mois)",
@@ -75,7 +76,7 @@ def defaults() -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
+    return [_plain(v) for v in value] if isinstance(value, tuple) else value
 
 
 def validate(key: str, value: Any) -> Any:
@@ -94,6 +95,13 @@ def validate(key: str, value: Any) -> Any:
             return int(value)
         if isinstance(default, float):
             return float(value)
+        if key == "receivables.penalty_rates":
+            rates = [
+                [date.fromisoformat(str(since)).isoformat(), float(pct)] for since, pct in value
+            ]
+            if not rates or any(pct < 0 for _, pct in rates):
+                raise ValueError
+            return sorted(rates)
         if isinstance(default, list):
             limits = [int(v) for v in value]
             if not limits or limits != sorted(set(limits)) or limits[0] < 1:
@@ -115,14 +123,18 @@ def current_values(stored: dict[str, str]) -> dict[str, Any]:
     return values
 
 
+def _frozen(value: Any) -> Any:
+    """JSON lists back to the tuples the frozen settings hold."""
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value
+
+
 def kpi_settings(stored: dict[str, str]) -> KpiSettings:
     """Settings objects from stored JSON values (unknown keys ignored, defaults elsewhere)."""
     changes: dict[str, dict[str, Any]] = {group: {} for group in GROUPS}
     for key, raw in stored.items():
         group, _, name = key.partition(".")
         if group in GROUPS and key in defaults():
-            value = json.loads(raw)
-            changes[group][name] = tuple(value) if isinstance(value, list) else value
+            changes[group][name] = _frozen(json.loads(raw))
     base = KpiSettings()
     return KpiSettings(
         **{group: replace(getattr(base, group), **values) for group, values in changes.items()}

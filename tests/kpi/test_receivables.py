@@ -120,3 +120,12 @@ def test_who_to_chase_first():
     # Euros late × days late: A 6 000 × 30 + 3 000 × 75 = 405 000; B 1 800 × 120 + 1 200 × 45.
     assert chase["client"].to_list() == ["A", "B"]
     assert chase["chase_score"].to_list() == [405_000_00, 270_000_00]
+
+
+def test_the_penalty_rate_is_the_one_in_force_on_the_due_date():
+    rates = (("2024-01-01", 14.5), ("2024-07-01", 14.25), ("2025-01-01", 13.15))
+    result = run(penalty_rates=rates)
+    b1 = result.items.filter(result.items["number"] == "B1").row(0, named=True)
+    assert b1["exposure_cents"] == 12433  # due 1 Dec 2024: the 14,25 % of the 2nd half of 2024
+    b4 = result.items.filter(result.items["number"] == "B4").row(0, named=True)
+    assert b4["exposure_cents"] == round(4000 + 120_000 * 0.1315 * 45 / 365)  # due 14 Feb 2025
