@@ -238,31 +238,14 @@ def _allocate(invoices: pl.DataFrame, payments: pl.DataFrame) -> list[dict]:
     for row in lettered_invoices.sort("entry_day", "number").iter_rows(named=True):
         key = (row["client"], row["letter"])
         open_by_group.setdefault(key, []).append([row["number"], row["net_cents"]])
+    columns = ["client", "letter", "entry_day", "number", "journal", "entry", ROW]
+    amount = (-pl.col("net_cents")).alias("amount")
+    notes = invoices.filter(pl.col("role") == "credit_note")
     settling = (
         pl.concat(
             [
-                payments.select(
-                    "client",
-                    "letter",
-                    "entry_day",
-                    "number",
-                    "journal",
-                    "entry",
-                    ROW,
-                    (-pl.col("net_cents")).alias("amount"),
-                    pl.lit("payment").alias("role"),
-                ),
-                invoices.filter(pl.col("role") == "credit_note").select(
-                    "client",
-                    "letter",
-                    "entry_day",
-                    "number",
-                    "journal",
-                    "entry",
-                    ROW,
-                    (-pl.col("net_cents")).alias("amount"),
-                    pl.lit("credit_note").alias("role"),
-                ),
+                payments.select(*columns, amount, pl.lit("payment").alias("role")),
+                notes.select(*columns, amount, pl.lit("credit_note").alias("role")),
             ]
         )
         .filter(pl.col("letter").is_not_null())
