@@ -69,7 +69,9 @@ def init_db(engine: Engine) -> int:
                 f"(schéma {current}, cette version connaît le schéma {SCHEMA_VERSION})."
             )
         _add_missing_columns(engine)
-        for version in range((current or SCHEMA_VERSION) + 1, SCHEMA_VERSION + 1):
+        # A new database is created at the current version; an older one climbs step by step.
+        start = SCHEMA_VERSION if current is None else current
+        for version in range(start + 1, SCHEMA_VERSION + 1):
             for statement in MIGRATIONS.get(version, ()):
                 session.exec(text(statement))
         _set_meta(session, "schema_version", str(SCHEMA_VERSION))
@@ -80,7 +82,9 @@ def init_db(engine: Engine) -> int:
 
 
 # Steps that adding columns cannot express (renames, data moves), by target schema version.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    4: ("DROP INDEX IF EXISTS ix_timesheet_line_project",),
+}
 
 
 def _add_missing_columns(engine: Engine) -> None:

@@ -16,7 +16,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3  # 2: settings table; 3: saved column mappings
+SCHEMA_VERSION = 4  # 2: settings; 3: column mappings; 4: no index on timesheet projects
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -91,7 +91,7 @@ class TimesheetLine(FactRow, table=True):
     date: dt.date = Field(index=True)
     employee: str = Field(index=True)
     client: str | None = None
-    project: str | None = Field(default=None, index=True)
+    project: str | None = None  # read whole, never looked up: an index would only slow imports
     task: str | None = None
     description: str | None = None
     hours: float

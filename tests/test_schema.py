@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from model.db import DatabaseError, init_db
 from model.store import read_facts
@@ -26,8 +26,14 @@ def test_an_older_database_is_upgraded_in_place(engine: Engine):
     with engine.begin() as connection:
         connection.execute(text('ALTER TABLE timesheet_line DROP COLUMN "source_row"'))
         connection.execute(text("UPDATE meta SET value='0' WHERE key='schema_version'"))
+    with engine.begin() as connection:  # an index an older schema had
+        connection.execute(
+            text("CREATE INDEX ix_timesheet_line_project ON timesheet_line (project)")
+        )
     assert init_db(engine) == SCHEMA_VERSION
     assert _schema_version(engine) == str(SCHEMA_VERSION)
+    indexes = {i["name"] for i in inspect(engine).get_indexes("timesheet_line")}
+    assert "ix_timesheet_line_project" not in indexes
     facts = read_facts(engine, "timesheets", with_meta=True)
     assert facts.select("employee", "hours", "source_row").rows() == [("Alice", 7.0, None)]
     result = import_bytes(engine, MARCH.replace(b'"7"', b'"6"'), "corrige.csv")
