@@ -83,7 +83,10 @@ def init_db(engine: Engine) -> int:
 
 # Steps that adding columns cannot express (renames, data moves), by target schema version.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
-    4: ("DROP INDEX IF EXISTS ix_timesheet_line_project",),
+    4: tuple(
+        f"DROP INDEX IF EXISTS ix_timesheet_line_{column}"
+        for column in ("project", "date", "employee", "batch_id", "superseded_by")
+    ),
 }
 
 

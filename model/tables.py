@@ -16,7 +16,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 4  # 2: settings; 3: column mappings; 4: no index on timesheet projects
+SCHEMA_VERSION = 4  # 2: settings; 3: column mappings; 4: timesheet lines keep one index
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -86,10 +86,15 @@ class FactRow(SQLModel):
 
 
 class TimesheetLine(FactRow, table=True):
+    """The big table (millions of lines): only the natural key is indexed, for re-imports.
+    Reads take the whole table and undo scans it once; every other index would slow imports."""
+
     __tablename__ = "timesheet_line"
 
-    date: dt.date = Field(index=True)
-    employee: str = Field(index=True)
+    batch_id: int = Field(foreign_key="import_batch.id")
+    superseded_by: int | None = None
+    date: dt.date
+    employee: str
     client: str | None = None
     project: str | None = None  # read whole, never looked up: an index would only slow imports
     task: str | None = None

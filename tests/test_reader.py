@@ -181,3 +181,27 @@ def test_a_record_named_like_a_total_stays_a_record():
     parsed = parse_file(data, "projets.xlsx", today=NOW.date(), max_bytes=LIMIT, future_days=31)
     assert parsed.valid("projects")["project"].to_list() == ["Sommet 2024", "Total Energies"]
     assert parsed.sheets[0].table.skipped == [(4, "ligne de total")]
+
+
+def test_merged_cells_give_their_value_to_the_whole_range():
+    """A hand-made week: the name merged down the person's rows, a title merged across."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["B1"] = "Relevé d'heures"
+    sheet.merge_cells("B1:E1")
+    sheet.append([None, "Collaborateur", "Date", "Projet", "Heures"])
+    for row in [
+        ("Alice Martin", date(2024, 3, 4), "Site", 7), (None, date(2024, 3, 5), "Site", 6.5),
+        ("Bruno Petit", date(2024, 3, 4), "Portail", 7), (None, date(2024, 3, 5), "Portail", 7),
+    ]:  # fmt: skip
+        sheet.append([None, *row])
+    sheet.merge_cells("B3:B4")
+    sheet.merge_cells("B5:B6")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse_file(buffer.getvalue(), "semaine.xlsx", today=NOW.date(), max_bytes=LIMIT,
+                        future_days=31)  # fmt: skip
+    assert parsed.errors().height == 0
+    assert parsed.valid("timesheets").select(ROW, "employee").rows() == [
+        (3, "Alice Martin"), (4, "Alice Martin"), (5, "Bruno Petit"), (6, "Bruno Petit"),
+    ]  # fmt: skip

@@ -19,6 +19,8 @@ from typing import Literal
 import fastexcel
 import polars as pl
 
+from model.imports.merged import fill_merged, merged_ranges
+
 ROW = "_row"
 logger = logging.getLogger(__name__)
 SEPARATORS = (";", ",", "\t", "|")
@@ -138,12 +140,17 @@ def _ole_container(data: bytes) -> str:
 def _read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
     try:
         reader = fastexcel.read_excel(data)
+        merges = merged_ranges(data)
         sheets = []
         for name in reader.sheet_names:
             sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
             if sheet.visible != "visible":
                 continue
             grid = _normalise_grid(sheet.to_polars())
+            if name in merges:
+                columns = sheet.available_columns
+                offset = min((c.absolute_index for c in columns()), default=0)
+                grid = fill_merged(grid, offset, merges[name])
             sheets.append(RawSheet(name, grid, "excel"))
     except ReadError:
         raise

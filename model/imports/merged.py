@@ -1,0 +1,97 @@
+"""Merged cells of an xlsx workbook: the value of a merged range belongs to all its cells.
+
+A hand-made sheet often merges a person's name over the rows of their week, or a header over two
+columns. Calamine gives the value in the first cell only; `fill_merged` copies it over the range,
+so those rows are not read as rows without a name. Only the `<mergeCell>`, `<sheet>` and
+`<Relationship>` elements are read, by regular expression: nothing is parsed or evaluated.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import polars as pl
+
+ROW = "_row"  # the reader's row-number column (model.imports.reader.ROW)
+
+MAX_RANGES = 2000  # beyond that, a sheet is not hand-made: leave it as read
+CELL = re.compile(rb"([A-Z]{1,3})(\d+)")
+MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)"')
+ELEMENT = {name: re.compile(rb"<" + name + rb"\b[^>]*>") for name in (b"sheet", b"Relationship")}
+ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def column_index(letters: bytes) -> int:
+    """A → 0, Z → 25, AA → 26."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _elements(xml: bytes, name: bytes) -> list[dict[bytes, bytes]]:
+    """The attributes of every `<name …>` element, whatever their order."""
+    return [dict(ATTRIBUTE.findall(tag)) for tag in ELEMENT[name].findall(xml)]
+
+
+def merged_ranges(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Sheet name → [(row1, col1, row2, col2), …]: 1-based rows, 0-based absolute columns;
+    empty when the file is not an xlsx."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        workbook = archive.read("xl/workbook.xml")
+        relations = archive.read("xl/_rels/workbook.xml.rels")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    rels = {r.get(b"Id"): r.get(b"Target", b"") for r in _elements(relations, b"Relationship")}
+    result = {}
+    for sheet in _elements(workbook, b"sheet"):
+        name, rel = sheet.get(b"name", b""), sheet.get(b"r:id")
+        target = rels.get(rel, b"").decode().lstrip("/")
+        path = target if target.startswith("xl/") else f"xl/{target}"
+        try:
+            xml = archive.read(path)
+        except KeyError:
+            continue
+        ranges = []
+        for start, end in MERGE.findall(xml)[:MAX_RANGES]:
+            (c1, r1), (c2, r2) = CELL.match(start).groups(), CELL.match(end).groups()
+            ranges.append((int(r1), column_index(c1), int(r2), column_index(c2)))
+        if ranges:
+            result[_unescape(name)] = ranges
+    return result
+
+
+def _unescape(name: bytes) -> str:
+    text = name.decode("utf-8")
+    for entity, char in (
+        ("&amp;", "&"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", '"'),
+        ("&apos;", "'"),
+    ):
+        text = text.replace(entity, char)
+    return text
+
+
+def fill_merged(
+    grid: pl.DataFrame, offset: int, ranges: list[tuple[int, int, int, int]]
+) -> pl.DataFrame:
+    """Copy each merged range's first value over the whole range of the grid."""
+    columns = [c for c in grid.columns if c != ROW]
+    for row1, col1, row2, col2 in ranges:
+        first = f"c{col1 - offset}"
+        if first not in columns:
+            continue
+        value = grid.filter(pl.col(ROW) == row1)[first]
+        if value.len() == 0 or value[0] is None:
+            continue
+        targets = [f"c{c - offset}" for c in range(col1, col2 + 1) if f"c{c - offset}" in columns]
+        inside = pl.col(ROW).is_between(row1, row2)
+        grid = grid.with_columns(
+            pl.when(inside).then(pl.lit(value[0])).otherwise(pl.col(c)).alias(c) for c in targets
+        )
+    return grid
