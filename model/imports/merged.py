@@ -17,6 +17,7 @@ import polars as pl
 ROW = "_row"  # the reader's row-number column (model.imports.reader.ROW)
 
 MAX_RANGES = 2000  # beyond that, a sheet is not hand-made: leave it as read
+MAX_SHEET_BYTES = 16 * 1024 * 1024  # an export this large is machine-made: no merges to look for
 CELL = re.compile(rb"([A-Z]{1,3})(\d+)")
 MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)"')
 ELEMENT = {name: re.compile(rb"<" + name + rb"\b[^>]*>") for name in (b"sheet", b"Relationship")}
@@ -52,6 +53,8 @@ def merged_ranges(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
         target = rels.get(rel, b"").decode().lstrip("/")
         path = target if target.startswith("xl/") else f"xl/{target}"
         try:
+            if archive.getinfo(path).file_size > MAX_SHEET_BYTES:
+                continue
             xml = archive.read(path)
         except KeyError:
             continue
