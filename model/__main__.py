@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--kind", choices=[*KINDS, "fec"])
     imp.add_argument("--dry-run", action="store_true", help="aperçu, rien n'est écrit")
     imp.add_argument("--allow-partial", action="store_true", help="importer les lignes valides")
+    imp.add_argument("--sheet", metavar="NOM", help="lire seulement cette feuille du classeur")
     imp.add_argument("--json", action="store_true")
 
     batches = commands.add_parser("batches", parents=[common], help="historique des imports")
@@ -141,6 +142,7 @@ def cmd_import(args: Namespace, engine: Engine, settings: Settings) -> int:
             kind=args.kind,
             dry_run=args.dry_run,
             allow_partial=args.allow_partial,
+            sheet=args.sheet,
         )
         result.file = name
         if result.status == "rejected":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import polars as pl
@@ -206,3 +207,22 @@ def test_undo_of_a_replacement_waits_for_later_timesheet_imports(engine: Engine)
     undo_batch(engine, again.batch_id, now=NOW)
     undo_batch(engine, replacing.batch_id, now=NOW)
     assert read_facts(engine, "timesheets").height == 5
+
+
+def test_two_sheets_of_one_workbook_imported_one_by_one(engine: Engine):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Mars"
+    workbook.active.append(["Date", "Collaborateur", "Heures"])
+    workbook.active.append([date(2024, 3, 4), "Alice", 7])
+    april = workbook.create_sheet("Avril")
+    april.append(["Date", "Collaborateur", "Heures"])
+    april.append([date(2024, 4, 2), "Bruno", 6])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    march = import_bytes(engine, buffer.getvalue(), "t.xlsx", sheet="Mars")
+    april_result = import_bytes(engine, buffer.getvalue(), "t.xlsx", sheet="Avril")
+    assert (march.status, april_result.status) == ("imported", "imported")
+    again = import_bytes(engine, buffer.getvalue(), "t.xlsx", sheet="Avril")
+    assert again.status == "already_imported"

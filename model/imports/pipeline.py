@@ -14,6 +14,7 @@ import polars as pl
 from model.facts import FACTS
 from model.imports import fec, odoo, template, timetrackers
 from model.imports.layouts import HEADER_SEARCH_ROWS, Layout, Table, find_table
+from model.imports.parse import fold_text
 from model.imports.reader import ROW, RawSheet, ReadError, read_file
 from model.imports.validate import ERROR_SCHEMA, check_table
 
@@ -96,11 +97,14 @@ def parse_file(
     kind: str | None = None,
     payment_terms_days: int = 30,
     extra_layouts: tuple[Layout, ...] = (),
+    sheet: str | None = None,
 ) -> ParsedFile:
     """Read and check one file; raise `FileRefused` or `ReadError` with a French sentence."""
     if kind is not None and kind not in FACTS and kind != "fec":
         raise FileRefused(f"Type de données inconnu : « {kind} ».")
     sheets = read_file(data, file_name, max_bytes=max_bytes)
+    if sheet is not None:
+        sheets = _only_sheet(sheets, sheet, file_name)
     known = (*LAYOUTS, *extra_layouts)  # saved column mappings come after the known sources
     if kind == "fec":
         layouts = [fec.FEC_LINES]
@@ -111,7 +115,7 @@ def parse_file(
         raise FileRefused(_unrecognised(file_name, sheets, layouts))
     parsed = ParsedFile(
         file_name=file_name,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=file_identity(data, sheet),
         size=len(data),
         sheets=[],
     )
@@ -173,6 +177,25 @@ def _refuse_cross_sheet_duplicates(parsed: ParsedFile) -> None:
             errors = pl.DataFrame(repeated, schema=ERROR_SCHEMA)
             sheet.errors = pl.concat([sheet.errors, errors])
             sheet.valid = sheet.valid.filter(~pl.col(ROW).is_in(errors["row"].implode()))
+
+
+def file_identity(data: bytes, sheet: str | None = None) -> str:
+    """What tells a file already imported: its bytes, and the sheet when only one was read."""
+    digest = hashlib.sha256(data)
+    if sheet is not None:
+        digest.update(b"\x00sheet:" + fold_text(sheet).encode())
+    return digest.hexdigest()
+
+
+def _only_sheet(sheets: list[RawSheet], wanted: str, file_name: str) -> list[RawSheet]:
+    """The sheet the user asked for, by name (case and accents aside)."""
+    chosen = [s for s in sheets if fold_text(s.name) == fold_text(wanted)]
+    if not chosen:
+        names = ", ".join(f"« {s.name} »" for s in sheets)
+        raise FileRefused(
+            f"Le classeur « {file_name} » n'a pas de feuille « {wanted} » (feuilles : {names})."
+        )
+    return chosen
 
 
 def _fec_sheets(

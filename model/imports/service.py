@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
@@ -15,7 +14,7 @@ from sqlalchemy import Engine
 
 from model import store
 from model.imports.mapping import saved_mappings
-from model.imports.pipeline import FileRefused, ParsedFile, parse_file
+from model.imports.pipeline import FileRefused, ParsedFile, file_identity, parse_file
 from model.imports.reader import ROW, ReadError
 from model.imports.template import append_text_safe
 from model.settings import Settings
@@ -63,10 +62,11 @@ def import_file(
     kind: str | None = None,
     dry_run: bool = False,
     allow_partial: bool = False,
+    sheet: str | None = None,
 ) -> ImportResult:
     """Read, check, plan and (unless `dry_run` or refused) write one file in one transaction."""
     # The same bytes again are recognised before any parsing: re-importing is instant.
-    previous = store.find_active_batch(engine, hashlib.sha256(data).hexdigest())
+    previous = store.find_active_batch(engine, file_identity(data, sheet))
     if previous is not None:
         return _already_imported(file_name, previous)
     try:
@@ -79,6 +79,7 @@ def import_file(
             kind=kind,
             payment_terms_days=settings.payment_terms_days,
             extra_layouts=tuple(m.layout() for m in saved_mappings(engine)),
+            sheet=sheet,
         )
     except (ReadError, FileRefused) as refusal:
         return _refused(file_name, kind, str(refusal))
