@@ -222,6 +222,30 @@ FLOWS = Fact(
     natural_key=("label",),
 )
 
+BANK_BALANCES = Fact(
+    kind="bank_balances",
+    sheet="Soldes bancaires",
+    label="solde bancaire",
+    columns=(
+        Column("account", "Compte", required=True),
+        Column("date", "Date", "date", required=True),
+        Column("balance", "Solde", "money", required=True),
+    ),
+    natural_key=("account", "date"),
+)
+
+REVENUE = Fact(
+    kind="revenue",
+    sheet="Chiffre d'affaires",
+    label="chiffre d'affaires",
+    columns=(
+        Column("month", "Mois", "date", required=True),
+        Column("account", "Compte", required=True),
+        Column("amount_untaxed", "Montant HT", "money", required=True),
+    ),
+    natural_key=("month", "account"),
+)
+
 FACTS: dict[str, Fact] = {
     f.kind: f
     for f in (
@@ -234,6 +258,8 @@ FACTS: dict[str, Fact] = {
         CONTRACTS,
         TICKETS,
         FLOWS,
+        BANK_BALANCES,
+        REVENUE,
     )
 }
 KINDS = tuple(FACTS)

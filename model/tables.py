@@ -16,7 +16,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 4  # 2: settings; 3: column mappings; 4: timesheet lines keep one index
+SCHEMA_VERSION = 5  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -209,6 +209,26 @@ class RecurringFlow(FactRow, table=True):
     end_date: dt.date | None = None
 
 
+class BankBalance(FactRow, table=True):
+    """Balance of a bank account (512…) at the end of a day with movements (from a FEC)."""
+
+    __tablename__ = "bank_balance"
+
+    account: str
+    date: dt.date
+    balance_cents: int = _cents(nullable=False)
+
+
+class Revenue(FactRow, table=True):
+    """Revenue HT of a month on one revenue account (70…), from a FEC."""
+
+    __tablename__ = "revenue"
+
+    month: dt.date
+    account: str
+    amount_untaxed_cents: int = _cents(nullable=False)
+
+
 FACT_TABLES: dict[str, type[FactRow]] = {
     "timesheets": TimesheetLine,
     "projects": Project,
@@ -219,4 +239,6 @@ FACT_TABLES: dict[str, type[FactRow]] = {
     "contracts": SupportContract,
     "tickets": Ticket,
     "flows": RecurringFlow,
+    "bank_balances": BankBalance,
+    "revenue": Revenue,
 }

@@ -25,7 +25,7 @@ VARIANTS = [
 def test_fec_variants_give_invoices_and_lettered_payments(name: str):
     parsed = parse(FIXTURES / "fec" / name)
     assert parsed.source == "fec"
-    assert sorted(parsed.kinds) == ["invoices", "payments"]
+    assert sorted(parsed.kinds) == ["bank_balances", "invoices", "payments", "revenue"]
     assert parsed.errors().height == 0, parsed.errors()
     assert parsed.rows_read == 20
     assert_same_rows(
@@ -34,6 +34,9 @@ def test_fec_variants_give_invoices_and_lettered_payments(name: str):
     assert_same_rows(
         parsed.valid("payments"), read_expected("payments", EXPECTED / "fec_payments.expected.csv")
     )
+    for kind in ("bank_balances", "revenue"):
+        expected = read_expected(kind, EXPECTED / f"fec_{kind}.expected.csv")
+        assert_same_rows(parsed.valid(kind), expected)
     assert any("date de facture + 30 jours" in note for note in parsed.notes)
 
 
@@ -51,7 +54,7 @@ def test_an_unbalanced_entry_is_reported_and_the_file_refused(engine: Engine):
 
 def test_lettering_gives_the_amount_due_at_any_date(engine: Engine):
     result = import_bytes(engine, (FIXTURES / "fec/fec_tab_utf8.txt").read_bytes(), "fec.txt")
-    assert (result.status, result.added) == ("imported", 7)
+    assert (result.status, result.added) == ("imported", 12)  # 4 + 3 + 3 balances + 2 months
     invoices, payments = read_facts(engine, "invoices"), read_facts(engine, "payments")
 
     def acme(as_of: date) -> int:
@@ -64,7 +67,7 @@ def test_lettering_gives_the_amount_due_at_any_date(engine: Engine):
     again = import_bytes(
         engine, (FIXTURES / "fec/fec_semicolon_etablissement.csv").read_bytes(), "fec2.csv"
     )
-    assert (again.added, again.updated, again.unchanged) == (0, 0, 7)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 12)
 
 
 @pytest.mark.parametrize(

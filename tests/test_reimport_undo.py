@@ -188,7 +188,7 @@ def test_template_round_trip_through_the_store(engine: Engine):
     filled = template_bytes(engine)
     result = import_bytes(engine, filled, "modele-rempli.xlsx")
     assert (result.status, result.added, result.updated, result.removed) == ("imported", 0, 0, 0)
-    assert result.unchanged == result.rows_read == 15
+    assert result.unchanged == result.rows_read == 17
 
 
 def test_undo_of_a_replacement_waits_for_later_timesheet_imports(engine: Engine):

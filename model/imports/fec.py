@@ -50,6 +50,8 @@ FEC_LINES = Layout(
 )
 FEC_INVOICES = Layout(source="fec", kind="invoices", label="FEC", headers={}, required=())
 FEC_PAYMENTS = Layout(source="fec", kind="payments", label="FEC", headers={}, required=())
+FEC_BANK = Layout(source="fec", kind="bank_balances", label="FEC", headers={}, required=())
+FEC_REVENUE = Layout(source="fec", kind="revenue", label="FEC", headers={}, required=())
 
 
 def is_fec(table: Table) -> bool:
@@ -102,7 +104,55 @@ def split_fec(table: Table, *, terms_days: int) -> tuple[list[Table], pl.DataFra
             },
         ),
     ]
+    bank, revenue = _bank_balances(clean), _revenue(clean)
+    tables += [
+        _table(FEC_BANK, bank, table, {"account": "CompteNum", "date": "EcritureDate"}),
+        _table(FEC_REVENUE, revenue, table, {"account": "CompteNum", "month": "EcritureDate"}),
+    ]
+    if bank.height:
+        notes.append(
+            f"FEC : soldes des comptes de banque (512) après chaque jour de mouvement : "
+            f"{bank.height} solde(s) ; ils supposent les à-nouveaux présents dans le fichier."
+        )
     return [t for t in tables if t.frame.height], errors, notes
+
+
+def _bank_balances(lines: pl.DataFrame) -> pl.DataFrame:
+    """Each bank account's balance at the end of every day it moved (opening entries included)."""
+    daily = (
+        lines.filter(pl.col("account").str.starts_with("512"))
+        .group_by("account", "entry_day")
+        .agg(
+            (pl.col("debit_cents") - pl.col("credit_cents")).sum().alias("net"),
+            pl.col(ROW).min(),
+        )
+        .sort("account", "entry_day")
+    )
+    return daily.select(
+        pl.col(ROW),
+        "account",
+        pl.col("entry_day").cast(pl.String).alias("date"),
+        _euros(pl.col("net").cum_sum().over("account")).alias("balance"),
+    )
+
+
+def _revenue(lines: pl.DataFrame) -> pl.DataFrame:
+    """Revenue HT per month and revenue account (70…): credits less debits."""
+    return (
+        lines.filter(pl.col("account").str.starts_with("70"))
+        .group_by(pl.col("entry_day").dt.truncate("1mo").alias("month"), "account")
+        .agg(
+            (pl.col("credit_cents") - pl.col("debit_cents")).sum().alias("net"),
+            pl.col(ROW).min(),
+        )
+        .sort("month", "account")
+        .select(
+            pl.col(ROW),
+            pl.col("month").cast(pl.String),
+            "account",
+            _euros(pl.col("net")).alias("amount_untaxed"),
+        )
+    )
 
 
 def _table(layout: Layout, rows: pl.DataFrame, source: Table, headers: dict[str, str]) -> Table:

@@ -27,6 +27,8 @@ class Facts:
     contracts: pl.DataFrame
     tickets: pl.DataFrame
     flows: pl.DataFrame
+    bank_balances: pl.DataFrame
+    revenue: pl.DataFrame
 
 
 def load_facts(engine: Engine) -> Facts:
