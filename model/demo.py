@@ -10,6 +10,7 @@ its quota, invoices issued weeks after the work, two slow payers.
 from __future__ import annotations
 
 import calendar
+import csv
 import io
 import random
 from collections.abc import Iterable
@@ -30,6 +31,8 @@ MONTHS = 18
 VAT = 0.20
 TIMESHEETS_FILE = "odoo_feuilles_de_temps.xlsx"
 INVOICES_FILE = "odoo_factures_clients.xlsx"
+KIMAI_FILE = "kimai_equipe_data.csv"
+KIMAI_TEAM, KIMAI_DAYS = "Data", 7  # the Data team's last week, not yet synced into Odoo
 TEMPLATE_FILE = "pilotage_modele.xlsx"
 FEC_FILE = "fec_comptabilite.txt"
 DEMO_USER = "démonstration"
@@ -173,9 +176,16 @@ def load_demo(
 def write_demo_files(out_dir: Path, *, seed: int, as_of: date) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     company = generate(seed=seed, as_of=as_of)
+    teams = {p.name: p.team for p in PEOPLE}
+    in_kimai = [_in_kimai(x, teams, as_of) for x in company["lines"]]
     files = {
         TEMPLATE_FILE: build_template(company["template"]),
-        TIMESHEETS_FILE: _odoo_timesheets_xlsx(company["lines"]),
+        TIMESHEETS_FILE: _odoo_timesheets_xlsx(
+            [x for x, kimai in zip(company["lines"], in_kimai, strict=True) if not kimai]
+        ),
+        KIMAI_FILE: _kimai_csv(
+            [x for x, kimai in zip(company["lines"], in_kimai, strict=True) if kimai]
+        ),
         INVOICES_FILE: _odoo_invoices_xlsx(company["invoices"]),
         FEC_FILE: fec_bytes(company["invoices"], company["payments"], as_of),
     }
@@ -641,6 +651,32 @@ def _flows(start: date) -> list[dict]:
         }
         for label, category, amount, frequency, day in rows
     ]
+
+
+def _in_kimai(line: dict, teams: dict[str, str], as_of: date) -> bool:
+    """The Data team logs in Kimai; its last week is not in the Odoo export yet."""
+    recent = (as_of - line["date"]).days < KIMAI_DAYS
+    return recent and teams.get(line["employee"]) == KIMAI_TEAM
+
+
+def _kimai_csv(lines: list[dict]) -> bytes:
+    """As Kimai writes its French csv export: `h:mm` durations, 1 or nothing for billable."""
+    headers = ["Date", "De", "À", "Durée", "Devise", "Taux", "Nom", "Nom d'utilisateur",
+               "Client", "Projet", "Activité", "Description", "Facturable"]  # fmt: skip
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    for x in sorted(lines, key=lambda x: (x["date"], x["employee"])):
+        minutes = round(x["hours"] * 60)
+        start = 9 * 60
+        writer.writerow([
+            x["date"].isoformat(), f"{start // 60:02d}:{start % 60:02d}",
+            f"{(start + minutes) // 60:02d}:{(start + minutes) % 60:02d}",
+            f"{minutes // 60}:{minutes % 60:02d}", "EUR", "0.00", x["employee"],
+            x["employee"].lower().replace(" ", "."), x["client"] or "", x["project"], x["task"],
+            x["description"], "1" if x["billing"] == "billable" else "",
+        ])  # fmt: skip
+    return buffer.getvalue().encode("utf-8")
 
 
 def _odoo_timesheets_xlsx(lines: list[dict]) -> bytes:
