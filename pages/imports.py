@@ -32,8 +32,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 routed_by_app()
 engine = engine_or_stop()
 st.title(t("imports"))
-for message in st.session_state.pop("import_messages", []):
-    st.success(message)
+for ok, message in st.session_state.pop("import_messages", []):
+    (st.success if ok else st.error)(message)
 
 kind = st.selectbox(
     t("kind"), [None, *KINDS], format_func=lambda k: t("auto") if k is None else fact_label(k)
@@ -108,7 +108,7 @@ for upload in uploads or []:
                 allow_partial=partial,
             )  # fmt: skip
             refresh_after_write()
-            st.session_state["import_messages"] = [done.message]
+            st.session_state["import_messages"] = [(done.status == "imported", done.message)]
             st.rerun()
         if right.button(t("cancel"), key=f"skip-{file_id}"):
             skipped.add(file_id)
@@ -130,7 +130,7 @@ else:
                 st.error(str(refusal))
             else:
                 refresh_after_write()
-                st.session_state["import_messages"] = [t("undone", id=chosen)]
+                st.session_state["import_messages"] = [(True, t("undone", id=chosen))]
                 st.rerun()
 
 st.header(t("template"))
