@@ -172,18 +172,15 @@ def empty_template() -> bytes:
 
 
 def batches_for_display(frame: pl.DataFrame) -> pl.DataFrame:
+    """The history with the screen's column names, fact and status labels."""
     index = 0 if lang() == "fr" else 1
     statuses = {code: labels[index] for code, labels in STATUS_LABELS.items()}
     kinds = {kind: fact_label(kind) for kind in FACTS}
-    return frame.select(
-        pl.col("id"),
-        pl.col("created_at"),
-        pl.col("user"),
-        pl.col("file_name"),
+    shown = frame.with_columns(
         pl.col("kinds").str.split(",").list.eval(pl.element().replace(kinds)).list.join(", "),
-        *[pl.col(c) for c in ("added", "updated", "removed", "unchanged", "rejected")],
         pl.col("status").replace(statuses),
-    ).rename({column: labels[index] for column, labels in BATCH_COLUMNS.items()})
+    )[list(BATCH_COLUMNS)]
+    return shown.rename({column: labels[index] for column, labels in BATCH_COLUMNS.items()})
 
 
 def batch_column_config() -> dict:

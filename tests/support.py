@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import io
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
+from openpyxl import Workbook
 from polars.testing import assert_frame_equal
 from sqlalchemy import Engine, select
 
@@ -82,3 +84,17 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
 
 def import_bytes(engine: Engine, data: bytes, name: str, **options: object) -> ImportResult:
     return import_file(engine, data, name, settings=SETTINGS, now=NOW, **options)
+
+
+def march_and_april_workbook() -> bytes:
+    """Two sheets of timesheet lines with the same headers: March (Alice), April (Bruno)."""
+    workbook = Workbook()
+    workbook.active.title = "Mars"
+    workbook.active.append(["Date", "Collaborateur", "Heures"])
+    workbook.active.append([date(2024, 3, 4), "Alice", 7])
+    april = workbook.create_sheet("Avril")
+    april.append(["Date", "Collaborateur", "Heures"])
+    april.append([date(2024, 4, 2), "Bruno", 6])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

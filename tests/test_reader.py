@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from model.imports import parse
 from model.imports.pipeline import FileRefused, parse_file
 from model.imports.reader import ROW, ReadError, decode_text, detect_separator, read_file
-from tests.support import NOW, SETTINGS
+from tests.support import NOW, SETTINGS, march_and_april_workbook
 
 LIMIT = SETTINGS.max_file_bytes
 
@@ -208,16 +208,7 @@ def test_merged_cells_give_their_value_to_the_whole_range():
 
 
 def test_a_sheet_can_be_asked_for_by_name():
-    workbook = Workbook()
-    workbook.active.title = "Mars"
-    workbook.active.append(["Date", "Collaborateur", "Heures"])
-    workbook.active.append([date(2024, 3, 4), "Alice", 7])
-    april = workbook.create_sheet("Avril")
-    april.append(["Date", "Collaborateur", "Heures"])
-    april.append([date(2024, 4, 2), "Bruno", 6])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    data = buffer.getvalue()
+    data = march_and_april_workbook()
     both = parse_file(data, "t.xlsx", today=NOW.date(), max_bytes=LIMIT, future_days=31)
     assert both.valid("timesheets").height == 2
     april_only = parse_file(data, "t.xlsx", today=NOW.date(), max_bytes=LIMIT, future_days=31,

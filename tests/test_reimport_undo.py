@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import polars as pl
@@ -12,7 +11,7 @@ from sqlalchemy import Engine
 from model import store
 from model.store import StoreError, read_facts, undo_batch
 from tests.conftest import FIXTURES
-from tests.support import NOW, import_bytes, snapshot
+from tests.support import NOW, import_bytes, march_and_april_workbook, snapshot
 
 HEADER = '"Date","Employé","Projet","Description","Quantité","Type de facturation"\r\n'
 
@@ -210,19 +209,9 @@ def test_undo_of_a_replacement_waits_for_later_timesheet_imports(engine: Engine)
 
 
 def test_two_sheets_of_one_workbook_imported_one_by_one(engine: Engine):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.active.title = "Mars"
-    workbook.active.append(["Date", "Collaborateur", "Heures"])
-    workbook.active.append([date(2024, 3, 4), "Alice", 7])
-    april = workbook.create_sheet("Avril")
-    april.append(["Date", "Collaborateur", "Heures"])
-    april.append([date(2024, 4, 2), "Bruno", 6])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    march = import_bytes(engine, buffer.getvalue(), "t.xlsx", sheet="Mars")
-    april_result = import_bytes(engine, buffer.getvalue(), "t.xlsx", sheet="Avril")
+    data = march_and_april_workbook()
+    march = import_bytes(engine, data, "t.xlsx", sheet="Mars")
+    april_result = import_bytes(engine, data, "t.xlsx", sheet="Avril")
     assert (march.status, april_result.status) == ("imported", "imported")
-    again = import_bytes(engine, buffer.getvalue(), "t.xlsx", sheet="Avril")
+    again = import_bytes(engine, data, "t.xlsx", sheet="Avril")
     assert again.status == "already_imported"
