@@ -21,6 +21,7 @@ with st.sidebar:
 pages = {
     t("section_steering"): [
         st.Page("pages/home.py", title=t("home"), icon=":material/home:", default=True),
+        st.Page("pages/overview.py", title=t("overview"), icon=":material/dashboard:"),
     ],
     t("section_data"): [
         st.Page("pages/imports.py", title=t("imports"), icon=":material/upload_file:"),

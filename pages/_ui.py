@@ -16,6 +16,8 @@ from model.db import DatabaseError, data_version, get_engine, init_db
 from model.exports import template_bytes
 from model.facts import FACTS
 from model.imports.service import ImportResult, import_file
+from model.kpi.load import Facts, load_facts, load_settings
+from model.kpi.settings import KpiSettings
 from model.settings import Settings, get_settings, paris_now
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -76,6 +78,15 @@ LABELS: dict[str, tuple[str, str]] = {
                         "Download the template filled with your data"),
     "skipped": ("Fichier ignoré.", "File skipped."),
     "db_error": ("La base de données est inaccessible", "The database cannot be reached"),
+    "overview": ("Vue d'ensemble", "Overview"),
+    "period": ("Période : du {start} au {end}", "Period: {start} to {end}"),
+    "tace": ("Taux de charge facturable (TACE)", "Billable utilisation (TACE)"),
+    "unbilled_time": ("Temps non facturé", "Unbilled time"),
+    "drifting_projects": ("Projets en dérive", "Drifting projects"),
+    "dso": ("DSO (épuisement)", "DSO (countback)"),
+    "alerts": ("Alertes, les plus coûteuses d'abord", "Alerts, costliest first"),
+    "no_alert": ("Aucune alerte.", "No alert."),
+    "how_computed": ("Comment est calculé ce chiffre ?", "How is this computed?"),
 }  # fmt: skip
 
 BATCH_COLUMNS = {
@@ -169,6 +180,12 @@ def preview(
 @st.cache_data(show_spinner=False)
 def empty_template() -> bytes:
     return template_bytes(None)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def facts_and_settings(_engine: Engine, data_version_key: int) -> tuple[Facts, KpiSettings]:
+    """Every fact and the KPI settings, read once per data version."""
+    return load_facts(_engine), load_settings(_engine)
 
 
 def batches_for_display(frame: pl.DataFrame) -> pl.DataFrame:

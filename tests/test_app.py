@@ -10,10 +10,12 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from model.db import get_engine
+from model.db import get_engine, init_db
+from model.demo import load_demo
 from model.facts import FACTS
 from model.store import count_facts
 from tests.conftest import FIXTURES
+from tests.support import SETTINGS
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -140,3 +142,34 @@ def test_a_deep_linked_page_on_a_fresh_server_gets_the_apps_navigation(
     assert app.sidebar.radio[0].label == "Langue"
     st.cache_resource.clear()
     get_engine.cache_clear()
+
+
+def test_overview_shows_the_figures_of_model_kpi(app_db: str):
+    from datetime import date, datetime
+
+    from model.formatting import number, percent
+    from model.kpi.headlines import headlines
+    from model.kpi.load import load_facts, load_settings
+    from model.settings import paris_now
+
+    engine = get_engine(app_db)
+    init_db(engine)
+    today = paris_now().date()
+    load_demo(
+        engine, SETTINGS, seed=7, as_of=today, now=datetime.combine(today, datetime.min.time())
+    )
+    app = run_app()
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception, app.exception
+    expected = headlines(load_facts(engine), load_settings(engine), as_of=today)
+    shown = {m.label: m.value for m in app.metric}
+    assert shown == {
+        "Taux de charge facturable (TACE)": percent(expected.tace_pct, 1),
+        "Temps non facturé": percent(expected.leakage_pct, 1),
+        "Projets en dérive": str(expected.drifting_projects),
+        "DSO (épuisement)": f"{number(expected.dso_days, 1)} j",
+    }
+    assert expected.drifting_projects >= 2  # the demo's two fixed-price projects past 110 %
+    assert [w.value for w in app.warning] == expected.alerts
+    assert any("irrécupérable" in a for a in expected.alerts)
+    assert isinstance(expected.start, date)
