@@ -217,12 +217,13 @@ def cmd_template(args: Namespace, engine: Engine, settings: Settings) -> int:
 
 
 def cmd_kpi(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.kpi.headlines import twelve_months_before
     from model.kpi.load import load_facts, load_settings
     from model.kpi.report import kpi_json
 
     as_of = args.as_of or paris_now().date()
     end = args.end or as_of
-    start = args.start or default_start(end)
+    start = args.start or twelve_months_before(end)
     if start > end:
         print("Erreur : --from doit précéder --to.", file=sys.stderr)
         return 2
@@ -304,12 +305,6 @@ def cmd_mapping(args: Namespace, engine: Engine, settings: Settings) -> int:
         + ", ".join(f"{k} ← « {v} »" for k, v in saved.columns.items())
     )
     return 0
-
-
-def default_start(end: date) -> date:
-    """Twelve months up to `end`: the first day of the month eleven months before."""
-    index = end.year * 12 + end.month - 1 - 11
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def cmd_demo(args: Namespace, engine: Engine, settings: Settings) -> int:

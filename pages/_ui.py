@@ -5,6 +5,8 @@ Pages hold no SQL and no KPI arithmetic: they call `model` and draw.
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
@@ -16,6 +18,7 @@ from model.db import DatabaseError, data_version, get_engine, init_db
 from model.exports import template_bytes
 from model.facts import FACTS
 from model.imports.service import ImportResult, import_file
+from model.kpi.headlines import Headlines, headlines
 from model.kpi.load import Facts, load_facts, load_settings
 from model.kpi.settings import KpiSettings
 from model.settings import Settings, get_settings, paris_now
@@ -186,6 +189,13 @@ def empty_template() -> bytes:
 def facts_and_settings(_engine: Engine, data_version_key: int) -> tuple[Facts, KpiSettings]:
     """Every fact and the KPI settings, read once per data version."""
     return load_facts(_engine), load_settings(_engine)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def overview_headlines(_engine: Engine, data_version_key: int, as_of: date) -> Headlines:
+    """The overview's figures, computed once per data version and day, not on every redraw."""
+    facts, settings = facts_and_settings(_engine, data_version_key)
+    return headlines(facts, settings, as_of=as_of)
 
 
 def batches_for_display(frame: pl.DataFrame) -> pl.DataFrame:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from model.formatting import day, number, percent
-from model.kpi.headlines import headlines
 from model.settings import paris_now
-from pages._ui import engine_or_stop, facts_and_settings, lang, routed_by_app, t, version
+from pages._ui import engine_or_stop, lang, overview_headlines, routed_by_app, t, version
 
 routed_by_app()
 engine = engine_or_stop()
 as_of = paris_now().date()
-facts, settings = facts_and_settings(engine, version())
-figures = headlines(facts, settings, as_of=as_of)
+figures = overview_headlines(engine, version(), as_of)
 
 st.title(t("overview"))
 st.caption(t("period", start=day(figures.start, lang()), end=day(figures.end, lang())))

@@ -17,7 +17,7 @@ from datetime import timedelta
 import polars as pl
 
 from model.imports import parse
-from model.imports.layouts import Layout, Table
+from model.imports.layouts import Layout, Table, file_column
 from model.imports.reader import ROW
 from model.imports.validate import ERROR_SCHEMA
 
@@ -160,12 +160,10 @@ def _table(layout: Layout, rows: pl.DataFrame, source: Table, headers: dict[str,
 
 
 def _typed_lines(frame: pl.DataFrame) -> pl.DataFrame:
-    columns = set(frame.columns)
-
     def text(name: str) -> pl.Expr:
-        return pl.col(name) if name in columns else pl.lit(None, pl.String)
+        return file_column(frame, name)
 
-    if "amount" in columns:  # the Montant + Sens variant
+    if "amount" in frame.columns:  # the Montant + Sens variant
         amount = parse.number(pl.col("amount"))
         debit_side = parse.fold(text("direction")).is_in(["d", "debit"])
         debit = pl.when(debit_side).then(amount).otherwise(0.0)

@@ -69,6 +69,13 @@ class Table:
     unknown_headers: list[str]
 
 
+def file_column(frame: pl.DataFrame, *names: str) -> pl.Expr:
+    """The first of `names` the file has (coalesced when several), else an empty text column:
+    what a layout's converter reads when a source may leave a column out."""
+    present = [pl.col(n) for n in names if n in frame.columns]
+    return pl.coalesce(present) if present else pl.lit(None, pl.String)
+
+
 def fold_header(cell: str) -> str:
     """Headers compare folded, without the template's trailing `*` (required column)."""
     return fold_text(cell.rstrip(" *"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from model.imports.layouts import Layout
+from model.imports.layouts import Layout, file_column
 
 FR, EN, TECH = "fr", "en", "technique"
 
@@ -67,12 +67,6 @@ MOVE_STATES = {
 }
 
 
-def _column(frame: pl.DataFrame, *names: str) -> pl.Expr:
-    """The first of `names` the file has (coalesced when several), else an empty column."""
-    present = [pl.col(n) for n in names if n in frame.columns]
-    return pl.coalesce(present) if present else pl.lit(None, pl.String)
-
-
 def _convert_timesheets(frame: pl.DataFrame) -> pl.DataFrame:
     """Billing from the billable type label, else from the sales order item; "/" = no text."""
     if "billing_type" in frame.columns:
@@ -82,10 +76,10 @@ def _convert_timesheets(frame: pl.DataFrame) -> pl.DataFrame:
         billing = billing.otherwise(pl.lit("billable"))
     else:
         billing = pl.lit(None, pl.String)
-    description = _column(frame, "description")
+    description = file_column(frame, "description")
     return frame.with_columns(
         billing.alias("billing"),
-        _column(frame, "project", "account").alias("project"),
+        file_column(frame, "project", "account").alias("project"),
         pl.when(description.str.strip_chars() == "/")
         .then(None)
         .otherwise(description)
@@ -135,12 +129,12 @@ ODOO_TIMESHEETS = Layout(
 def _convert_invoices(frame: pl.DataFrame) -> pl.DataFrame:
     """Signed amounts when exported (negative for credit notes), else the plain ones."""
     return frame.with_columns(
-        _column(frame, "amount_untaxed_signed", "amount_untaxed").alias("amount_untaxed"),
-        _column(frame, "amount_total_signed", "amount_total").alias("amount_total"),
-        _column(frame, "amount_residual_signed", "amount_residual").alias("amount_residual"),
-        _column(frame, "client_display", "partner").alias("client"),
-        _column(frame, "move_type").alias("kind"),
-        _column(frame, "state").alias("status"),
+        file_column(frame, "amount_untaxed_signed", "amount_untaxed").alias("amount_untaxed"),
+        file_column(frame, "amount_total_signed", "amount_total").alias("amount_total"),
+        file_column(frame, "amount_residual_signed", "amount_residual").alias("amount_residual"),
+        file_column(frame, "client_display", "partner").alias("client"),
+        file_column(frame, "move_type").alias("kind"),
+        file_column(frame, "state").alias("status"),
     )
 
 

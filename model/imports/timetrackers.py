@@ -11,14 +11,9 @@ from __future__ import annotations
 import polars as pl
 
 from model.imports import parse
-from model.imports.layouts import Layout
+from model.imports.layouts import Layout, file_column
 
 US_HINT = "MM/JJ/AAAA"
-
-
-def _column(frame: pl.DataFrame, *names: str) -> pl.Expr:
-    present = [pl.col(n) for n in names if n in frame.columns]
-    return pl.coalesce(present) if present else pl.lit(None, pl.String)
 
 
 def _hours_between(
@@ -43,7 +38,7 @@ def _hours(frame: pl.DataFrame, date_formats: tuple[str, ...], *durations: str) 
         frame, date_formats, ("start_date", "start_time"), ("end_date", "end_time")
     )
     # A duration column that does not parse is kept as it is, so the validator reports it.
-    raw = _column(frame, *durations)
+    raw = file_column(frame, *durations)
     return (
         pl.when(raw.is_not_null() & pl.coalesce(parsed or [pl.lit(None, pl.Float64)]).is_null())
         .then(raw)
@@ -55,7 +50,7 @@ def _convert_clockify(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         pl.col("start_date").alias("date"),
         _hours(frame, parse.US_DATE_FORMATS, "duration", "duration_decimal").alias("hours"),
-        _column(frame, "billable").alias("billing"),
+        file_column(frame, "billable").alias("billing"),
     )
 
 
@@ -94,7 +89,7 @@ def _convert_toggl(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         pl.col("start_date").alias("date"),
         _hours(frame, parse.DATE_FORMATS, "duration").alias("hours"),
-        _column(frame, "billable").alias("billing"),
+        file_column(frame, "billable").alias("billing"),
     )
 
 
@@ -124,14 +119,14 @@ TOGGL = Layout(
 
 def _convert_harvest(frame: pl.DataFrame) -> pl.DataFrame:
     name = pl.concat_str(
-        [_column(frame, "first_name"), _column(frame, "last_name")],
+        [file_column(frame, "first_name"), file_column(frame, "last_name")],
         separator=" ",
         ignore_nulls=True,
     )
     return frame.with_columns(
         pl.when(name.str.strip_chars() == "").then(None).otherwise(name).alias("employee"),
-        _column(frame, "billable").alias("billing"),
-        _column(frame, "approved").alias("validated"),
+        file_column(frame, "billable").alias("billing"),
+        file_column(frame, "approved").alias("validated"),
     )
 
 
@@ -162,9 +157,9 @@ HARVEST = Layout(
 
 
 def _convert_kimai(frame: pl.DataFrame) -> pl.DataFrame:
-    billable = _column(frame, "billable")
+    billable = file_column(frame, "billable")
     return frame.with_columns(
-        pl.coalesce(_column(frame, "alias"), _column(frame, "username")).alias("employee"),
+        pl.coalesce(file_column(frame, "alias"), file_column(frame, "username")).alias("employee"),
         _hours(frame, parse.DATE_FORMATS, "hours").alias("hours"),
         # Kimai writes 1 for billable and leaves the cell empty otherwise.
         (
@@ -214,7 +209,7 @@ def _convert_generic(frame: pl.DataFrame) -> pl.DataFrame:
         pl.when(start.is_null()).then(pl.col("start")).otherwise(start.dt.date().cast(pl.String))
         .alias("date"),
         ((end - start).dt.total_seconds() / 3600).cast(pl.String).alias("hours"),
-        _column(frame, "billable").alias("billing"),
+        file_column(frame, "billable").alias("billing"),
     )  # fmt: skip
 
 
