@@ -1,10 +1,10 @@
-"""Pilotage — entry point and router: page config, language, sectioned navigation."""
+"""Pilotage — entry point and router: page config, language, filters, sectioned navigation."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import lang, t
+from pages._ui import lang, sidebar_filters, t
 
 st.set_page_config(page_title="Pilotage", page_icon=":material/monitoring:", layout="wide")
 
@@ -22,9 +22,16 @@ pages = {
     t("section_steering"): [
         st.Page("pages/home.py", title=t("home"), icon=":material/home:", default=True),
         st.Page("pages/overview.py", title=t("overview"), icon=":material/dashboard:"),
+        st.Page("pages/charge.py", title=t("charge"), icon=":material/groups:"),
+        st.Page("pages/projects.py", title=t("projects"), icon=":material/timelapse:"),
+        st.Page("pages/support.py", title=t("support"), icon=":material/support_agent:"),
+        st.Page("pages/receivables.py", title=t("receivables"), icon=":material/receipt_long:"),
     ],
     t("section_data"): [
         st.Page("pages/imports.py", title=t("imports"), icon=":material/upload_file:"),
+        st.Page("pages/parameters.py", title=t("parameters"), icon=":material/tune:"),
     ],
 }
-st.navigation(pages).run()
+page = st.navigation(pages)
+sidebar_filters()
+page.run()

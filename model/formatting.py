@@ -45,3 +45,46 @@ def moment(value: datetime | None, lang: str = "fr") -> str:
     if value is None:
         return ""
     return value.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
+
+
+def hours(value: float | None, lang: str = "fr", decimals: int = 0) -> str:
+    return "n/a" if value is None else f"{number(value, decimals, lang)}{NBSP}h"
+
+
+def days(value: float | None, lang: str = "fr") -> str:
+    if value is None:
+        return "n/a"
+    return f"{number(value, 1, lang)}{NBSP}{'j' if lang == 'fr' else 'd'}"
+
+
+def rate(cents: float | None, lang: str = "fr") -> str:
+    if cents is None:
+        return "n/a"
+    return f"{euros_from_cents(round(cents), lang)}/h"
+
+
+def in_unit(value: float | None, unit: str, lang: str = "fr") -> str:
+    """A card's figure in its unit: pct, days, cents, count, hours or rate_cents."""
+    if value is None:
+        return "n/a"
+    if unit == "pct":
+        return percent(value, 1, lang)
+    if unit == "days":
+        return days(value, lang)
+    if unit == "cents":
+        return euros_from_cents(round(value), lang)
+    if unit == "hours":
+        return hours(value, lang)
+    if unit == "rate_cents":
+        return rate(value, lang)
+    return number(value, 0, lang)
+
+
+def change(delta: float | None, unit: str, lang: str = "fr") -> str | None:
+    """The change against the previous period, signed; percentages move in points."""
+    if delta is None:
+        return None
+    sign = "+" if delta >= 0 else "-"  # ASCII: st.metric reads the arrow from it
+    if unit == "pct":
+        return f"{sign}{number(abs(delta), 1, lang)}{NBSP}pts"
+    return f"{sign}{in_unit(abs(delta), unit, lang)}"

@@ -17,11 +17,24 @@ from model import store
 from model.db import DatabaseError, data_version, get_engine, init_db
 from model.exports import template_bytes
 from model.facts import FACTS
+from model.formatting import change, day, in_unit
 from model.imports.service import ImportResult, import_file
-from model.kpi.headlines import Headlines, headlines
+from model.kpi import dashboard
+from model.kpi.common import Explanation
+from model.kpi.dashboard import Card
 from model.kpi.load import Facts, load_facts, load_settings
+from model.kpi.scope import (
+    PRESETS,
+    Scope,
+    ScopeError,
+    clients,
+    previous_period,
+    scope_from,
+    teams,
+)
 from model.kpi.settings import KpiSettings
 from model.settings import Settings, get_settings, paris_now
+from model.workbook import Column, Sheet, for_display, workbook_bytes
 
 LABELS: dict[str, tuple[str, str]] = {
     "app_title": ("Pilotage", "Pilotage"),
@@ -90,6 +103,151 @@ LABELS: dict[str, tuple[str, str]] = {
     "alerts": ("Alertes, les plus coûteuses d'abord", "Alerts, costliest first"),
     "no_alert": ("Aucune alerte.", "No alert."),
     "how_computed": ("Comment est calculé ce chiffre ?", "How is this computed?"),
+    "charge": ("Taux de charge", "Utilisation"),
+    "projects": ("Vendu vs consommé", "Sold vs consumed"),
+    "support": ("Support", "Support"),
+    "receivables": ("Balance âgée & DSO", "Aged receivables & DSO"),
+    "parameters": ("Paramètres", "Settings"),
+    "filters": ("Filtres", "Filters"),
+    "preset": ("Période", "Period"),
+    "this_month": ("Ce mois-ci", "This month"),
+    "last_month": ("Mois dernier", "Last month"),
+    "quarter": ("Trimestre en cours", "This quarter"),
+    "last_12_months": ("12 derniers mois", "Last 12 months"),
+    "custom": ("Personnalisée", "Custom"),
+    "from": ("Du", "From"),
+    "to": ("Au", "To"),
+    "as_of": ("Date d'arrêté", "As-of date"),
+    "as_of_help": (
+        "Les périodes prédéfinies se terminent à cette date ; la balance âgée, le DSO et l'état "
+        "des projets sont calculés à cette date.",
+        "Preset periods end on this date; aged receivables, DSO and project status are computed "
+        "at this date.",
+    ),
+    "team": ("Pôle", "Team"),
+    "client": ("Client", "Client"),
+    "all_teams": ("Tous les pôles", "All teams"),
+    "all_clients": ("Tous les clients", "All clients"),
+    "compared": ("Comparé à la période du {start} au {end}.", "Compared with {start} to {end}."),
+    "green": ("dans l'objectif", "on target"),
+    "amber": ("à surveiller", "watch"),
+    "red": ("alerte", "alert"),
+    "download": ("Télécharger ce tableau (Excel)", "Download this table (Excel)"),
+    "empty_store": (
+        "La base est vide : chargez la société de démonstration ou importez vos exports depuis "
+        "l'accueil.",
+        "The store is empty: load the demo company or import your exports from the home page.",
+    ),
+    "no_data": ("Aucune donnée pour ces filtres.", "No data for these filters."),
+    "open_page": ("Voir", "Open"),
+    "charge_pct": ("Taux de charge (heures client)", "Charge rate (client hours)"),
+    "occupation": ("Occupation", "Occupation"),
+    "untracked_h": ("Heures non saisies", "Untracked hours"),
+    "client_filter_ignored": (
+        "Le filtre client ne s'applique pas ici : la capacité est celle des collaborateurs.",
+        "The client filter does not apply here: capacity belongs to the staff.",
+    ),
+    "overview_scope": (
+        "Le filtre client ne s'applique pas à la vue d'ensemble : un taux de charge ou une part "
+        "de temps non facturé se mesurent sur des collaborateurs. Les pages Vendu vs consommé, "
+        "Support et Balance âgée montrent le client choisi.",
+        "The client filter does not apply to the overview: utilisation and unbilled time are "
+        "measured on people. The Sold vs consumed, Support and Aged receivables pages show the "
+        "chosen client.",
+    ),
+    "heatmap": ("TACE par collaborateur et par mois", "TACE per employee and month"),
+    "team_bars": ("TACE par pôle, seuils {red} % et {amber} %",
+                  "TACE per team, thresholds {red}% and {amber}%"),
+    "untracked_chart": ("Heures disponibles non saisies, par personne",
+                        "Available hours not logged, per person"),
+    "employee": ("Collaborateur", "Employee"),
+    "month": ("Mois", "Month"),
+    "capacity_h": ("Capacité (h)", "Capacity (h)"),
+    "available_h": ("Disponible (h)", "Available (h)"),
+    "worked_h": ("Saisi (h)", "Logged (h)"),
+    "billable_h": ("Facturable (h)", "Billable (h)"),
+    "productive_h": ("Client (h)", "Client (h)"),
+    "status": ("État", "Status"),
+    "pick_employee": ("Lignes de temps de", "Timesheet lines of"),
+    "lines": ("Lignes sources", "Source lines"),
+    "overtime_cost": ("Dépassement constaté", "Overrun so far"),
+    "forecast_overrun_cost": ("Dépassement prévu (EAC)", "Forecast overrun (EAC)"),
+    "fixed_price_projects": ("Projets au forfait", "Fixed-price projects"),
+    "consumed_chart": ("Consommé en % du vendu, repères {amber} / {red} / {lost} %",
+                       "Consumed as % of sold, marks {amber} / {red} / {lost}%"),
+    "pick_project": ("Projet", "Project"),
+    "burn_up": ("Consommation cumulée de « {project} »", "Burn-up of “{project}”"),
+    "project": ("Projet", "Project"),
+    "sold_h": ("Vendu (h)", "Sold (h)"),
+    "consumed_h": ("Consommé (h)", "Consumed (h)"),
+    "pct_consumed": ("Consommé (%)", "Consumed (%)"),
+    "progress_pct": ("Avancement (%)", "Progress (%)"),
+    "eac_h": ("Estimé à terminaison (h)", "Estimate at completion (h)"),
+    "forecast_overrun_h": ("Dépassement prévu (h)", "Forecast overrun (h)"),
+    "effective_rate": ("Taux effectif", "Effective rate"),
+    "cumulative_h": ("Cumul consommé (h)", "Cumulative consumed (h)"),
+    "support_unbilled": ("Support non facturé", "Support unbilled"),
+    "support_excess": ("Heures au-delà du quota", "Hours over quota"),
+    "quota_use": ("Utilisation du quota", "Quota use"),
+    "support_rate": ("Taux effectif du support", "Support effective rate"),
+    "support_chart": ("Heures de support par mois", "Support hours per month"),
+    "pick_contract": ("Contrat", "Contract"),
+    "no_contract": ("(sans contrat)", "(no contract)"),
+    "contract": ("Contrat", "Contract"),
+    "included_h": ("Incluses (h)", "Included (h)"),
+    "billed_h": ("Facturées (h)", "Billed (h)"),
+    "non_billable_h": ("Non facturables (h)", "Non-billable (h)"),
+    "unqualified_h": ("Non qualifiées (h)", "Unqualified (h)"),
+    "hours_h": ("Total (h)", "Total (h)"),
+    "quota_h": ("Quota (h)", "Quota (h)"),
+    "excess_h": ("Au-delà du quota (h)", "Over quota (h)"),
+    "unbilled_pct": ("Non facturé (%)", "Unbilled (%)"),
+    "quota_use_pct": ("Quota utilisé (%)", "Quota used (%)"),
+    "runout_date": ("Quota épuisé le (projection)", "Quota runs out on (projected)"),
+    "cost_rate_ref": ("Coût horaire moyen de l'équipe : {rate}", "Team's mean hourly cost: {rate}"),
+    "receivables_total": ("Créances clients (TTC)", "Receivables (incl. VAT)"),
+    "overdue": ("Échu", "Overdue"),
+    "penalties": ("Pénalités exigibles", "Late-payment penalties due"),
+    "aged_chart": ("Balance âgée par client ({basis})", "Aged receivables per client ({basis})"),
+    "basis_due_date": ("par date d'échéance", "by due date"),
+    "basis_invoice_date": ("par date de facture", "by invoice date"),
+    "dso_trend": ("DSO (méthode simple) en fin de mois, zones 45 et 60 jours",
+                  "DSO (simple method) at month ends, 45 and 60-day bands"),
+    "chase": ("À relancer en premier", "Chase first"),
+    "max_days_late": ("Retard max (j)", "Max days late"),
+    "not_due": ("Non échu", "Not due"),
+    "unallocated": ("Non affecté", "Unallocated"),
+    "total": ("Total", "Total"),
+    "pick_client": ("Pièces ouvertes de", "Open items of"),
+    "number": ("N°", "Number"),
+    "invoice_date": ("Date de facture", "Invoice date"),
+    "due_date": ("Échéance", "Due date"),
+    "residual": ("Reste dû", "Amount due"),
+    "item": ("Pièce", "Item"),
+    "days_late": ("Jours", "Days"),
+    "bucket": ("Tranche", "Bucket"),
+    "settings_at_hand": ("Base et tranches (modifiables dans Paramètres)",
+                         "Basis and buckets (change them in Settings)"),
+    "date": ("Date", "Date"),
+    "hours": ("Heures", "Hours"),
+    "billing": ("Facturation", "Billing"),
+    "task": ("Tâche", "Task"),
+    "description": ("Description", "Description"),
+    "category": ("Catégorie", "Category"),
+    "dso_card": ("DSO (épuisement)", "DSO (countback)"),
+    "thresholds": ("Seuils et conventions", "Thresholds and conventions"),
+    "edit_help": (
+        "Modifiez les cellules ou ajoutez des lignes, puis enregistrez : les lignes sont "
+        "vérifiées comme un import, reconnues par leur nom, et l'enregistrement apparaît dans "
+        "l'historique des imports, où il peut être annulé. Montants en euros.",
+        "Edit cells or add rows, then save: rows are checked like an import, matched on their "
+        "name, and the save appears in the import history, where it can be undone. Amounts in "
+        "euros.",
+    ),
+    "save_table": ("Enregistrer ce tableau", "Save this table"),
+    "save_settings": ("Enregistrer les paramètres", "Save the settings"),
+    "settings_saved": ("{count} paramètre(s) enregistré(s) ; les chiffres sont recalculés.",
+                       "{count} setting(s) saved; the figures are recomputed."),
 }  # fmt: skip
 
 BATCH_COLUMNS = {
@@ -191,11 +349,179 @@ def facts_and_settings(_engine: Engine, data_version_key: int) -> tuple[Facts, K
     return load_facts(_engine), load_settings(_engine)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def overview_headlines(_engine: Engine, data_version_key: int, as_of: date) -> Headlines:
-    """The overview's figures, computed once per data version and day, not on every redraw."""
-    facts, settings = facts_and_settings(_engine, data_version_key)
-    return headlines(facts, settings, as_of=as_of)
+VIEWS = {
+    "overview": dashboard.overview_view,
+    "charge": dashboard.charge_view,
+    "projects": dashboard.projects_view,
+    "support": dashboard.support_view,
+    "receivables": dashboard.receivables_view,
+}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def page_view(_engine: Engine, data_version_key: int, page: str, scope: Scope):
+    """A page's figures for one filter choice, computed once per data version: a redraw after
+    a filter change reads nothing from the store, and going back to a choice costs nothing."""
+    facts, kpi_settings = facts_and_settings(_engine, data_version_key)
+    return VIEWS[page](facts, kpi_settings, scope)
+
+
+def facts() -> Facts:
+    return facts_and_settings(engine_or_stop(), version())[0]
+
+
+def kpi_settings() -> KpiSettings:
+    return facts_and_settings(engine_or_stop(), version())[1]
+
+
+# ── Sidebar filters, kept in the URL ─────────────────────────────────────────────────────────
+
+
+def sidebar_filters() -> None:
+    """Period, as-of date, pôle and client. Each widget is bound to a query parameter, so the
+    choice survives page changes and a copied URL shows the same view."""
+    today = paris_now().date()
+    known = facts()
+    with st.sidebar:
+        st.subheader(t("filters"))
+        preset = st.selectbox(
+            t("preset"), PRESETS, index=PRESETS.index("last_12_months"), format_func=t,
+            key="periode", bind="query-params",
+        )  # fmt: skip
+        date_format = "DD/MM/YYYY" if lang() == "fr" else "YYYY-MM-DD"
+        as_of = st.date_input(
+            t("as_of"), value=today, format=date_format, help=t("as_of_help"), key="date",
+            bind="query-params",
+        )  # fmt: skip
+        custom: tuple[date | None, date | None] = (None, None)
+        if preset == "custom":
+            custom = (
+                st.date_input(t("from"), value=None, format=date_format, key="du",
+                              bind="query-params"),
+                st.date_input(t("to"), value=None, format=date_format, key="au",
+                              bind="query-params"),
+            )  # fmt: skip
+        team = st.selectbox(
+            t("team"), teams(known), index=None, placeholder=t("all_teams"), key="pole",
+            bind="query-params",
+        )  # fmt: skip
+        client = st.selectbox(
+            t("client"), clients(known), index=None, placeholder=t("all_clients"),
+            key="client", bind="query-params",
+        )  # fmt: skip
+    try:
+        st.session_state["scope"] = scope_from(
+            preset, as_of=as_of or today, custom=custom, team=team, client=client
+        )
+    except ScopeError as refusal:
+        st.session_state["scope"] = None
+        st.session_state["scope_error"] = str(refusal)
+
+
+def current_scope() -> Scope:
+    """The sidebar's choice; stops the page with the reason when the choice is not usable."""
+    scope = st.session_state.get("scope")
+    if scope is None:
+        st.warning(st.session_state.get("scope_error", t("no_data")))
+        st.stop()
+    return scope
+
+
+def period_caption(scope: Scope) -> None:
+    before = previous_period(scope.start, scope.end)
+    st.caption(
+        f"{t('period', start=day(scope.start, lang()), end=day(scope.end, lang()))} · "
+        f"{t('as_of')} : {day(scope.as_of, lang())}. "
+        + t("compared", start=day(before[0], lang()), end=day(before[1], lang()))
+    )
+
+
+def stop_if_empty() -> None:
+    if sum(fact_counts(engine_or_stop(), version()).values()) == 0:
+        st.info(t("empty_store"))
+        st.stop()
+
+
+# ── Cards, tables, downloads, explanations ───────────────────────────────────────────────────
+
+STATUS_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
+
+
+def show_cards(cards: list[Card]) -> None:
+    """One st.metric per card: value, change against the previous period (green when it
+    improves), and the threshold status as a badge with words, not only a colour."""
+    for column, card in zip(st.columns(len(cards)), cards, strict=True):
+        with column:
+            st.metric(
+                t(card.key),
+                in_unit(card.value, card.unit, lang()),
+                change(card.delta, card.unit, lang()),
+                delta_color="normal" if card.higher_is_better else "inverse",
+                border=True,
+            )
+            if card.status:
+                st.badge(t(card.status), color=STATUS_COLOURS[card.status])
+
+
+def table_columns(spec: list[tuple[str, str, str]]) -> list[Column]:
+    """(frame column, label key, kind) → columns with the labels of the current language."""
+    return [Column(source, t(label), kind) for source, label, kind in spec]  # type: ignore[arg-type]
+
+
+def show_table(
+    frame: pl.DataFrame,
+    columns: list[Column],
+    *,
+    progress: tuple[str, ...] = (),
+    key: str | None = None,
+    selectable: bool = False,
+):
+    """A formatted st.dataframe of the chosen columns; `progress` columns (percent) as bars."""
+    shown = for_display(frame, columns)
+    config = {}
+    for column in columns:
+        if column.source in progress:
+            config[column.label] = st.column_config.ProgressColumn(
+                format="%.0f %%", min_value=0, max_value=150
+            )
+        else:
+            config[column.label] = _column_format(column)
+    return st.dataframe(
+        shown, hide_index=True, column_config=config, key=key,
+        on_select="rerun" if selectable else "ignore", selection_mode="single-row",
+    )  # fmt: skip
+
+
+def _column_format(column: Column):
+    french = lang() == "fr"
+    if column.kind == "date":
+        return st.column_config.DateColumn(format="DD/MM/YYYY" if french else "YYYY-MM-DD")
+    if column.kind in ("cents", "rate_cents"):
+        return st.column_config.NumberColumn(format="localized" if french else "euro")
+    if column.kind == "pct":
+        return st.column_config.NumberColumn(format="%.1f %%")
+    if column.kind in ("hours", "days"):
+        return st.column_config.NumberColumn(format="%.2f" if column.kind == "hours" else "%.1f")
+    return None
+
+
+def download(sheets: list[Sheet], file_name: str, key: str) -> None:
+    """The tables on screen as a formatted workbook, built only when clicked."""
+    st.download_button(
+        t("download"),
+        lambda: workbook_bytes(sheets),
+        file_name=f"{file_name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key=key,
+    )
+
+
+def explain(explanation: Explanation | list[str]) -> None:
+    sentences = explanation if isinstance(explanation, list) else explanation.sentences()
+    with st.expander(t("how_computed")):
+        for sentence in sentences:
+            st.write(sentence)
 
 
 def batches_for_display(frame: pl.DataFrame) -> pl.DataFrame:

@@ -1,31 +1,49 @@
-"""Vue d'ensemble: the headline figures of the last twelve months and the alerts, worst first."""
+"""Vue d'ensemble: the headline figures of the period against the previous one, and the alerts,
+costliest first, each with a link to the page that explains it."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from model.formatting import day, number, percent
-from model.settings import paris_now
-from pages._ui import engine_or_stop, lang, overview_headlines, routed_by_app, t, version
+from pages._ui import (
+    current_scope,
+    engine_or_stop,
+    explain,
+    lang,
+    page_view,
+    period_caption,
+    routed_by_app,
+    show_cards,
+    stop_if_empty,
+    t,
+    version,
+)
+
+ALERT_PAGES = {
+    "charge": "pages/charge.py",
+    "projects": "pages/projects.py",
+    "support": "pages/support.py",
+    "receivables": "pages/receivables.py",
+}
 
 routed_by_app()
 engine = engine_or_stop()
-as_of = paris_now().date()
-figures = overview_headlines(engine, version(), as_of)
-
 st.title(t("overview"))
-st.caption(t("period", start=day(figures.start, lang()), end=day(figures.end, lang())))
-cards = st.columns(4)
-cards[0].metric(t("tace"), percent(figures.tace_pct, 1, lang()))
-cards[1].metric(t("unbilled_time"), percent(figures.leakage_pct, 1, lang()))
-cards[2].metric(t("drifting_projects"), str(figures.drifting_projects))
-cards[3].metric(t("dso"), f"{number(figures.dso_days, 1, lang())} j" if figures.dso_days else "n/a")
+stop_if_empty()
+scope = current_scope()
+view = page_view(engine, version(), "overview", scope)
+period_caption(scope)
+if scope.client:
+    st.caption(t("overview_scope"))
+show_cards(view.cards)
 
 st.subheader(t("alerts"))
-if not figures.alerts:
+if not view.alerts:
     st.caption(t("no_alert"))
-for alert in figures.alerts:
-    st.warning(alert)
-with st.expander(t("how_computed")):
-    for sentence in figures.explanations:
-        st.write(sentence)
+for alert in view.alerts:
+    text_column, link_column = st.columns([6, 1], vertical_alignment="center")
+    text_column.warning(alert.text(lang()))
+    link_column.page_link(
+        ALERT_PAGES[alert.page], label=t(alert.page), icon=":material/arrow_forward:"
+    )
+explain(view.explanations)

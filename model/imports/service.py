@@ -63,11 +63,16 @@ def import_file(
     dry_run: bool = False,
     allow_partial: bool = False,
     sheet: str | None = None,
+    same_bytes_check: bool = True,
 ) -> ImportResult:
-    """Read, check, plan and (unless `dry_run` or refused) write one file in one transaction."""
+    """Read, check, plan and (unless `dry_run` or refused) write one file in one transaction.
+
+    `same_bytes_check=False` is for tables edited on screen: saving A, then B, then A again is
+    a real change, not the same export imported twice.
+    """
     # The same bytes again are recognised before any parsing: re-importing is instant.
     previous = store.find_active_batch(engine, file_identity(data, sheet))
-    if previous is not None:
+    if previous is not None and same_bytes_check:
         return _already_imported(file_name, previous)
     try:
         parsed = parse_file(

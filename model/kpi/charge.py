@@ -18,6 +18,15 @@ SUMS = ("capacity_h", "available_h", "worked_h", "billable_h", "productive_h")
 CLIENT_CATEGORIES = ("support_included", "support_non_billable", "included_unmanaged")
 
 
+@dataclass(frozen=True)
+class ChargeThresholds:
+    """KPI.md §1 defaults on TACE (B/A) for delivery staff; occupation above 110 % is amber."""
+
+    red_pct: float = 60.0
+    amber_pct: float = 70.0
+    overload_pct: float = 110.0
+
+
 @dataclass
 class ChargeRate:
     employees: pl.DataFrame

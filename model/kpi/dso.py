@@ -19,6 +19,8 @@ class DsoSettings:
     window_months: int = 3  # simple and average methods: sales of the last 3 months
     max_months: int = 12  # countback stops there: "> 12 mois"
     vat_rate_pct: float = 20.0  # unbilled work is valued TTC for the "DSO incl. WIP" line
+    amber_days: float = 45.0  # KPI.md §4b: ≤ 45 green, 45–60 amber, > 60 red
+    red_days: float = 60.0
 
 
 @dataclass

@@ -1,4 +1,8 @@
-"""The overview's headline figures and its alerts, costliest first, over the last 12 months."""
+"""The overview's headline figures and its alerts, costliest first.
+
+Alerts are worded here in French and English (pages only pick the language) and name the page
+that explains them.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,20 @@ import polars as pl
 
 from model.formatting import euros_from_cents, number, percent
 from model.kpi.load import Facts
-from model.kpi.overview import overview
+from model.kpi.overview import Overview, overview
+from model.kpi.scope import add_months
 from model.kpi.settings import KpiSettings
 
-DSO_RED_DAYS = 60  # KPI.md §4b: > 60 days is red
+
+@dataclass(frozen=True)
+class Alert:
+    cost_cents: int
+    page: str  # the dashboard page that explains it: charge, projects, support, receivables
+    french: str
+    english: str
+
+    def text(self, lang: str = "fr") -> str:
+        return self.french if lang == "fr" else self.english
 
 
 @dataclass
@@ -23,58 +37,42 @@ class Headlines:
     leakage_pct: float | None
     drifting_projects: int
     dso_days: float | None
-    alerts: list[str] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
     explanations: list[str] = field(default_factory=list)
 
 
 def twelve_months_before(end: date) -> date:
-    index = end.year * 12 + end.month - 1 - 11
-    return date(index // 12, index % 12 + 1, 1)
+    return add_months(end, -11)
 
 
-def headlines(facts: Facts, settings: KpiSettings, *, as_of: date) -> Headlines:
-    start = twelve_months_before(as_of)
-    result = overview(facts, settings, as_of=as_of, start=start, end=as_of)
-    projects = result.projects.projects
-    drifting = projects.filter(pl.col("status").is_in(["red", "unrecoverable"]))
-    alerts: list[tuple[int, str]] = []
-    for row in drifting.iter_rows(named=True):
-        alerts.append((
-            row["overtime_cost_cents"] or 0,
-            f"Projet « {row['project']} » : {percent(row['pct_consumed'])} du temps vendu "
-            f"consommé{' (irrécupérable)' if row['status'] == 'unrecoverable' else ''}, "
-            f"{number(row['overtime_h'], 0)} h au-delà du budget ≈ "
-            f"{euros_from_cents(row['overtime_cost_cents'])}.",
-        ))  # fmt: skip
-    red_support = result.support.contracts.filter(
-        pl.col("unbilled_pct") > settings.support.red_unbilled_pct
-    )
-    for row in red_support.iter_rows(named=True):
-        given_away = round(row["excess_h"] * (row["effective_rate_cents"] or 0))
-        alerts.append((
-            given_away,
-            f"Contrat de support « {row['contract'] or 'sans contrat'} » : "
-            f"{percent(row['unbilled_pct'])} du temps non facturé, {number(row['excess_h'], 0)} h "
-            f"au-delà du quota.",
-        ))  # fmt: skip
-    leak = result.leakage
-    if leak.pct is not None and leak.pct > settings.leakage.red_pct:
-        alerts.append((leak.euros_cents, f"Temps non facturé : {percent(leak.pct)} des heures "
-                       f"disponibles ≈ {euros_from_cents(leak.euros_cents)}."))  # fmt: skip
-    dso_days = result.dso.countback
-    if dso_days is not None and dso_days > DSO_RED_DAYS:
-        overdue = int(result.receivables.total["overdue"].item() or 0)
-        alerts.append((overdue, f"DSO à {number(dso_days, 0)} jours (> {DSO_RED_DAYS}) : "
-                       f"{euros_from_cents(overdue)} de créances échues à relancer."))  # fmt: skip
+def headlines(
+    facts: Facts,
+    settings: KpiSettings,
+    *,
+    as_of: date,
+    start: date | None = None,
+    end: date | None = None,
+) -> Headlines:
+    """Figures over [start, end] (default: the 12 months up to as_of) and the alerts at as_of."""
+    start = start or twelve_months_before(as_of)
+    end = end or as_of
+    result = overview(facts, settings, as_of=as_of, start=start, end=end)
+    drifting = result.projects.projects.filter(pl.col("status").is_in(["red", "unrecoverable"]))
+    alerts = [
+        *_project_alerts(drifting),
+        *_support_alerts(result, settings),
+        *_leakage_alerts(result, settings),
+        *_dso_alerts(result, settings),
+    ]
     tace = result.charge.company["tace_pct"]
     return Headlines(
         start=start,
-        end=as_of,
+        end=end,
         tace_pct=tace.item() if tace.len() else None,
-        leakage_pct=leak.pct,
+        leakage_pct=result.leakage.pct,
         drifting_projects=drifting.height,
-        dso_days=dso_days,
-        alerts=[text for _, text in sorted(alerts, key=lambda a: -a[0])],
+        dso_days=result.dso.countback,
+        alerts=sorted(alerts, key=lambda a: -a.cost_cents),
         explanations=[
             *result.charge.explanation.sentences()[:1],
             *result.leakage.explanation.sentences()[:1],
@@ -82,3 +80,67 @@ def headlines(facts: Facts, settings: KpiSettings, *, as_of: date) -> Headlines:
             *result.dso.explanation.sentences()[:1],
         ],
     )
+
+
+def _project_alerts(drifting: pl.DataFrame) -> list[Alert]:
+    alerts = []
+    for row in drifting.iter_rows(named=True):
+        cost = row["overtime_cost_cents"] or 0
+        lost_fr = " (irrécupérable)" if row["status"] == "unrecoverable" else ""
+        lost_en = " (unrecoverable)" if row["status"] == "unrecoverable" else ""
+        alerts.append(Alert(
+            cost, "projects",
+            f"Projet « {row['project']} » : {percent(row['pct_consumed'])} du temps vendu "
+            f"consommé{lost_fr}, {number(row['overtime_h'], 0)} h au-delà du budget ≈ "
+            f"{euros_from_cents(cost)}.",
+            f"Project “{row['project']}”: {percent(row['pct_consumed'], 1, 'en')} of the sold "
+            f"time consumed{lost_en}, {number(row['overtime_h'], 0, 'en')} h over budget ≈ "
+            f"{euros_from_cents(cost, 'en')}.",
+        ))  # fmt: skip
+    return alerts
+
+
+def _support_alerts(result: Overview, settings: KpiSettings) -> list[Alert]:
+    red = result.support.contracts.filter(
+        pl.col("unbilled_pct") > settings.support.red_unbilled_pct
+    )
+    alerts = []
+    for row in red.iter_rows(named=True):
+        given_away = round(row["excess_h"] * (row["effective_rate_cents"] or 0))
+        alerts.append(Alert(
+            given_away, "support",
+            f"Contrat de support « {row['contract'] or 'sans contrat'} » : "
+            f"{percent(row['unbilled_pct'])} du temps non facturé, {number(row['excess_h'], 0)} h "
+            f"au-delà du quota.",
+            f"Support contract “{row['contract'] or 'no contract'}”: "
+            f"{percent(row['unbilled_pct'], 1, 'en')} of the time unbilled, "
+            f"{number(row['excess_h'], 0, 'en')} h over the quota.",
+        ))  # fmt: skip
+    return alerts
+
+
+def _leakage_alerts(result: Overview, settings: KpiSettings) -> list[Alert]:
+    leak = result.leakage
+    if leak.pct is None or leak.pct <= settings.leakage.red_pct:
+        return []
+    return [Alert(
+        leak.euros_cents, "charge",
+        f"Temps non facturé : {percent(leak.pct)} des heures disponibles ≈ "
+        f"{euros_from_cents(leak.euros_cents)}.",
+        f"Unbilled time: {percent(leak.pct, 1, 'en')} of the available hours ≈ "
+        f"{euros_from_cents(leak.euros_cents, 'en')}.",
+    )]  # fmt: skip
+
+
+def _dso_alerts(result: Overview, settings: KpiSettings) -> list[Alert]:
+    days, red_days = result.dso.countback, settings.dso.red_days
+    if days is None or days <= red_days:
+        return []
+    overdue = int(result.receivables.total["overdue"].item() or 0)
+    return [Alert(
+        overdue, "receivables",
+        f"DSO à {number(days, 0)} jours (> {number(red_days, 0)}) : "
+        f"{euros_from_cents(overdue)} de créances échues à relancer.",
+        f"DSO at {number(days, 0, 'en')} days (> {number(red_days, 0, 'en')}): "
+        f"{euros_from_cents(overdue, 'en')} of overdue receivables to chase.",
+    )]  # fmt: skip

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from model.kpi.capacity import CalendarSettings
+from model.kpi.charge import ChargeThresholds
 from model.kpi.dso import DsoSettings
 from model.kpi.leakage import LeakageSettings
 from model.kpi.projects import ProjectThresholds
@@ -20,6 +21,7 @@ from model.kpi.support import SupportSettings
 
 GROUPS: dict[str, type] = {
     "calendar": CalendarSettings,
+    "charge": ChargeThresholds,
     "projects": ProjectThresholds,
     "support": SupportSettings,
     "receivables": ReceivablesSettings,
@@ -31,6 +33,9 @@ LABELS = {
     "calendar.sick_reduces_available": "Les arrêts maladie réduisent le disponible",
     "calendar.alsace_moselle": "Jours fériés d'Alsace-Moselle",
     "calendar.solidarity_day_worked": "Lundi de Pentecôte travaillé (journée de solidarité)",
+    "charge.red_pct": "TACE : seuil rouge (%)",
+    "charge.amber_pct": "TACE : seuil vert à partir de (%)",
+    "charge.overload_pct": "Occupation : surcharge au-delà de (%)",
     "projects.amber_pct": "Forfait : seuil orange (% consommé)",
     "projects.red_pct": "Forfait : seuil rouge (% consommé)",
     "projects.unrecoverable_pct": "Forfait : irrécupérable au-delà de (% consommé)",
@@ -44,6 +49,8 @@ LABELS = {
     "dso.window_months": "DSO : fenêtre de la méthode simple (mois)",
     "dso.max_months": "DSO : limite de la méthode par épuisement (mois)",
     "dso.vat_rate_pct": "Taux de TVA des travaux non facturés (%)",
+    "dso.amber_days": "DSO : seuil orange (jours)",
+    "dso.red_days": "DSO : seuil rouge (jours)",
     "leakage.realisation_untracked": "Fuite : réalisation du temps non saisi",
     "leakage.realisation_other": "Fuite : réalisation des autres classes",
     "leakage.default_rate_cents": "Fuite : taux de vente par défaut (centimes)",
@@ -58,6 +65,7 @@ class SettingError(ValueError):
 @dataclass(frozen=True)
 class KpiSettings:
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    charge: ChargeThresholds = field(default_factory=ChargeThresholds)
     projects: ProjectThresholds = field(default_factory=ProjectThresholds)
     support: SupportSettings = field(default_factory=SupportSettings)
     receivables: ReceivablesSettings = field(default_factory=ReceivablesSettings)
@@ -139,3 +147,28 @@ def kpi_settings(stored: dict[str, str]) -> KpiSettings:
     return KpiSettings(
         **{group: replace(getattr(base, group), **values) for group, values in changes.items()}
     )
+
+
+def as_text(key: str, value: Any) -> str:
+    """How a list setting is typed on screen: `30, 60, 90` or `2024-07-01 = 14.25 ; …`."""
+    if key == "receivables.penalty_rates":
+        return " ; ".join(f"{since} = {pct}" for since, pct in value)
+    return ", ".join(str(v) for v in value)
+
+
+def from_text(key: str, text: str) -> Any:
+    """The screen's text back to the setting's value, checked; `SettingError` in French."""
+    label = LABELS.get(key, key)
+    try:
+        if key == "receivables.penalty_rates":
+            pairs = [part.split("=") for part in text.split(";") if part.strip()]
+            value: Any = [[since.strip(), float(pct.strip().replace(",", "."))]
+                          for since, pct in pairs]  # fmt: skip
+        else:
+            value = [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+    except ValueError as error:
+        example = "2024-07-01 = 14,25" if key == "receivables.penalty_rates" else "30, 60, 90"
+        raise SettingError(
+            f"« {label} » : « {text} » n'est pas lisible (exemple : {example})."
+        ) from error
+    return validate(key, value)

@@ -1,0 +1,61 @@
+"""Reference tables edited on screen (employees, projects, support contracts) go through the
+importer like any export: same checks, same sentences, a batch in the history that can be undone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import Engine
+
+from model.exports import csv_bytes, export_frame
+from model.facts import FACTS
+from model.imports.service import ImportResult, import_file
+from model.settings import Settings
+
+EDITABLE = ("employees", "projects", "contracts")
+
+
+def editable_frame(engine: Engine, kind: str) -> pl.DataFrame:
+    """The current rows with the canonical column names, money in euros, ready to edit."""
+    return export_frame(engine, kind)
+
+
+def save_table(
+    engine: Engine,
+    kind: str,
+    frame: pl.DataFrame,
+    *,
+    settings: Settings,
+    now: datetime,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Check and store an edited table; rows are matched on their key (name), so an edit
+    updates the row and a new name adds one. Blank rows added by the editor are dropped."""
+    if kind not in EDITABLE:
+        raise ValueError(f"{kind} is not editable on screen")
+    fact = FACTS[kind]
+    # French headers, so that a refusal names the column as the screen shows it.
+    headers = {column.name: column.header for column in fact.columns}
+    rows = (
+        frame.select(list(headers)).filter(~pl.all_horizontal(pl.all().is_null())).rename(headers)
+    )
+    file_name = f"saisie-{fact.sheet.lower()}.csv"
+    result = import_file(
+        engine, csv_bytes(rows), file_name, settings=settings, now=now, kind=kind,
+        dry_run=dry_run, same_bytes_check=False,
+    )  # fmt: skip
+    _number_rows_as_on_screen(result)
+    return result
+
+
+def _number_rows_as_on_screen(result: ImportResult) -> None:
+    """The csv has a header line; the table on screen numbers its rows from 1."""
+    for error in result.errors:
+        if isinstance(error.get("row"), int):
+            file_row = error["row"]
+            error["row"] = file_row - 1
+            error["message"] = error["message"].replace(
+                f"Ligne {file_row},", f"Ligne {file_row - 1},", 1
+            )

@@ -1,0 +1,332 @@
+"""What each dashboard page shows, ready to draw: cards with their previous-period value and
+threshold status, the frames behind the charts and tables, the explanation.
+
+Pages only format and draw: every figure, delta, status and drill-down filter is computed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Literal
+
+import polars as pl
+
+from model.kpi.common import Explanation
+from model.kpi.dso import Dso, dso
+from model.kpi.headlines import Alert, headlines
+from model.kpi.load import Facts
+from model.kpi.projects import SoldVsConsumed, sold_vs_consumed
+from model.kpi.receivables import AgedReceivables, aged_receivables
+from model.kpi.report import compute_charge, compute_support
+from model.kpi.scope import Scope, narrow, previous_scope
+from model.kpi.settings import KpiSettings
+from model.kpi.support import support_lines
+
+Unit = Literal["pct", "days", "cents", "count", "hours", "rate_cents"]
+Status = Literal["green", "amber", "red"] | None
+
+
+@dataclass(frozen=True)
+class Card:
+    key: str  # the page's label for it
+    value: float | None
+    previous: float | None
+    unit: Unit
+    status: Status = None
+    higher_is_better: bool = True
+
+    @property
+    def delta(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def _status_up(value: float | None, red_below: float, green_from: float) -> Status:
+    if value is None:
+        return None
+    return "red" if value < red_below else "amber" if value < green_from else "green"
+
+
+def _status_down(value: float | None, amber_above: float, red_above: float) -> Status:
+    if value is None:
+        return None
+    return "red" if value > red_above else "amber" if value > amber_above else "green"
+
+
+def _first(frame: pl.DataFrame, column: str) -> float | None:
+    return frame[column].item() if frame.height and column in frame.columns else None
+
+
+# ── Taux de charge ───────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class ChargeView:
+    cards: list[Card]
+    employees: pl.DataFrame  # + untracked_h, status
+    teams: pl.DataFrame  # + status
+    months: pl.DataFrame  # employee × month, for the heatmap
+    explanation: Explanation
+
+
+def charge_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ChargeView:
+    """Charge rates of the period for a pôle; the client filter does not apply (capacity is
+    the staff's, not a client's)."""
+    staff = narrow(facts, team=scope.team, client=None)
+    now = compute_charge(staff, settings, scope.start, scope.end)
+    before_scope = previous_scope(scope)
+    before = compute_charge(staff, settings, before_scope.start, before_scope.end)
+    limits = settings.charge
+
+    def status(column: pl.Expr) -> pl.Expr:
+        return (
+            pl.when(column.is_null())
+            .then(None)
+            .when(column < limits.red_pct)
+            .then(pl.lit("red"))
+            .when(column < limits.amber_pct)
+            .then(pl.lit("amber"))
+            .otherwise(pl.lit("green"))
+        )
+
+    untracked = (pl.col("available_h") - pl.col("worked_h")).clip(lower_bound=0)
+    employees = now.employees.with_columns(
+        untracked.alias("untracked_h"), status(pl.col("tace_pct")).alias("status")
+    )
+    occupation = _first(now.company, "occupation_pct")
+    cards = [
+        Card("tace", _first(now.company, "tace_pct"), _first(before.company, "tace_pct"), "pct",
+             _status_up(_first(now.company, "tace_pct"), limits.red_pct, limits.amber_pct)),
+        Card("charge_pct", _first(now.company, "charge_pct"),
+             _first(before.company, "charge_pct"), "pct"),
+        Card("occupation", occupation, _first(before.company, "occupation_pct"), "pct",
+             None if occupation is None
+             else "amber" if occupation > limits.overload_pct else None),
+        Card("untracked_h", _untracked(now.employees), _untracked(before.employees), "hours",
+             higher_is_better=False),
+    ]  # fmt: skip
+    return ChargeView(
+        cards=cards,
+        employees=employees,
+        teams=now.teams.with_columns(status(pl.col("tace_pct")).alias("status")),
+        months=now.months,
+        explanation=now.explanation,
+    )
+
+
+def _untracked(employees: pl.DataFrame) -> float | None:
+    if employees.height == 0:
+        return None
+    gap = (pl.col("available_h") - pl.col("worked_h")).clip(lower_bound=0)
+    return employees.filter(pl.col("available_h") > 0).select(gap.sum()).item()
+
+
+# ── Vendu vs consommé ────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class ProjectsView:
+    cards: list[Card]
+    projects: pl.DataFrame
+    burn_up: pl.DataFrame
+    explanation: Explanation
+
+
+def projects_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ProjectsView:
+    """Fixed-price projects at the as-of date, compared with their state at the previous
+    period's end; pôle narrows the lines, client the projects."""
+    narrowed = _client_projects(narrow(facts, team=scope.team, client=None), scope.client)
+    before_as_of = previous_scope(scope).as_of
+
+    def state(as_of: date) -> SoldVsConsumed:
+        return sold_vs_consumed(
+            narrowed.timesheets, narrowed.projects, facts.employees, as_of=as_of,
+            thresholds=settings.projects,
+        )  # fmt: skip
+
+    now, before = state(scope.as_of), state(before_as_of)
+
+    def drifting(frame: pl.DataFrame) -> int:
+        return frame.filter(pl.col("status").is_in(["red", "unrecoverable"])).height
+
+    def total(frame: pl.DataFrame, column: str) -> float:
+        return frame[column].fill_null(0).clip(lower_bound=0).sum()
+
+    cards = [
+        Card("drifting_projects", drifting(now.projects), drifting(before.projects), "count",
+             "red" if drifting(now.projects) else "green", higher_is_better=False),
+        Card("overtime_cost", total(now.projects, "overtime_cost_cents"),
+             total(before.projects, "overtime_cost_cents"), "cents", higher_is_better=False),
+        Card("forecast_overrun_cost", total(now.projects, "forecast_overrun_cost_cents"),
+             total(before.projects, "forecast_overrun_cost_cents"), "cents",
+             higher_is_better=False),
+        Card("fixed_price_projects", now.projects.height, before.projects.height, "count"),
+    ]  # fmt: skip
+    return ProjectsView(cards, now.projects, now.burn_up, now.explanation)
+
+
+def _client_projects(facts: Facts, client: str | None) -> Facts:
+    if not client:
+        return facts
+    projects = facts.projects.filter(pl.col("client") == client)
+    of_client = (pl.col("client") == client) | pl.col("project").is_in(
+        projects["project"].implode()
+    )
+    return replace(facts, projects=projects, timesheets=facts.timesheets.filter(of_client))
+
+
+# ── Support ──────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class SupportView:
+    cards: list[Card]
+    months: pl.DataFrame  # contract × month
+    contracts: pl.DataFrame  # + runout_date
+    explanation: Explanation
+
+
+def support_view(facts: Facts, settings: KpiSettings, scope: Scope) -> SupportView:
+    narrowed = narrow(facts, team=scope.team, client=scope.client)
+    now = compute_support(narrowed, settings, scope.start, scope.end, scope.as_of)
+    past = previous_scope(scope)
+    before = compute_support(narrowed, settings, past.start, past.end, past.as_of)
+    red = settings.support.red_unbilled_pct
+    unbilled = _first(now.total, "unbilled_pct")
+    cards = [
+        Card("support_unbilled", unbilled, _first(before.total, "unbilled_pct"), "pct",
+             None if unbilled is None else "red" if unbilled > red else "green",
+             higher_is_better=False),
+        Card("support_excess", _first(now.total, "excess_h"), _first(before.total, "excess_h"),
+             "hours", higher_is_better=False),
+        Card("quota_use", _first(now.total, "quota_use_pct"),
+             _first(before.total, "quota_use_pct"), "pct"),
+        Card("support_rate", _first(now.total, "effective_rate_cents"),
+             _first(before.total, "effective_rate_cents"), "rate_cents"),
+    ]  # fmt: skip
+    contracts = now.contracts.join(
+        now.runout.select("contract", "runout_date"), on="contract", how="left"
+    )
+    return SupportView(cards, now.months, contracts, now.explanation)
+
+
+# ── Balance âgée & DSO ───────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class ReceivablesView:
+    cards: list[Card]
+    aged: AgedReceivables
+    dso: Dso
+    buckets: list[str]
+    explanation: Explanation
+
+
+def receivables_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ReceivablesView:
+    """The aged balance and DSO at the as-of date, against the previous period's end."""
+    narrowed = narrow(facts, team=None, client=scope.client)
+    before_as_of = previous_scope(scope).as_of
+
+    def at(as_of: date) -> tuple[AgedReceivables, Dso]:
+        aged = aged_receivables(
+            narrowed.invoices, narrowed.payments, as_of=as_of, settings=settings.receivables
+        )
+        days = dso(narrowed.invoices, narrowed.payments, as_of=as_of, settings=settings.dso,
+                   receivables=settings.receivables)  # fmt: skip
+        return aged, days
+
+    (aged, days), (aged_before, days_before) = at(scope.as_of), at(before_as_of)
+    bands = settings.dso
+    cards = [
+        Card("receivables_total", _first(aged.total, "total"), _first(aged_before.total, "total"),
+             "cents", higher_is_better=False),
+        Card("overdue", _first(aged.total, "overdue"), _first(aged_before.total, "overdue"),
+             "cents", "red" if (_first(aged.total, "overdue") or 0) > 0 else "green",
+             higher_is_better=False),
+        Card("dso", days.countback, days_before.countback, "days",
+             _status_down(days.countback, bands.amber_days, bands.red_days),
+             higher_is_better=False),
+        Card("penalties", _first(aged.total, "exposure_cents"),
+             _first(aged_before.total, "exposure_cents"), "cents", higher_is_better=False),
+    ]  # fmt: skip
+    return ReceivablesView(cards, aged, days, list(aged.settings.buckets), aged.explanation)
+
+
+# ── Vue d'ensemble ───────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class OverviewView:
+    cards: list[Card]
+    alerts: list[Alert]
+    explanations: list[str]
+
+
+def overview_view(facts: Facts, settings: KpiSettings, scope: Scope) -> OverviewView:
+    """Headline figures of a pôle or the company. The client filter does not apply: a charge
+    rate or an unbilled share only means something for people, not for one client."""
+    narrowed = narrow(facts, team=scope.team, client=None)
+    now = headlines(narrowed, settings, as_of=scope.as_of, start=scope.start, end=scope.end)
+    past = previous_scope(scope)
+    before = headlines(narrowed, settings, as_of=past.as_of, start=past.start, end=past.end)
+    limits = settings
+    cards = [
+        Card("tace", now.tace_pct, before.tace_pct, "pct",
+             _status_up(now.tace_pct, limits.charge.red_pct, limits.charge.amber_pct)),
+        Card("unbilled_time", now.leakage_pct, before.leakage_pct, "pct",
+             None if now.leakage_pct is None
+             else "red" if now.leakage_pct > limits.leakage.red_pct else "green",
+             higher_is_better=False),
+        Card("drifting_projects", now.drifting_projects, before.drifting_projects, "count",
+             "red" if now.drifting_projects else "green", higher_is_better=False),
+        Card("dso", now.dso_days, before.dso_days, "days",
+             _status_down(now.dso_days, limits.dso.amber_days, limits.dso.red_days),
+             higher_is_better=False),
+    ]  # fmt: skip
+    return OverviewView(cards, now.alerts, now.explanations)
+
+
+# ── Drill-down ───────────────────────────────────────────────────────────────────────────────
+
+
+def source_lines(
+    facts: Facts,
+    scope: Scope,
+    *,
+    employee: str | None = None,
+    project: str | None = None,
+    client: str | None = None,
+) -> pl.DataFrame:
+    """The timesheet lines behind a figure: the period's lines, narrowed like the page."""
+    lines = narrow(facts, team=scope.team, client=scope.client).timesheets
+    lines = lines.filter(pl.col("date").is_between(scope.start, scope.end))
+    for column, value in (("employee", employee), ("project", project), ("client", client)):
+        if value:
+            lines = lines.filter(pl.col(column) == value)
+    return lines.sort("date", "employee")
+
+
+def project_lines(facts: Facts, project: str, as_of: date) -> pl.DataFrame:
+    """Every line of a project up to the as-of date (a budget is consumed over its whole life)."""
+    lines = facts.timesheets.filter((pl.col("project") == project) & (pl.col("date") <= as_of))
+    return lines.sort("date", "employee")
+
+
+def contract_lines(facts: Facts, scope: Scope, contract: str | None) -> pl.DataFrame:
+    """The period's support lines counted on a contract (None: support lines with no contract),
+    with the category that decided included, billed, non-billable or unqualified."""
+    narrowed = narrow(facts, team=scope.team, client=scope.client)
+    tagged = support_lines(
+        narrowed.timesheets.lazy(), facts.projects.lazy(), facts.contracts.lazy(),
+        facts.tickets.lazy(),
+    ).filter(pl.col("date").is_between(scope.start, scope.end))  # fmt: skip
+    chosen = pl.col("contract").is_null() if contract is None else pl.col("contract") == contract
+    columns = [*facts.timesheets.columns, "category"]
+    return tagged.filter(chosen).select(columns).sort("date", "employee").collect()
+
+
+def client_items(view: ReceivablesView, client: str) -> pl.DataFrame:
+    """The open invoices, credit notes and unallocated payments behind a client's balance."""
+    return view.aged.items.filter(pl.col("client") == client).sort("due_date")

@@ -1,0 +1,112 @@
+"""What a page shows, as a formatted Excel workbook: euro and percent formats, frozen header,
+column widths, text always stored as text (a client named `=HYPERLINK(…)` stays a name).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+import polars as pl
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from model.imports.template import append_text_safe
+
+Kind = Literal["text", "date", "cents", "rate_cents", "pct", "hours", "days", "int", "ratio"]
+
+FORMATS: dict[str, str] = {
+    "date": "DD/MM/YYYY",
+    "cents": '#,##0.00 "€"',
+    "rate_cents": '#,##0.00 "€/h"',
+    "pct": "0.0 %",
+    "hours": "#,##0.00",
+    "days": "#,##0.0",
+    "int": "#,##0",
+    "ratio": "0.000",
+}
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+MAX_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class Column:
+    source: str  # the frame's column
+    label: str  # the header people read
+    kind: Kind = "text"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    frame: pl.DataFrame
+    columns: list[Column]
+
+
+def cell_value(value: object, kind: Kind) -> object:
+    """Cents become euros, percents become fractions (Excel's percent format multiplies)."""
+    if value is None:
+        return None
+    if kind in ("cents", "rate_cents"):
+        return round(float(value) / 100, 2)
+    if kind == "pct":
+        return float(value) / 100
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+def for_display(frame: pl.DataFrame, columns: list[Column]) -> pl.DataFrame:
+    """The chosen columns under their labels, cents as euros, for a table on screen."""
+    return frame.select(
+        (pl.col(c.source) / 100).round(2).alias(c.label)
+        if c.kind in ("cents", "rate_cents")
+        else pl.col(c.source).alias(c.label)
+        for c in columns
+    )
+
+
+def workbook_bytes(sheets: list[Sheet]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in sheets:
+        _write_sheet(book, sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(book: Workbook, sheet: Sheet) -> None:
+    # Excel forbids []:*?/\ in sheet titles and caps them at 31 characters.
+    title = "".join(c for c in sheet.title if c not in "[]:*?/\\")[:31] or "Feuille"
+    out = book.create_sheet(title)
+    append_text_safe(out, [column.label for column in sheet.columns])
+    for cell in out[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    widths = [len(column.label) for column in sheet.columns]
+    for row in sheet.frame.select([c.source for c in sheet.columns]).iter_rows():
+        values = [cell_value(v, c.kind) for v, c in zip(row, sheet.columns, strict=True)]
+        append_text_safe(out, values)
+        for index, value in enumerate(values):
+            widths[index] = max(widths[index], _shown_length(value))
+    for index, column in enumerate(sheet.columns, start=1):
+        letter = get_column_letter(index)
+        out.column_dimensions[letter].width = min(widths[index - 1] + 2, MAX_WIDTH)
+        if column.kind in FORMATS:
+            for (cell,) in out.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = FORMATS[column.kind]
+    out.freeze_panes = "A2"
+    if out.max_row > 1:
+        out.auto_filter.ref = out.dimensions
+
+
+def _shown_length(value: object) -> int:
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, float):
+        return len(f"{value:,.2f}")
+    return len(str(value)) if value is not None else 0

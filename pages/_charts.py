@@ -1,0 +1,94 @@
+"""Plotly figures shared by the pages: bars coloured by status, heatmaps, threshold marks."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+STATUS_COLOURS = {"green": "#2e9e5b", "amber": "#f0a202", "red": "#d1495b",
+                  "ok": "#2e9e5b", "unrecoverable": "#7a1f2b", None: "#4a78b5"}  # fmt: skip
+CATEGORY_COLOURS = ["#4a78b5", "#2e9e5b", "#f0a202", "#d1495b", "#7a1f2b", "#8c8c8c"]
+
+# The drill-down's columns: the timesheet lines as the source had them.
+LINE_COLUMNS = [
+    ("date", "date", "date"),
+    ("employee", "employee", "text"),
+    ("client", "client", "text"),
+    ("project", "project", "text"),
+    ("task", "task", "text"),
+    ("description", "description", "text"),
+    ("hours", "hours", "hours"),
+    ("billing", "billing", "text"),
+]
+
+
+def _layout(figure: go.Figure, *, y_title: str = "", height: int = 360) -> go.Figure:
+    figure.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=y_title,
+        legend={"orientation": "h", "y": -0.2}, separators=", ",
+    )  # fmt: skip
+    return figure
+
+
+def bars(
+    frame: pl.DataFrame, *, x: str, y: str, status: str | None = None, y_title: str = ""
+) -> go.Figure:
+    colours = (
+        [STATUS_COLOURS.get(s, STATUS_COLOURS[None]) for s in frame[status]]
+        if status
+        else STATUS_COLOURS[None]
+    )
+    figure = go.Figure(go.Bar(x=frame[x].to_list(), y=frame[y].to_list(), marker_color=colours))
+    return _layout(figure, y_title=y_title)
+
+
+def stacked(
+    frame: pl.DataFrame, *, x: str, series: dict[str, str], y_title: str = "", horizontal=False
+) -> go.Figure:
+    """One bar per `x`, stacked by the `series` columns (column → legend label)."""
+    figure = go.Figure()
+    for (column, label), colour in zip(series.items(), CATEGORY_COLOURS, strict=False):
+        values, keys = frame[column].to_list(), frame[x].to_list()
+        figure.add_trace(
+            go.Bar(
+                x=values if horizontal else keys, y=keys if horizontal else values,
+                name=label, marker_color=colour, orientation="h" if horizontal else "v",
+            )
+        )  # fmt: skip
+    figure.update_layout(barmode="relative")
+    return _layout(figure, y_title=y_title, height=max(360, 40 * frame.height if horizontal else 0))
+
+
+def heatmap(frame: pl.DataFrame, *, x: str, y: str, z: str, z_title: str) -> go.Figure:
+    figure = go.Figure(
+        go.Heatmap(
+            x=frame[x].to_list(), y=frame[y].to_list(), z=frame[z].to_list(),
+            colorscale="RdYlGn", zmin=40, zmax=100, colorbar={"title": {"text": z_title}},
+            hoverongaps=False,
+        )
+    )  # fmt: skip
+    return _layout(figure, height=max(360, 28 * frame[y].n_unique()))
+
+
+def threshold_lines(figure: go.Figure, values: list[float], *, vertical: bool = False) -> None:
+    for value in values:
+        if vertical:
+            figure.add_vline(x=value, line_dash="dot", line_color="#555")
+        else:
+            figure.add_hline(y=value, line_dash="dot", line_color="#555")
+
+
+def line(frame: pl.DataFrame, *, x: str, series: dict[str, str], y_title: str = "") -> go.Figure:
+    figure = go.Figure()
+    for (column, label), colour in zip(series.items(), CATEGORY_COLOURS, strict=False):
+        figure.add_trace(
+            go.Scatter(x=frame[x].to_list(), y=frame[column].to_list(), name=label,
+                       mode="lines+markers", line_color=colour)
+        )  # fmt: skip
+    return _layout(figure, y_title=y_title)
+
+
+def bands(figure: go.Figure, limits: list[tuple[float, float, str]]) -> None:
+    """Horizontal coloured zones (from, to, colour), e.g. DSO ≤ 45 green, 45–60 amber."""
+    for low, high, colour in limits:
+        figure.add_hrect(y0=low, y1=high, fillcolor=colour, opacity=0.12, line_width=0)

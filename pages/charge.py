@@ -1,0 +1,92 @@
+"""Taux de charge: TACE and its family per person, pôle and month; untracked hours; the lines."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from model.kpi.dashboard import source_lines
+from model.workbook import Sheet
+from pages._charts import LINE_COLUMNS, bars, heatmap, threshold_lines
+from pages._ui import (
+    current_scope,
+    download,
+    engine_or_stop,
+    explain,
+    facts,
+    kpi_settings,
+    page_view,
+    period_caption,
+    routed_by_app,
+    show_cards,
+    show_table,
+    stop_if_empty,
+    t,
+    table_columns,
+    version,
+)
+
+RATES = [
+    ("capacity_h", "capacity_h", "hours"),
+    ("available_h", "available_h", "hours"),
+    ("worked_h", "worked_h", "hours"),
+    ("billable_h", "billable_h", "hours"),
+    ("productive_h", "productive_h", "hours"),
+    ("tace_pct", "tace", "pct"),
+    ("charge_pct", "charge_pct", "pct"),
+    ("occupation_pct", "occupation", "pct"),
+]
+EMPLOYEES = [("employee", "employee", "text"), ("team", "team", "text"), *RATES,
+             ("untracked_h", "untracked_h", "hours")]  # fmt: skip
+TEAMS = [("team", "team", "text"), *RATES]
+MONTHS = [("employee", "employee", "text"), ("month", "month", "date"), *RATES]
+
+routed_by_app()
+engine = engine_or_stop()
+st.title(t("charge"))
+stop_if_empty()
+scope = current_scope()
+view = page_view(engine, version(), "charge", scope)
+limits = kpi_settings().charge
+period_caption(scope)
+if scope.client:
+    st.caption(t("client_filter_ignored"))
+show_cards(view.cards)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("team_bars", red=int(limits.red_pct), amber=int(limits.amber_pct)))
+    figure = bars(view.teams, x="team", y="tace_pct", status="status", y_title="TACE (%)")
+    threshold_lines(figure, [limits.red_pct, limits.amber_pct])
+    st.plotly_chart(figure, key="team-bars")
+with right:
+    st.subheader(t("untracked_chart"))
+    untracked = view.employees.sort("untracked_h", descending=True)
+    st.plotly_chart(
+        bars(untracked, x="employee", y="untracked_h", y_title=t("untracked_h")),
+        key="untracked-bars",
+    )
+st.subheader(t("heatmap"))
+st.plotly_chart(
+    heatmap(view.months, x="month", y="employee", z="tace_pct", z_title="TACE (%)"),
+    key="heatmap",
+)
+
+employee_columns = table_columns(EMPLOYEES)
+chosen = show_table(view.employees, employee_columns, progress=("tace_pct",), key="employees",
+                    selectable=True)  # fmt: skip
+rows = chosen.selection.rows if chosen else []
+employee = view.employees["employee"][rows[0]] if rows else None
+download(
+    [
+        Sheet(t("charge"), view.employees, employee_columns),
+        Sheet(t("team"), view.teams, table_columns(TEAMS)),
+        Sheet(t("month"), view.months, table_columns(MONTHS)),
+    ],
+    "taux-de-charge",
+    key="download-charge",
+)
+if employee:
+    st.subheader(f"{t('pick_employee')} {employee}")
+    lines = source_lines(facts(), scope, employee=employee)
+    show_table(lines, table_columns(LINE_COLUMNS), key="employee-lines")
+explain(view.explanation)

@@ -1,0 +1,90 @@
+"""Vendu vs consommé: fixed-price projects against their budget, burn-up, EAC, effective €/h."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from model.kpi.dashboard import project_lines
+from model.workbook import Sheet
+from pages._charts import LINE_COLUMNS, bars, line, threshold_lines
+from pages._ui import (
+    current_scope,
+    download,
+    engine_or_stop,
+    explain,
+    facts,
+    kpi_settings,
+    page_view,
+    period_caption,
+    routed_by_app,
+    show_cards,
+    show_table,
+    stop_if_empty,
+    t,
+    table_columns,
+    version,
+)
+
+PROJECTS = [
+    ("project", "project", "text"),
+    ("client", "client", "text"),
+    ("sold_h", "sold_h", "hours"),
+    ("consumed_h", "consumed_h", "hours"),
+    ("pct_consumed", "pct_consumed", "pct"),
+    ("progress_pct", "progress_pct", "pct"),
+    ("eac_h", "eac_h", "hours"),
+    ("forecast_overrun_h", "forecast_overrun_h", "hours"),
+    ("overtime_cost_cents", "overtime_cost", "cents"),
+    ("forecast_overrun_cost_cents", "forecast_overrun_cost", "cents"),
+    ("effective_rate_cents", "effective_rate", "rate_cents"),
+    ("status", "status", "text"),
+]
+BURN_UP = [("project", "project", "text"), ("month", "month", "date"),
+           ("consumed_h", "consumed_h", "hours"), ("cumulative_h", "cumulative_h", "hours"),
+           ("sold_h", "sold_h", "hours")]  # fmt: skip
+
+routed_by_app()
+engine = engine_or_stop()
+st.title(t("projects"))
+stop_if_empty()
+scope = current_scope()
+view = page_view(engine, version(), "projects", scope)
+limits = kpi_settings().projects
+period_caption(scope)
+show_cards(view.cards)
+if view.projects.height == 0:
+    st.info(t("no_data"))
+    st.stop()
+
+st.subheader(
+    t("consumed_chart", amber=int(limits.amber_pct), red=int(limits.red_pct),
+      lost=int(limits.unrecoverable_pct))
+)  # fmt: skip
+ranked = view.projects.sort("pct_consumed")
+figure = bars(ranked, x="project", y="pct_consumed", status="status", y_title="%")
+threshold_lines(figure, [limits.amber_pct, limits.red_pct, limits.unrecoverable_pct])
+st.plotly_chart(figure, key="consumed-bars")
+
+names = view.projects.sort("pct_consumed", descending=True)["project"].to_list()
+project = st.selectbox(t("pick_project"), names, key="project")
+st.subheader(t("burn_up", project=project))
+history = view.burn_up.filter(pl.col("project") == project)
+st.plotly_chart(
+    line(history, x="month", series={"cumulative_h": t("cumulative_h"), "sold_h": t("sold_h")},
+         y_title="h"),
+    key="burn-up",
+)  # fmt: skip
+
+columns = table_columns(PROJECTS)
+show_table(view.projects, columns, progress=("pct_consumed",), key="projects-table")
+download(
+    [Sheet(t("projects"), view.projects, columns),
+     Sheet("Burn-up", view.burn_up, table_columns(BURN_UP))],
+    "vendu-vs-consomme",
+    key="download-projects",
+)  # fmt: skip
+st.subheader(f"{t('lines')} — {project}")
+show_table(project_lines(facts(), project, scope.as_of), table_columns(LINE_COLUMNS),
+           key="project-lines")  # fmt: skip
+explain(view.explanation)

@@ -1,0 +1,110 @@
+"""Balance âgée & DSO: buckets per client with a totals row, DSO trend with its bands, who to
+chase first, and the open items behind a client's balance."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from model.kpi.dashboard import client_items
+from model.workbook import Column, Sheet
+from pages._charts import bands, line, stacked
+from pages._ui import (
+    current_scope,
+    download,
+    engine_or_stop,
+    explain,
+    kpi_settings,
+    page_view,
+    period_caption,
+    routed_by_app,
+    show_cards,
+    show_table,
+    stop_if_empty,
+    t,
+    table_columns,
+    version,
+)
+
+CHASE = [
+    ("client", "client", "text"),
+    ("overdue", "overdue", "cents"),
+    ("max_days_late", "max_days_late", "int"),
+    ("exposure_cents", "penalties", "cents"),
+]
+ITEMS = [
+    ("client", "client", "text"),
+    ("number", "number", "text"),
+    ("item", "item", "text"),
+    ("invoice_date", "invoice_date", "date"),
+    ("due_date", "due_date", "date"),
+    ("residual_cents", "residual", "cents"),
+    ("days", "days_late", "int"),
+    ("bucket", "bucket", "text"),
+    ("exposure_cents", "penalties", "cents"),
+]
+
+routed_by_app()
+engine = engine_or_stop()
+st.title(t("receivables"))
+stop_if_empty()
+scope = current_scope()
+view = page_view(engine, version(), "receivables", scope)
+settings = kpi_settings()
+period_caption(scope)
+show_cards(view.cards)
+if view.aged.clients.height == 0:
+    st.info(t("no_data"))
+    st.stop()
+
+
+def bucket_label(bucket: str) -> str:
+    return t(bucket) if bucket in ("not_due", "unallocated") else f"{bucket} j"
+
+
+buckets = {bucket: bucket_label(bucket) for bucket in [*view.buckets, "unallocated"]}
+aged_columns = [
+    Column("client", t("client")),
+    *[Column(bucket, label, "cents") for bucket, label in buckets.items()],
+    Column("total", t("total"), "cents"),
+]
+basis = t(f"basis_{settings.receivables.basis}")
+st.subheader(t("aged_chart", basis=basis))
+st.plotly_chart(
+    stacked(view.aged.clients.sort("total"), x="client", series=buckets, horizontal=True),
+    key="aged-bars",
+)
+with_total = pl.concat(
+    [view.aged.clients, view.aged.total.with_columns(pl.lit(t("total")).alias("client"))],
+    how="diagonal_relaxed",
+)
+chosen = show_table(with_total, aged_columns, key="aged-table", selectable=True)
+st.caption(f"{t('settings_at_hand')} : {basis} ; " + ", ".join(buckets.values()))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("dso_trend"))
+    figure = line(view.dso.trend, x="date", series={"dso": "DSO"}, y_title=t("days_late"))
+    dso_limits = settings.dso
+    bands(figure, [(0, dso_limits.amber_days, "green"),
+                   (dso_limits.amber_days, dso_limits.red_days, "orange"),
+                   (dso_limits.red_days, max(dso_limits.red_days * 2, 120), "red")])  # fmt: skip
+    st.plotly_chart(figure, key="dso-trend")
+with right:
+    st.subheader(t("chase"))
+    show_table(view.aged.chase, table_columns(CHASE), key="chase-table")
+
+rows = chosen.selection.rows if chosen else []
+clients = with_total["client"].to_list()
+client = clients[rows[0]] if rows and rows[0] < view.aged.clients.height else clients[0]
+st.subheader(f"{t('pick_client')} {client}")
+items = client_items(view, client)
+show_table(items, table_columns(ITEMS), key="client-items")
+download(
+    [Sheet(t("receivables"), with_total, aged_columns),
+     Sheet(t("chase"), view.aged.chase, table_columns(CHASE)),
+     Sheet(t("pick_client").strip(), view.aged.items, table_columns(ITEMS))],
+    "balance-agee",
+    key="download-receivables",
+)  # fmt: skip
+explain(view.explanation)

@@ -1,0 +1,78 @@
+"""Support: included, billed, non-billable and unqualified hours per contract and month, quota
+use and its projected run-out date, effective €/h against the team's cost."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from model.kpi.dashboard import contract_lines
+from model.workbook import Sheet
+from pages._charts import LINE_COLUMNS, stacked
+from pages._ui import (
+    current_scope,
+    download,
+    engine_or_stop,
+    explain,
+    facts,
+    page_view,
+    period_caption,
+    routed_by_app,
+    show_cards,
+    show_table,
+    stop_if_empty,
+    t,
+    table_columns,
+    version,
+)
+
+HOURS = [
+    ("included_h", "included_h", "hours"),
+    ("billed_h", "billed_h", "hours"),
+    ("non_billable_h", "non_billable_h", "hours"),
+    ("unqualified_h", "unqualified_h", "hours"),
+    ("hours_h", "hours_h", "hours"),
+    ("quota_h", "quota_h", "hours"),
+    ("excess_h", "excess_h", "hours"),
+    ("unbilled_pct", "unbilled_pct", "pct"),
+    ("quota_use_pct", "quota_use_pct", "pct"),
+    ("effective_rate_cents", "effective_rate", "rate_cents"),
+]
+CONTRACTS = [("contract", "contract", "text"), ("client", "client", "text"), *HOURS,
+             ("runout_date", "runout_date", "date")]  # fmt: skip
+MONTHS = [("contract", "contract", "text"), ("month", "month", "date"), *HOURS]
+
+routed_by_app()
+engine = engine_or_stop()
+st.title(t("support"))
+stop_if_empty()
+scope = current_scope()
+view = page_view(engine, version(), "support", scope)
+period_caption(scope)
+show_cards(view.cards)
+if view.contracts.height == 0:
+    st.info(t("no_data"))
+    st.stop()
+
+contracts = view.contracts["contract"].to_list()
+contract = st.selectbox(
+    t("pick_contract"), contracts, format_func=lambda c: c or t("no_contract"), key="contract"
+)
+st.subheader(f"{t('support_chart')} — {contract or t('no_contract')}")
+months = view.months.filter(pl.col("contract").eq_missing(contract)).sort("month")
+series = {name: t(name) for name in ("included_h", "billed_h", "non_billable_h", "unqualified_h")}
+st.plotly_chart(stacked(months, x="month", series=series, y_title="h"), key="support-months")
+
+columns = table_columns(CONTRACTS)
+show_table(view.contracts, columns, progress=("quota_use_pct",), key="contracts-table")
+download(
+    [Sheet(t("support"), view.contracts, columns),
+     Sheet(t("month"), view.months, table_columns(MONTHS))],
+    "support",
+    key="download-support",
+)  # fmt: skip
+st.subheader(f"{t('lines')} — {contract or t('no_contract')}")
+lines = contract_lines(facts(), scope, contract)
+show_table(lines, table_columns([*LINE_COLUMNS, ("category", "category", "text")]),
+           key="contract-lines")  # fmt: skip
+explain(view.explanation)
