@@ -8,14 +8,20 @@ from pages._ui import lang, sidebar_filters, t
 
 st.set_page_config(page_title="Pilotage", page_icon=":material/monitoring:", layout="wide")
 
+LANGUAGES = {"fr": "Français", "en": "English"}
+if "lang" not in st.session_state:  # a shared URL carries its language (?langue=English)
+    from_url = st.query_params.get("langue")
+    st.session_state["lang"] = "en" if from_url == LANGUAGES["en"] else "fr"
+
 with st.sidebar:
     st.session_state["lang"] = st.radio(
         t("language"),
         options=["fr", "en"],
-        format_func={"fr": "Français", "en": "English"}.get,
+        format_func=LANGUAGES.get,
         index=0 if lang() == "fr" else 1,
         horizontal=True,
-        key="lang_choice",
+        key="langue",
+        bind="query-params",
     )
 
 pages = {

@@ -5,6 +5,7 @@ Pages hold no SQL and no KPI arithmetic: they call `model` and draw.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import polars as pl
@@ -289,6 +290,13 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def labeller() -> Callable[[str], str]:
+    """`t` with today's language fixed: a widget's format_func may be called outside the run
+    (AppTest does), where the session's language cannot be read."""
+    index = 0 if lang() == "fr" else 1
+    return lambda key: LABELS[key][index]
+
+
 def fact_label(kind: str) -> str:
     return FACTS[kind].sheet if lang() == "fr" else kind
 
@@ -385,7 +393,7 @@ def sidebar_filters() -> None:
     with st.sidebar:
         st.subheader(t("filters"))
         preset = st.selectbox(
-            t("preset"), PRESETS, index=PRESETS.index("last_12_months"), format_func=t,
+            t("preset"), PRESETS, index=PRESETS.index("last_12_months"), format_func=labeller(),
             key="periode", bind="query-params",
         )  # fmt: skip
         date_format = "DD/MM/YYYY" if lang() == "fr" else "YYYY-MM-DD"

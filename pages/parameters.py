@@ -16,6 +16,7 @@ from model.store import read_setting_values
 from pages._ui import (
     engine_or_stop,
     fact_label,
+    labeller,
     lang,
     refresh_after_write,
     routed_by_app,
@@ -79,6 +80,7 @@ for tab, kind in zip(tabs, EDITABLE, strict=False):
 
 with tabs[-1]:
     values = current_values(read_setting_values(engine))
+    basis_label = labeller()
     with st.form("kpi-settings"):
         typed = {}
         for key, value in values.items():
@@ -91,7 +93,7 @@ with tabs[-1]:
                 options = ["due_date", "invoice_date"]
                 typed[key] = st.selectbox(
                     label, options, index=options.index(value), key=widget_key,
-                    format_func=lambda basis: t(f"basis_{basis}"),
+                    format_func=lambda basis: basis_label(f"basis_{basis}"),
                 )  # fmt: skip
             else:
                 typed[key] = st.text_input(label, value=as_text(key, value), key=widget_key)

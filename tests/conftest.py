@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from model.db import get_engine, init_db
+from tests.apptest import server_navigation as server_navigation  # a fixture for AppTest tests
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"

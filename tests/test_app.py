@@ -3,58 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest
 
 from model.db import get_engine, init_db
 from model.demo import load_demo
 from model.facts import FACTS
 from model.store import count_facts
+from tests.apptest import run_app, use_store
 from tests.conftest import FIXTURES
 from tests.support import SETTINGS
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-@pytest.fixture
-def server_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep Streamlit out of its legacy multipage mode on every AppTest run.
-
-    A `pages/` folder beside app.py makes Streamlit start a fresh process in that mode; the
-    server leaves it for good on the first run (`routed_by_app`), but AppTest re-enters it
-    before every run, which would cost each click a rerun. This pins the server's steady state.
-    """
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture
 def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch, server_navigation: None) -> str:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("PILOTAGE_USER", "compta@test")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield db_url
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    get_engine(db_url).dispose()
-    get_engine.cache_clear()
-
-
-def run_app() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    yield from use_store(db_url, monkeypatch)
 
 
 def test_empty_store_welcomes_and_loads_the_demo(app_db: str):

@@ -1,0 +1,140 @@
+"""The model behind the pages: periods, cards, Excel downloads, tables edited on screen."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import polars as pl
+import pytest
+from openpyxl import load_workbook
+
+from model.editing import editable_frame, save_table
+from model.formatting import change, in_unit
+from model.kpi.dashboard import Card
+from model.kpi.scope import ScopeError, preset_period, previous_period, scope_from
+from model.kpi.settings import SettingError, as_text, from_text
+from model.store import list_batches, read_facts, undo_batch
+from model.workbook import Column, Sheet, for_display, workbook_bytes
+from tests.conftest import FIXTURES
+from tests.support import NOW, SETTINGS, import_bytes
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("preset", "expected"),
+    [
+        ("this_month", (date(2026, 11, 1), TODAY)),
+        ("last_month", (date(2026, 10, 1), date(2026, 10, 31))),
+        ("quarter", (date(2026, 10, 1), TODAY)),
+        ("last_12_months", (date(2025, 12, 1), TODAY)),
+    ],
+)
+def test_presets_count_back_from_the_as_of_date(preset: str, expected: tuple[date, date]):
+    assert preset_period(preset, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "previous"),
+    [
+        # month to date → the same days of last month
+        ((date(2026, 11, 1), date(2026, 11, 23)), (date(2026, 10, 1), date(2026, 10, 23))),
+        # a whole month → the whole month before, whatever its length
+        ((date(2026, 3, 1), date(2026, 3, 31)), (date(2026, 2, 1), date(2026, 2, 28))),
+        # 31 March to date → 29 February does not exist: the month's last day
+        ((date(2024, 3, 1), date(2024, 3, 31)), (date(2024, 2, 1), date(2024, 2, 29))),
+        ((date(2025, 12, 1), date(2026, 11, 23)), (date(2024, 12, 1), date(2025, 11, 23))),
+        # not month-aligned → as many days just before
+        ((date(2026, 1, 10), date(2026, 1, 19)), (date(2025, 12, 31), date(2026, 1, 9))),
+    ],
+)
+def test_previous_period(period: tuple[date, date], previous: tuple[date, date]):
+    assert previous_period(*period) == previous
+
+
+def test_a_custom_period_is_checked():
+    with pytest.raises(ScopeError, match="choisissez une date de début et une date de fin"):
+        scope_from("custom", as_of=TODAY, custom=(date(2026, 1, 1), None))
+    scope = scope_from("custom", as_of=TODAY, custom=(date(2026, 1, 1), date(2026, 3, 31)),
+                       team="Data")  # fmt: skip
+    assert (scope.start, scope.end, scope.team) == (date(2026, 1, 1), date(2026, 3, 31), "Data")
+
+
+def test_cards_say_their_change_in_their_unit():
+    tace = Card("tace", 71.69, 38.25, "pct")
+    assert (in_unit(tace.value, tace.unit), change(tace.delta, tace.unit)) == (
+        "71,7\xa0%", "+33,4\xa0pts",
+    )  # fmt: skip
+    overdue = Card("overdue", 16_322_070, 14_319_945, "cents", higher_is_better=False)
+    assert in_unit(overdue.value, overdue.unit) == "163\u202f220,70\xa0€"
+    assert change(overdue.delta, overdue.unit) == "+20\u202f021,25\xa0€"
+    assert change(-4.5, "days", "en") == "-4.5\xa0d"
+    assert Card("dso", None, 40.0, "days").delta is None
+
+
+def test_the_excel_download_is_formatted_and_never_runs_a_formula():
+    frame = pl.DataFrame({
+        "client": ["=HYPERLINK(\"http://x\")", "Nova"],
+        "residual_cents": [123456, -5000],
+        "pct": [79.4, None],
+        "due": [date(2026, 1, 31), date(2026, 2, 28)],
+    })  # fmt: skip
+    columns = [Column("client", "Client"), Column("residual_cents", "Reste dû", "cents"),
+               Column("pct", "Part", "pct"), Column("due", "Échéance", "date")]  # fmt: skip
+    book = load_workbook(io.BytesIO(workbook_bytes([Sheet("Balance: âgée/2026", frame, columns)])))
+    sheet = book["Balance âgée2026"]
+    assert [c.value for c in sheet[1]] == ["Client", "Reste dû", "Part", "Échéance"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A2"].value == '=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
+    assert (sheet["B2"].value, sheet["B2"].number_format) == (1234.56, '#,##0.00 "€"')
+    assert sheet["B3"].value == -50.0
+    assert (sheet["C2"].value, sheet["C2"].number_format) == (pytest.approx(0.794), "0.0 %")
+    assert sheet["C3"].value is None
+    assert sheet["D2"].number_format == "DD/MM/YYYY"
+    assert sheet.column_dimensions["A"].width >= len('=HYPERLINK("http://x")')
+    shown = for_display(frame, columns)
+    assert shown.columns == ["Client", "Reste dû", "Part", "Échéance"]
+    assert shown["Reste dû"].to_list() == [1234.56, -50.0]
+
+
+def test_list_settings_are_typed_as_text_and_checked():
+    assert as_text("receivables.limits", [30, 60, 90]) == "30, 60, 90"
+    assert from_text("receivables.limits", "15; 45, 90") == [15, 45, 90]
+    rates = from_text("receivables.penalty_rates", "2025-01-01 = 13,5 ; 2024-07-01 = 14.25")
+    assert rates == [["2024-07-01", 14.25], ["2025-01-01", 13.5]]
+    with pytest.raises(SettingError, match="n'est pas lisible \\(exemple : 30, 60, 90\\)"):
+        from_text("receivables.limits", "30, soixante")
+    with pytest.raises(SettingError, match="n'est pas une valeur valable"):
+        from_text("receivables.limits", "60, 30")
+
+
+def test_tables_edited_on_screen_are_checked_stored_and_undone(engine):
+    import_bytes(engine, (FIXTURES / "template/template_filled.xlsx").read_bytes(), "modele.xlsx")
+    before = read_facts(engine, "employees")
+    table = editable_frame(engine, "employees")
+    first = table["employee"][0]
+    edited = table.with_columns(
+        pl.when(pl.col("employee") == first).then(pl.lit(28.0)).otherwise(pl.col("weekly_hours"))
+        .alias("weekly_hours")
+    )  # fmt: skip
+    result = save_table(engine, "employees", edited, settings=SETTINGS, now=NOW)
+    assert (result.status, result.updated, result.added) == ("imported", 1, 0)
+    stored = read_facts(engine, "employees").filter(pl.col("employee") == first)
+    assert stored["weekly_hours"].item() == 28.0
+    # Saving the first state again is a real change, not "already imported".
+    back = save_table(engine, "employees", table, settings=SETTINGS, now=NOW)
+    assert (back.status, back.updated) == ("imported", 1)
+
+    wrong = table.with_columns(pl.lit(-3.0).alias("weekly_hours"))
+    refused = save_table(engine, "employees", wrong.head(2), settings=SETTINGS, now=NOW)
+    assert refused.status == "rejected"
+    assert refused.errors[0]["message"] == (
+        "Ligne 1, colonne « Heures hebdo » : « -3.0 » doit être entre 0 et 80"
+    )
+    assert refused.errors[0]["row"] == 1
+
+    latest = list_batches(engine)["id"][0]
+    undo_batch(engine, latest, now=NOW)
+    undo_batch(engine, latest - 1, now=NOW)
+    assert read_facts(engine, "employees").sort("employee").equals(before.sort("employee"))

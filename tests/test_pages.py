@@ -1,0 +1,176 @@
+"""Every dashboard page on the demo company, through AppTest: the cards show what model.kpi
+computes, filters live in the URL, each page has its charts, table, explanation and download."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from sqlalchemy import create_engine, text
+from streamlit.testing.v1 import AppTest
+
+from model.db import get_engine, init_db
+from model.demo import load_demo
+from model.formatting import change, in_unit
+from model.kpi.dashboard import Card
+from model.kpi.load import load_facts, load_settings
+from model.kpi.scope import scope_from
+from model.settings import paris_now
+from pages._ui import LABELS, VIEWS
+from tests.apptest import open_page, run_app, use_store
+from tests.support import SETTINGS
+
+PAGES = ("overview", "charge", "projects", "support", "receivables")
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def demo_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo company, loaded once per database for the read-only page tests."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'pilotage.db'}"
+        admin = None
+    else:
+        server = request.getfixturevalue("postgres_url")
+        name = f"demo_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = server.rsplit("/", 1)[0] + f"/{name}"
+    engine = get_engine(url)
+    init_db(engine)
+    today = paris_now().date()
+    load_demo(
+        engine, SETTINGS, seed=7, as_of=today, now=datetime.combine(today, datetime.min.time())
+    )
+    engine.dispose()
+    get_engine.cache_clear()
+    yield url
+    if admin is not None:
+        get_engine.cache_clear()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def demo_app(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch, server_navigation: None
+) -> Iterator[str]:
+    yield from use_store(demo_url, monkeypatch)
+
+
+def expected_cards(url: str, page: str, **filters: str | None) -> list[tuple[str, str, str | None]]:
+    engine = get_engine(url)
+    today = paris_now().date()
+    scope = scope_from(filters.pop("preset", "last_12_months"), as_of=today, **filters)
+    view = VIEWS[page](load_facts(engine), load_settings(engine), scope)
+    return [_shown(card) for card in view.cards]
+
+
+def _shown(card: Card) -> tuple[str, str, str | None]:
+    return LABELS[card.key][0], in_unit(card.value, card.unit), change(card.delta, card.unit)
+
+
+def badges(app: AppTest) -> list[str]:
+    return [m.value for m in app.markdown if "-badge[" in m.value]
+
+
+def cards_on_screen(app: AppTest) -> list[tuple[str, str, str | None]]:
+    return [(m.label, m.value, m.delta) for m in app.metric]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_shows_the_figures_of_model_kpi(demo_app: str, page: str):
+    app = open_page(run_app(), page)
+    assert cards_on_screen(app) == expected_cards(demo_app, page)
+    assert app.title[0].value == LABELS[page][0]
+    assert app.expander[-1].label == "Comment est calculé ce chiffre ?"
+    if page != "overview":
+        assert app.get("plotly_chart"), "every page draws its charts"
+        assert app.dataframe, "every page shows its table"
+        assert [b.label for b in app.get("download_button")] == ["Télécharger ce tableau (Excel)"]
+
+
+def test_the_demo_figures_say_what_its_story_says(demo_app: str):
+    """The demo's leaks are visible where a manager looks for them."""
+    app = open_page(run_app(), "projects")
+    cards = {label: value for label, value, _ in cards_on_screen(app)}
+    assert cards["Projets en dérive"] == "2"
+    app = open_page(app, "support")
+    assert badges(app)[0] == ":red-badge[alerte]"  # support given away: more than 20 % unbilled
+    app = open_page(app, "receivables")
+    dso = next(m for m in app.metric if m.label == "DSO (épuisement)")
+    assert float(dso.value.split("\xa0")[0].replace(",", ".")) > 60
+
+
+def test_filters_come_from_the_url_and_survive_page_changes(demo_app: str):
+    app = run_app(pole="Data", periode="Mois dernier")
+    app = open_page(app, "charge")
+    chosen = {box.key: box.value for box in app.sidebar.selectbox}
+    assert chosen == {"periode": "last_month", "pole": "Data", "client": None}
+    assert cards_on_screen(app) == expected_cards(demo_app, "charge", preset="last_month",
+                                                  team="Data")  # fmt: skip
+    app = open_page(app, "overview")
+    assert {box.key: box.value for box in app.sidebar.selectbox}["pole"] == "Data"
+    assert cards_on_screen(app) == expected_cards(demo_app, "overview", preset="last_month",
+                                                  team="Data")  # fmt: skip
+
+
+def test_a_client_filter_narrows_the_receivables(demo_app: str):
+    app = open_page(run_app(), "receivables")
+    app.sidebar.selectbox(key="client").set_value("Groupe Hôtelier Azur").run()
+    assert not app.exception, app.exception
+    assert cards_on_screen(app) == expected_cards(
+        demo_app, "receivables", client="Groupe Hôtelier Azur"
+    )
+    clients = set(app.dataframe[0].value.iloc[:, 0])
+    assert clients == {"Groupe Hôtelier Azur", "Total"}
+
+
+def test_a_custom_period_the_wrong_way_round_is_explained(demo_app: str):
+    app = run_app(periode="Personnalisée", du="2026-06-30", au="2026-01-01")
+    app = open_page(app, "charge")
+    assert app.warning[0].value == (
+        "Période personnalisée : le début (30/06/2026) est après la fin (01/01/2026)."
+    )
+    assert not app.metric
+
+
+def test_english_switch_translates_cards_and_alerts(demo_app: str):
+    app = run_app(langue="English")
+    app = open_page(app, "overview")
+    assert app.title[0].value == "Overview"
+    assert app.metric[0].label == "Billable utilisation (TACE)"
+    assert any(w.value.startswith("Project “") for w in app.warning)
+    english = ("Project “", "Support contract “", "Unbilled time:", "DSO at ")
+    assert all(w.value.startswith(english) and "\u202f" not in w.value for w in app.warning)
+
+
+def test_alerts_link_to_the_page_that_explains_them(demo_app: str):
+    app = open_page(run_app(), "overview")
+    links = [link.proto.page for link in app.get("page_link")]
+    assert len(links) == len(app.warning) >= 3
+    assert {"projects", "receivables"} <= set(links)
+
+
+def test_a_redraw_after_a_filter_change_reads_nothing_from_the_store(
+    demo_app: str, monkeypatch: pytest.MonkeyPatch
+):
+    app = open_page(run_app(), "charge")
+    reads = []
+    import model.store
+
+    original = model.store.read_facts
+    monkeypatch.setattr(
+        model.store, "read_facts", lambda *a, **k: reads.append(a) or original(*a, **k)
+    )
+    app.sidebar.selectbox(key="pole").set_value("Support").run()
+    app.sidebar.selectbox(key="periode").set_value("quarter").run()
+    assert not app.exception, app.exception
+    assert reads == []
