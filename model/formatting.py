@@ -84,7 +84,9 @@ def change(delta: float | None, unit: str, lang: str = "fr") -> str | None:
     """The change against the previous period, signed; percentages move in points."""
     if delta is None:
         return None
-    sign = "+" if delta >= 0 else "-"  # ASCII: st.metric reads the arrow from it
+    if delta == 0:
+        return "=" if unit == "count" else f"= {in_unit(0, unit, lang)}"
+    sign = "+" if delta > 0 else "-"  # ASCII: st.metric reads the arrow from it
     if unit == "pct":
         return f"{sign}{number(abs(delta), 1, lang)}{NBSP}pts"
     return f"{sign}{in_unit(abs(delta), unit, lang)}"

@@ -69,6 +69,11 @@ def for_display(frame: pl.DataFrame, columns: list[Column]) -> pl.DataFrame:
     )
 
 
+def in_euros(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The same frame with these cent columns in euros, for a chart's axis."""
+    return frame.with_columns((pl.col(name) / 100).round(2) for name in columns)
+
+
 def workbook_bytes(sheets: list[Sheet]) -> bytes:
     book = Workbook()
     book.remove(book.active)

@@ -43,7 +43,12 @@ def bars(
 
 
 def stacked(
-    frame: pl.DataFrame, *, x: str, series: dict[str, str], y_title: str = "", horizontal=False
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    series: dict[str, str],
+    y_title: str = "",
+    horizontal: bool = False,
 ) -> go.Figure:
     """One bar per `x`, stacked by the `series` columns (column → legend label)."""
     figure = go.Figure()
@@ -56,7 +61,10 @@ def stacked(
             )
         )  # fmt: skip
     figure.update_layout(barmode="relative")
-    return _layout(figure, y_title=y_title, height=max(360, 40 * frame.height if horizontal else 0))
+    if horizontal:  # the values run along x
+        figure.update_layout(xaxis_title=y_title)
+        return _layout(figure, height=max(360, 40 * frame.height))
+    return _layout(figure, y_title=y_title)
 
 
 def heatmap(frame: pl.DataFrame, *, x: str, y: str, z: str, z_title: str) -> go.Figure:

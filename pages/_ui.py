@@ -19,6 +19,8 @@ from model.db import DatabaseError, data_version, get_engine, init_db
 from model.exports import template_bytes
 from model.facts import FACTS
 from model.formatting import change, day, in_unit
+from model.imports.pipeline import file_headers
+from model.imports.reader import ReadError
 from model.imports.service import ImportResult, import_file
 from model.kpi import dashboard
 from model.kpi.common import Explanation
@@ -246,7 +248,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "euros.",
     ),
     "save_table": ("Enregistrer ce tableau", "Save this table"),
+    "mapping_title": ("Associer les colonnes de ce fichier", "Map this file's columns"),
+    "mapping_help": (
+        "Pilotage ne reconnaît pas ce tableau. Indiquez quelle colonne du fichier correspond à "
+        "chaque donnée (* : obligatoire) ; la correspondance est enregistrée et servira "
+        "automatiquement pour tout fichier ayant ces colonnes.",
+        "Pilotage does not recognise this table. Say which column of the file holds each piece "
+        "of data (* : required); the mapping is saved and used automatically for any file with "
+        "these columns.",
+    ),
+    "mapping_none": ("(aucune)", "(none)"),
+    "mapping_name": ("Nom de la correspondance", "Mapping name"),
+    "mapping_save": ("Enregistrer la correspondance", "Save the mapping"),
+    "mapping_saved": (
+        "Correspondance « {name} » enregistrée : le fichier est relu avec elle ci-dessous.",
+        "Mapping “{name}” saved: the file is read again with it below.",
+    ),
     "save_settings": ("Enregistrer les paramètres", "Save the settings"),
+    "settings_unchanged": ("Aucun paramètre modifié.", "No setting changed."),
     "settings_saved": ("{count} paramètre(s) enregistré(s) ; les chiffres sont recalculés.",
                        "{count} setting(s) saved; the figures are recomputed."),
 }  # fmt: skip
@@ -344,6 +363,15 @@ def preview(
     return import_file(
         _engine, data, name, settings=settings(), now=paris_now(), kind=kind, dry_run=True
     )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def headers_of(name: str, data: bytes) -> list[str]:
+    """The headers a column mapping starts from; none when the file cannot be read at all."""
+    try:
+        return file_headers(data, name, max_bytes=settings().max_file_bytes)
+    except ReadError:
+        return []
 
 
 @st.cache_data(show_spinner=False)
@@ -464,7 +492,12 @@ def show_cards(cards: list[Card]) -> None:
                 t(card.key),
                 in_unit(card.value, card.unit, lang()),
                 change(card.delta, card.unit, lang()),
-                delta_color="normal" if card.higher_is_better else "inverse",
+                delta_color="off"
+                if card.delta == 0
+                else "normal"
+                if card.higher_is_better
+                else "inverse",
+                delta_arrow="off" if card.delta == 0 else "auto",
                 border=True,
             )
             if card.status:
@@ -492,8 +525,8 @@ def show_table(
             config[column.label] = st.column_config.ProgressColumn(
                 format="%.0f %%", min_value=0, max_value=150
             )
-        else:
-            config[column.label] = _column_format(column)
+        elif (shown_as := _column_format(column)) is not None:
+            config[column.label] = shown_as  # None would hide the column
     return st.dataframe(
         shown, hide_index=True, column_config=config, key=key,
         on_select="rerun" if selectable else "ignore", selection_mode="single-row",

@@ -7,7 +7,8 @@ import hashlib
 import streamlit as st
 
 from model.exports import template_bytes
-from model.facts import KINDS
+from model.facts import FACTS, KINDS
+from model.imports import mapping
 from model.imports.service import ImportResult, errors_workbook, import_file
 from model.settings import paris_now
 from model.store import StoreError, undo_batch
@@ -18,6 +19,7 @@ from pages._ui import (
     empty_template,
     engine_or_stop,
     fact_label,
+    headers_of,
     lang,
     preview,
     refresh_after_write,
@@ -53,11 +55,48 @@ def show_counts(result: ImportResult) -> None:
         column.metric(t(name), getattr(result, name))
 
 
-def show_preview(result: ImportResult, file_id: str) -> None:
+def offer_mapping(name: str, data: bytes, file_id: str) -> None:
+    """An unknown layout: let the user say which column is which, and remember it."""
+    headers = headers_of(name, data)
+    if len(headers) < 2:
+        return
+    with st.expander(t("mapping_title"), expanded=True, icon=":material/table_edit:"):
+        st.caption(t("mapping_help"))
+        mapped_kind = st.selectbox(t("kind"), KINDS, format_func=fact_label,
+                                   index=KINDS.index(kind or "timesheets"),
+                                   key=f"mapping-kind-{file_id}")  # fmt: skip
+        guess = mapping.suggest(headers, mapped_kind)
+        columns: dict[str, str | None] = {}
+        grid = st.columns(3)
+        for index, column in enumerate(FACTS[mapped_kind].columns):
+            label = column.header + (" *" if column.required else "")
+            chosen = guess[column.name]
+            columns[column.name] = grid[index % 3].selectbox(
+                label, headers, index=headers.index(chosen) if chosen else None,
+                placeholder=t("mapping_none"), key=f"mapping-{file_id}-{mapped_kind}-{column.name}",
+            )  # fmt: skip
+        mapping_name = st.text_input(t("mapping_name"), value=name.rsplit(".", 1)[0],
+                                     key=f"mapping-name-{file_id}")  # fmt: skip
+        if st.button(t("mapping_save"), key=f"mapping-save-{file_id}", type="primary"):
+            try:
+                mapping.save(engine, mapping_name.strip() or name, mapped_kind, headers, columns,
+                             now=paris_now())  # fmt: skip
+            except mapping.MappingError as refusal:
+                st.error(str(refusal))
+            else:
+                refresh_after_write()
+                st.session_state["import_messages"] = [
+                    (True, t("mapping_saved", name=mapping_name.strip() or name))
+                ]
+                st.rerun()
+
+
+def show_preview(result: ImportResult, file_id: str, name: str, data: bytes) -> None:
     if result.source_label:
         st.caption(f"{t('detected')} : {result.source_label}")
     if result.status == "rejected" and result.rows_read == 0:
         st.error(result.message)
+        offer_mapping(name, data, file_id)
         return
     if result.status == "already_imported":
         st.info(result.message)
@@ -92,7 +131,7 @@ for upload in uploads or []:
     with st.container(border=True):
         st.subheader(upload.name)
         result = preview(engine, upload.name, data, kind, version())
-        show_preview(result, file_id)
+        show_preview(result, file_id, upload.name, data)
         if result.status == "already_imported" or (result.rows_read == 0):
             continue
         partial = False

@@ -41,7 +41,7 @@ st.subheader(t("alerts"))
 if not view.alerts:
     st.caption(t("no_alert"))
 for alert in view.alerts:
-    text_column, link_column = st.columns([6, 1], vertical_alignment="center")
+    text_column, link_column = st.columns([4, 1], vertical_alignment="center")
     text_column.warning(alert.text(lang()))
     link_column.page_link(
         ALERT_PAGES[alert.page], label=t(alert.page), icon=":material/arrow_forward:"

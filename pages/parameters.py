@@ -105,10 +105,14 @@ with tabs[-1]:
                 for key, entry in typed.items()
             }
             changed = {key: v for key, v in changes.items() if v != values[key]}
-            save_settings(engine, changed, now=paris_now())
+            if changed:
+                save_settings(engine, changed, now=paris_now())
         except SettingError as refusal:
             st.error(str(refusal))
         else:
+            if not changed:
+                st.info(t("settings_unchanged"))
+                st.stop()
             refresh_after_write()
             message = t("settings_saved", count=len(changed))
             st.session_state["parameter_messages"] = [(True, message)]

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from model.kpi.dashboard import client_items
-from model.workbook import Column, Sheet
+from model.workbook import Column, Sheet, in_euros
 from pages._charts import bands, line, stacked
 from pages._ui import (
     current_scope,
@@ -71,7 +71,13 @@ aged_columns = [
 basis = t(f"basis_{settings.receivables.basis}")
 st.subheader(t("aged_chart", basis=basis))
 st.plotly_chart(
-    stacked(view.aged.clients.sort("total"), x="client", series=buckets, horizontal=True),
+    stacked(
+        in_euros(view.aged.clients.sort("total"), list(buckets)),
+        x="client",
+        series=buckets,
+        horizontal=True,
+        y_title="€",
+    ),
     key="aged-bars",
 )
 with_total = pl.concat(

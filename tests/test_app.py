@@ -137,3 +137,26 @@ def test_overview_shows_the_figures_of_model_kpi(app_db: str):
     assert [w.value for w in app.warning] == [alert.text("fr") for alert in expected.alerts]
     assert any("irrécupérable" in alert.french for alert in expected.alerts)
     assert isinstance(expected.start, date)
+
+
+def test_unknown_layout_gets_a_column_mapping_that_is_remembered(app_db: str):
+    handmade = FIXTURES / "handmade/releve_maison_cp1252.csv"
+    data = handmade.read_bytes()
+    app = run_app()
+    app.switch_page("pages/imports.py").run()
+    app.file_uploader[0].set_value((handmade.name, data, "text/csv")).run()
+    assert not app.exception, app.exception
+    assert "correspondance de colonnes" in app.error[0].value
+    assert app.expander[0].label == "Associer les colonnes de ce fichier"
+    file_id = _file_id(data)
+    guessed = {
+        box.label: box.value for box in app.selectbox if (box.key or "").startswith("mapping-")
+    }
+    assert guessed["Date *"] == "Jour" and guessed["Collaborateur *"] == "Consultant"
+    assert guessed["Heures *"] == "Temps passé (h)" and guessed["Client"] is None
+    app.button(key=f"mapping-save-{file_id}").click().run()
+    assert not app.exception, app.exception
+    assert app.success[0].value.startswith("Correspondance « releve_maison_cp1252 » enregistrée")
+    shown = {m.label: m.value for m in app.metric}
+    assert (shown["Lignes lues"], shown["Ajoutées"]) == ("2", "2")
+    assert "Correspondance « releve_maison_cp1252 »" in app.caption[0].value

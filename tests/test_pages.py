@@ -174,3 +174,42 @@ def test_a_redraw_after_a_filter_change_reads_nothing_from_the_store(
     app.sidebar.selectbox(key="periode").set_value("quarter").run()
     assert not app.exception, app.exception
     assert reads == []
+
+
+@pytest.fixture
+def fresh_demo(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, server_navigation: None
+) -> Iterator[str]:
+    """A demo company of its own, for the tests that write."""
+    engine = get_engine(sqlite_url)
+    init_db(engine)
+    today = paris_now().date()
+    load_demo(
+        engine, SETTINGS, seed=7, as_of=today, now=datetime.combine(today, datetime.min.time())
+    )
+    yield from use_store(sqlite_url, monkeypatch)
+
+
+def test_settings_editor_saves_checks_and_changes_the_figures(fresh_demo: str):
+    app = open_page(run_app(), "parameters")
+    tables = [frame.value for frame in app.dataframe]  # the three data editors
+    assert [len(table) for table in tables] == [15, 13, 3]  # employees, projects, contracts
+    limits = app.text_input(key="setting-receivables.limits")
+    assert limits.value == "30, 60, 90"
+    limits.set_value("30, soixante")
+    app.button[-1].click().run()  # the form's submit button: the form's values go with it
+    assert app.error[0].value.startswith("« Balance âgée : limites des tranches (jours) » : "
+                                         "« 30, soixante » n'est pas lisible")  # fmt: skip
+    assert load_settings(get_engine(fresh_demo)).receivables.limits == (30, 60, 90)
+
+    app.text_input(key="setting-receivables.limits").set_value("45, 90")
+    app.number_input(key="setting-dso.red_days").set_value(100.0)
+    app.button[-1].click().run()
+    assert not app.exception, app.exception
+    assert app.success[0].value == "2 paramètre(s) enregistré(s) ; les chiffres sont recalculés."
+    saved = load_settings(get_engine(fresh_demo))
+    assert (saved.receivables.limits, saved.dso.red_days) == ((45, 90), 100.0)
+    app = open_page(app, "overview")
+    assert not any(w.value.startswith("DSO à") for w in app.warning)  # 83 days < 100 now
+    app = open_page(app, "receivables")
+    assert list(app.dataframe[0].value.columns)[1:4] == ["Non échu", "1-45 j", "46-90 j"]

@@ -1,0 +1,194 @@
+"""The main journey in a real browser: Debian's Chromium driven by Playwright, against
+`streamlit run app.py` on 127.0.0.1 with a fresh SQLite store.
+
+Load the demo, upload a timesheet export through the real file input, confirm, see the charge
+rate move, then visit every page without an error. A screenshot of each page is kept in
+`test-artifacts/screens/` (or `$PILOTAGE_ARTIFACTS`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from model.exports import csv_bytes
+from model.facts import FACTS
+from model.kpi.scope import preset_period
+from model.settings import paris_now
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps calling Google's hosts, which this
+# closed network refuses; --no-sandbox because CI runs as root.
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+PAGES = {
+    "overview": "Vue d'ensemble",
+    "charge": "Taux de charge",
+    "projects": "Vendu vs consommé",
+    "support": "Support",
+    "receivables": "Balance âgée & DSO",
+    "imports": "Imports",
+    "parameters": "Paramètres",
+}
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    folder = Path(os.environ.get("PILOTAGE_ARTIFACTS", ROOT / "test-artifacts")) / "screens"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run app.py` on a free port of 127.0.0.1, with an empty SQLite store."""
+    port = _free_port()
+    store = tmp_path_factory.mktemp("browser") / "pilotage.db"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{store}", "PILOTAGE_USER": "navigateur"}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    log = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit stopped:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def page(server: str) -> Iterator[Page]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+        tab = context.new_page()
+        tab.set_default_timeout(90_000)
+        yield tab
+        context.close()
+        browser.close()
+
+
+def timesheet_export(days: int = 10) -> bytes:
+    """A Pilotage-template timesheet csv: the last `days` weekdays of one consultant, billable."""
+    today = paris_now().date()
+    weekdays = [today - timedelta(days=n) for n in range(1, 30)]
+    weekdays = [d for d in weekdays if d.weekday() < 5][:days]
+    frame = pl.DataFrame({
+        "date": weekdays,
+        "employee": ["Camille Durand"] * len(weekdays),
+        "project": ["Évolutions e-commerce"] * len(weekdays),
+        "hours": [3.5] * len(weekdays),
+        "billing": ["billable"] * len(weekdays),
+    })  # fmt: skip
+    headers = {c.name: c.header for c in FACTS["timesheets"].columns if c.name in frame.columns}
+    return csv_bytes(frame.rename(headers))
+
+
+def open_page(tab: Page, server: str, path: str, title: str) -> Page:
+    tab.goto(f"{server}/{path}")
+    tab.get_by_role("heading", name=title, exact=True).first.wait_for()
+    _wait_until_idle(tab)
+    return tab
+
+
+def _wait_until_idle(tab: Page) -> None:
+    """Streamlit shows a "running" widget while the script runs; wait until it is gone."""
+    tab.wait_for_timeout(300)
+    tab.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    tab.wait_for_timeout(300)
+
+
+def first_metric(tab: Page, label: str) -> str:
+    card = tab.locator('[data-testid="stMetric"]', has_text=label).first
+    return card.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def assert_no_error(tab: Page, where: str) -> None:
+    assert tab.locator('[data-testid="stException"]').count() == 0, f"exception on {where}"
+    errors = tab.locator('[data-testid="stAlertContentError"]')
+    assert errors.count() == 0, f"error on {where}: {errors.all_inner_texts()}"
+
+
+def test_main_journey(page: Page, server: str, artifacts: Path, tmp_path: Path):
+    tab = page
+    tab.goto(server)
+    tab.get_by_role("button", name="Charger la société de démonstration").click()
+    tab.get_by_text("Société de démonstration chargée.").wait_for(timeout=180_000)
+    tab.screenshot(path=artifacts / "00-accueil.png", full_page=True)
+
+    open_page(tab, server, "charge", PAGES["charge"])
+    before = first_metric(tab, "Taux de charge facturable (TACE)")
+
+    open_page(tab, server, "imports", PAGES["imports"])
+    export = tmp_path / "temps-camille.csv"
+    export.write_bytes(timesheet_export())
+    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(export))
+    tab.get_by_role("button", name="Confirmer l'import").click()
+    tab.get_by_text("enregistré : 10 ajoutée(s)").wait_for()
+    tab.screenshot(path=artifacts / "01-import-confirme.png", full_page=True)
+
+    open_page(tab, server, "charge", PAGES["charge"])
+    after = first_metric(tab, "Taux de charge facturable (TACE)")
+    assert after != before, f"TACE unchanged after the import: {before}"
+
+    for number, (path, title) in enumerate(PAGES.items(), start=2):
+        open_page(tab, server, path, title)
+        assert_no_error(tab, path)
+        tab.screenshot(path=artifacts / f"{number:02d}-{path}.png", full_page=True)
+
+
+def test_a_shared_url_opens_the_same_view(page: Page, server: str):
+    tab = page
+    open_page(tab, server, "charge?pole=Data&periode=Mois+dernier", PAGES["charge"])
+    start, end = preset_period("last_month", paris_now().date())
+    period = f"Période : du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
+    assert period in tab.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    assert "pole=Data" in tab.url
