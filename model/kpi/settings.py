@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from model.kpi.capacity import CalendarSettings
+from model.kpi.cash import CashSettings
 from model.kpi.charge import ChargeThresholds
 from model.kpi.dso import DsoSettings
 from model.kpi.leakage import LeakageSettings
@@ -27,6 +28,7 @@ GROUPS: dict[str, type] = {
     "receivables": ReceivablesSettings,
     "dso": DsoSettings,
     "leakage": LeakageSettings,
+    "cash": CashSettings,
 }
 
 LABELS = {
@@ -55,6 +57,23 @@ LABELS = {
     "leakage.realisation_other": "Fuite : réalisation des autres classes",
     "leakage.default_rate_cents": "Fuite : taux de vente par défaut (centimes)",
     "leakage.red_pct": "Fuite : seuil rouge (%)",
+    "cash.opening_cents": "Trésorerie : solde d'ouverture saisi (centimes)",
+    "cash.opening_date": "Trésorerie : date du solde saisi (AAAA-MM-JJ ; vide : soldes 512 du FEC)",
+    "cash.vat_mode": "Trésorerie : TVA (encaissements, debits, ou flux saisis)",
+    "cash.vat_rate_pct": "Trésorerie : taux de TVA (%)",
+    "cash.vat_day": "Trésorerie : jour de paiement de la TVA (mois suivant)",
+    "cash.invoicing": "Trésorerie : rythme de facturation (monthly ou weekly)",
+    "cash.payment_terms_days": "Trésorerie : délai de paiement accordé (jours)",
+    "cash.min_paid_invoices": "Trésorerie : factures payées requises pour un retard par client",
+    "cash.max_overdue_days": "Trésorerie : créances écartées au-delà de (jours de retard)",
+    "cash.payroll_category": "Trésorerie : catégorie des salaires (seuil d'alerte)",
+    "cash.pessimistic_delay_days": "Trésorerie pessimiste : retard ajouté (jours)",
+    "cash.pessimistic_unbilled_share": "Trésorerie pessimiste : part du non facturé encaissée",
+}
+CHOICES = {
+    "receivables.basis": ("due_date", "invoice_date"),
+    "cash.vat_mode": ("encaissements", "debits", "flux"),
+    "cash.invoicing": ("monthly", "weekly"),
 }
 
 
@@ -71,6 +90,7 @@ class KpiSettings:
     receivables: ReceivablesSettings = field(default_factory=ReceivablesSettings)
     dso: DsoSettings = field(default_factory=DsoSettings)
     leakage: LeakageSettings = field(default_factory=LeakageSettings)
+    cash: CashSettings = field(default_factory=CashSettings)
 
 
 def defaults() -> dict[str, Any]:
@@ -117,8 +137,16 @@ def validate(key: str, value: Any) -> Any:
             return limits
     except (TypeError, ValueError) as error:
         raise SettingError(f"« {label} » : « {value} » n'est pas une valeur valable.") from error
-    if key == "receivables.basis" and value not in ("due_date", "invoice_date"):
-        raise SettingError(f"« {label} » : « {value} » (attendu : due_date ou invoice_date).")
+    if key in CHOICES and value not in CHOICES[key]:
+        expected = " ou ".join(CHOICES[key])
+        raise SettingError(f"« {label} » : « {value} » (attendu : {expected}).")
+    if key == "cash.opening_date" and value:
+        try:
+            date.fromisoformat(str(value))
+        except ValueError as error:
+            raise SettingError(
+                f"« {label} » : « {value} » n'est pas une date AAAA-MM-JJ."
+            ) from error
     return value
 
 

@@ -32,9 +32,12 @@ START, END = date(2023, 1, 2), date(2025, 12, 31)
 CHUNK = 50_000
 
 
-def generate(lines: int, invoices: int, seed: int = 1) -> dict[str, pl.DataFrame]:
+def generate(
+    lines: int, invoices: int, seed: int = 1, start: date = START, end: date = END
+) -> dict[str, pl.DataFrame]:
+    """A synthetic firm over [start, end]: 30 employees, 200 projects, 60 clients."""
     rng = np.random.default_rng(seed)
-    days = (END - START).days
+    days = (end - start).days
     employees = [f"Employé {i:02d}" for i in range(30)]
     projects = [f"Projet {i:03d}" for i in range(200)]
     modes = ["time_and_materials", "fixed_price", "support", "internal"]
@@ -48,7 +51,7 @@ def generate(lines: int, invoices: int, seed: int = 1) -> dict[str, pl.DataFrame
     }
     timesheets = pl.DataFrame(
         {
-            "date": [START + timedelta(days=int(d)) for d in rng.integers(0, days, lines)],
+            "date": [start + timedelta(days=int(d)) for d in rng.integers(0, days, lines)],
             "employee": [employees[i] for i in rng.integers(0, 30, lines)],
             "client": [f"Client {p % 60:02d}" for p in line_projects],
             "project": [projects[p] for p in line_projects],
@@ -87,7 +90,7 @@ def generate(lines: int, invoices: int, seed: int = 1) -> dict[str, pl.DataFrame
             "start_date": date(2020, 1, 1),
         }
     )
-    issued = [START + timedelta(days=int(d)) for d in rng.integers(0, days, invoices)]
+    issued = [start + timedelta(days=int(d)) for d in rng.integers(0, days, invoices)]
     totals = rng.integers(10_000, 2_000_000, invoices)
     invoice_rows = pl.DataFrame(
         {
@@ -110,7 +113,7 @@ def generate(lines: int, invoices: int, seed: int = 1) -> dict[str, pl.DataFrame
             "included_hours_per_month": 20.0,
             "monthly_fee_cents": 150_000,
             "overage_rate_cents": 8000,
-            "start_date": START,
+            "start_date": start,
         }
     )
     return {

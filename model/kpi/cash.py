@@ -1,0 +1,521 @@
+"""Cash forecast (KPI.md §5): direct method, categorised, 13 ISO weeks and 6 months.
+
+closing(t) = opening + Σ inflows − Σ outflows up to t, from the bank balance at T. Inflows: open
+receivables at due date + the client's payment delay, validated unbilled work (invoiced on the
+next billing date, then terms + delay), recurring receipts; outflows: recurring flows and VAT.
+Scenarios shift the receipts; levers (DSO gained, weekly invoicing, utilisation) show what a
+manager can change, in euros.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Literal
+
+import polars as pl
+
+from model.imports.parse import fold_text
+from model.kpi.capacity import capacity_calendar
+from model.kpi.common import Explanation, categorise
+from model.kpi.receivables import open_items
+
+if TYPE_CHECKING:  # load imports the settings, which import this module
+    from model.kpi.load import Facts
+
+Scenario = Literal["base", "pessimistic", "optimistic"]
+SCENARIOS: tuple[Scenario, ...] = ("base", "pessimistic", "optimistic")
+MOVEMENT_SCHEMA = {
+    "date": pl.Date, "category": pl.String, "label": pl.String, "client": pl.String,
+    "amount_cents": pl.Int64,  # signed: receipts > 0, payments < 0
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CashSettings:
+    opening_cents: int = 0  # a balance entered on the page…
+    opening_date: str = ""  # …with its date; empty: the bank accounts (512) of the FEC
+    vat_mode: str = "encaissements"  # encaissements · debits · flux (VAT in recurring flows)
+    vat_rate_pct: float = 20.0
+    vat_day: int = 24  # monthly VAT return (CA3) due around the 24th of the next month
+    invoicing: str = "monthly"  # monthly · weekly: when unbilled work is invoiced
+    payment_terms_days: int = 30
+    min_paid_invoices: int = 3  # fewer paid invoices: the company-wide delay is used
+    max_overdue_days: int = 90  # older receivables are left out of the forecast
+    payroll_category: str = "salaires"
+    pessimistic_delay_days: int = 15
+    pessimistic_unbilled_share: float = 0.8
+
+
+@dataclass(frozen=True)
+class Levers:
+    """What a manager controls, for the what-if."""
+
+    dso_days_gained: int = 0
+    weekly_invoicing: bool = False
+    utilisation_points: float = 0.0
+
+
+@dataclass
+class CashForecast:
+    as_of: date
+    scenario: Scenario
+    opening_cents: int
+    opening_source: str
+    movements: pl.DataFrame  # every forecast receipt and payment
+    weeks: pl.DataFrame  # start, inflows_cents, outflows_cents, closing_cents
+    months: pl.DataFrame  # month, inflows_cents, outflows_cents, closing_cents
+    lowest_date: date
+    lowest_cents: int
+    clients: pl.DataFrame  # client, delay_days, invoices_used, spread_days, own_history
+    company_delay_days: int
+    payroll_cents: int  # next month's payroll: the alert threshold
+    below_payroll: date | None  # first bucket end below it
+    excluded: pl.DataFrame  # receivables left out (too old)
+    explanation: Explanation = field(default_factory=lambda: Explanation(""))
+
+
+# ── Payment behaviour ────────────────────────────────────────────────────────────────────────
+
+
+def payment_behaviour(
+    invoices: pl.DataFrame, payments: pl.DataFrame, *, as_of: date, min_invoices: int = 3
+) -> tuple[pl.DataFrame, int]:
+    """Each client's amount-weighted mean delay (payment date − due date), rounded up to whole
+    days, over invoices fully paid in the 12 months before T; the company-wide delay for clients
+    with fewer than `min_invoices`; the weighted spread, for the confidence band."""
+    paid = _paid_invoices(invoices, payments, as_of=as_of)
+    weighted = (pl.col("delay") * pl.col("amount")).sum() / pl.col("amount").sum()
+    company = paid.select(weighted).item() if paid.height else 0.0
+    company_days = math.ceil(company - 1e-9) if company is not None else 0
+    clients = (
+        paid.group_by("client")
+        .agg(
+            weighted.alias("mean"),
+            pl.len().alias("invoices_used"),
+            ((pl.col("delay") - weighted).pow(2) * pl.col("amount")).sum()
+            .truediv(pl.col("amount").sum()).sqrt().alias("spread_days"),
+        )
+        .with_columns((pl.col("invoices_used") >= min_invoices).alias("own_history"))
+        .with_columns(
+            pl.when(pl.col("own_history"))
+            .then((pl.col("mean") - 1e-9).ceil().cast(pl.Int64))
+            .otherwise(pl.lit(company_days))
+            .alias("delay_days")
+        )
+        .select("client", "delay_days", "invoices_used", "spread_days", "own_history")
+        .sort("client")
+    )  # fmt: skip
+    return clients, company_days
+
+
+def _paid_invoices(invoices: pl.DataFrame, payments: pl.DataFrame, *, as_of: date) -> pl.DataFrame:
+    """Invoices whose linked payments reached their total, with the date they did."""
+    totals = invoices.filter((pl.col("kind") == "invoice") & (pl.col("status") == "posted"))
+    running = (
+        payments.filter(pl.col("invoice_number").is_not_null() & (pl.col("date") <= as_of))
+        .sort("date")
+        .with_columns(pl.col("amount_cents").cum_sum().over("invoice_number").alias("paid"))
+        .join(
+            totals.select(pl.col("number").alias("invoice_number"), "due_date",
+                          pl.col("amount_total_cents").alias("amount")),
+            on="invoice_number",
+        )
+    )  # fmt: skip
+    settled = (
+        running.filter(pl.col("paid") >= pl.col("amount"))
+        .group_by("invoice_number", "client", "due_date", "amount")
+        .agg(pl.col("date").min().alias("paid_on"))
+    )
+    return settled.filter(pl.col("paid_on") > as_of - timedelta(days=365)).with_columns(
+        (pl.col("paid_on") - pl.col("due_date")).dt.total_days().cast(pl.Float64).alias("delay")
+    )
+
+
+# ── The forecast ─────────────────────────────────────────────────────────────────────────────
+
+
+def cash_forecast(
+    facts: Facts,
+    settings: CashSettings,
+    *,
+    as_of: date,
+    scenario: Scenario = "base",
+    weeks: int = 13,
+    months: int = 6,
+    levers: Levers = Levers(),
+) -> CashForecast:
+    explanation = Explanation(
+        "Solde de clôture = solde d'ouverture + encaissements − décaissements. Créances ouvertes "
+        "encaissées à l'échéance + retard moyen du client (pondéré par les montants, factures "
+        "payées sur 12 mois, arrondi au jour supérieur ; retard de la société sous "
+        f"{settings.min_paid_invoices} factures) ; date passée → T + 1 ; plus de "
+        f"{settings.max_overdue_days} jours de retard : écartées. Temps validé non facturé × "
+        "taux × (1 + TVA), facturé à la prochaine date de facturation, puis délai de paiement + "
+        "retard. Flux récurrents du modèle ; TVA selon le régime choisi.",
+        settings={"scénario": scenario, "régime de TVA": settings.vat_mode,
+                  "facturation": "hebdomadaire" if levers.weekly_invoicing else settings.invoicing},
+    )  # fmt: skip
+    first_week = _monday(as_of + timedelta(days=1))
+    first_month = (as_of + timedelta(days=1)).replace(day=1)
+    horizon = max(first_week + timedelta(weeks=weeks) - timedelta(days=1),
+                  _add_months(first_month, months) - timedelta(days=1))  # fmt: skip
+    clients, company_days = payment_behaviour(
+        facts.invoices, facts.payments, as_of=as_of, min_invoices=settings.min_paid_invoices
+    )
+    delays = _scenario_delays(clients, company_days, scenario, levers)
+    shift = settings.pessimistic_delay_days if scenario == "pessimistic" else 0
+    receivables, excluded = _receivables(facts, settings, as_of, delays, company_days, shift,
+                                         levers, explanation)  # fmt: skip
+    unbilled = _unbilled(facts, settings, as_of, delays, company_days, shift, scenario, levers,
+                         explanation)  # fmt: skip
+    extra = _extra_production(facts, settings, as_of, horizon, company_days, shift, levers)
+    flows = _flows(facts.flows, settings, as_of, horizon, shift, explanation)
+    client_receipts = pl.concat([receivables, unbilled, extra], how="vertical_relaxed")
+    vat = _vat(client_receipts, settings, as_of, horizon)
+    movements = (
+        pl.concat([client_receipts.drop("invoice_date"), flows, vat], how="vertical_relaxed")
+        .filter(pl.col("date").is_between(as_of + timedelta(days=1), horizon))
+        .select(list(MOVEMENT_SCHEMA))
+        .cast(MOVEMENT_SCHEMA)  # type: ignore[arg-type]
+        .sort("date", "category")
+    )
+    opening, source = _opening(facts.bank_balances, settings, as_of)
+    explanation.input_lines = movements.height
+    week_starts = [first_week + timedelta(weeks=n) for n in range(weeks)]
+    month_starts = [_add_months(first_month, n) for n in range(months)]
+    weekly = _buckets(movements, opening, week_starts, lambda d: d + timedelta(days=6), "start")
+    monthly = _buckets(movements, opening, month_starts,
+                       lambda d: _add_months(d, 1) - timedelta(days=1), "month")  # fmt: skip
+    lowest_date, lowest = _lowest(movements, opening, as_of)
+    payroll = _next_payroll(facts.flows, settings, as_of)
+    below = monthly.filter(pl.col("closing_cents") < payroll)
+    return CashForecast(
+        as_of=as_of, scenario=scenario, opening_cents=opening, opening_source=source,
+        movements=movements, weeks=weekly, months=monthly, lowest_date=lowest_date,
+        lowest_cents=lowest, clients=clients, company_delay_days=company_days,
+        payroll_cents=payroll,
+        below_payroll=_add_months(below["month"][0], 1) - timedelta(days=1) if below.height
+        else None,
+        excluded=excluded, explanation=explanation,
+    )  # fmt: skip
+
+
+def _scenario_delays(
+    clients: pl.DataFrame, company_days: int, scenario: Scenario, levers: Levers
+) -> dict[str | None, int]:
+    delays: dict[str | None, int] = dict(clients.select("client", "delay_days").iter_rows())
+    delays[None] = company_days
+    if scenario == "optimistic":
+        delays = dict.fromkeys(delays, 0)
+    return {client: days - levers.dso_days_gained for client, days in delays.items()}
+
+
+def _receivables(
+    facts: Facts,
+    settings: CashSettings,
+    as_of: date,
+    delays: dict[str | None, int],
+    company_days: int,
+    shift: int,
+    levers: Levers,
+    explanation: Explanation,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    items = open_items(facts.invoices, facts.payments, as_of=as_of, explanation=Explanation(""))
+    items = items.filter(pl.col("item").is_in(["invoice", "credit_note"]))
+    too_old = (pl.lit(as_of) - pl.col("due_date")).dt.total_days() > settings.max_overdue_days
+    excluded = items.filter(too_old)
+    explanation.exclude(
+        excluded.height,
+        f"créance(s) à plus de {settings.max_overdue_days} jours de retard écartée(s) "
+        f"({excluded['residual_cents'].sum() / 100:.2f} €)",
+    )
+    kept = items.filter(~too_old)
+    expected = [
+        _receipt_date(due, delays.get(client, delays[None]), as_of, shift)
+        for client, due in kept.select("client", "due_date").iter_rows()
+    ]
+    frame = kept.select(
+        pl.Series("date", expected, dtype=pl.Date),
+        pl.when(pl.col("item") == "credit_note").then(pl.lit("avoirs"))
+        .otherwise(pl.lit("créances clients")).alias("category"),
+        pl.col("number").alias("label"),
+        "client",
+        pl.col("residual_cents").alias("amount_cents"),
+        pl.col("invoice_date"),
+    )  # fmt: skip
+    return frame, excluded
+
+
+def _receipt_date(due: date, delay: int, as_of: date, shift: int) -> date:
+    """Due date + delay; a date already past becomes T + 1; the pessimistic shift comes last."""
+    expected = max(due + timedelta(days=delay), as_of + timedelta(days=1))
+    return expected + timedelta(days=shift)
+
+
+def _next_billing_date(as_of: date, weekly: bool) -> date:
+    if weekly:  # the next Friday after T
+        return as_of + timedelta(days=(4 - as_of.weekday()) % 7 or 7)
+    end = _month_end(as_of)
+    return end if end > as_of else _month_end(end + timedelta(days=1))
+
+
+def _unbilled(
+    facts: Facts,
+    settings: CashSettings,
+    as_of: date,
+    delays: dict[str | None, int],
+    company_days: int,
+    shift: int,
+    scenario: Scenario,
+    levers: Levers,
+    explanation: Explanation,
+) -> pl.DataFrame:
+    """Validated billable hours without an invoice, valued at the project's rate, TTC."""
+    lines = (
+        categorise(facts.timesheets.lazy(), facts.projects.lazy())
+        .filter(
+            pl.col("category").is_in(["billable", "support_billed"])
+            & pl.col("invoice_number").is_null()
+            & (pl.col("date") <= as_of)
+            & pl.col("validated").fill_null(True)
+        )
+        .join(facts.projects.lazy().select("project", pl.col("client").alias("_client"),
+                                           "hourly_rate_cents"), on="project", how="left")
+        .join(facts.employees.lazy().select("employee", "billing_rate_cents"), on="employee",
+              how="left")
+        .with_columns(pl.coalesce("client", "_client").alias("client"))
+        .collect()
+    )  # fmt: skip
+    share = settings.pessimistic_unbilled_share if scenario == "pessimistic" else 1.0
+    vat = 1 + settings.vat_rate_pct / 100
+    per_client = lines.group_by("client").agg(
+        (pl.col("hours") * pl.coalesce("hourly_rate_cents", "billing_rate_cents").fill_null(0))
+        .sum().alias("untaxed")
+    )  # fmt: skip
+    weekly = levers.weekly_invoicing or settings.invoicing == "weekly"
+    invoice_date = _next_billing_date(as_of, weekly)
+    rows = []
+    for client, untaxed in per_client.iter_rows():
+        delay = delays.get(client, delays[None])
+        due = invoice_date + timedelta(days=settings.payment_terms_days)
+        rows.append({
+            "date": _receipt_date(due, delay, as_of, shift), "category": "travaux non facturés",
+            "label": f"facturation du {invoice_date:%d/%m/%Y}", "client": client,
+            "amount_cents": round(untaxed * vat * share), "invoice_date": invoice_date,
+        })  # fmt: skip
+    explanation.settings["travaux non facturés (h)"] = round(float(lines["hours"].sum()), 2)
+    return pl.DataFrame(rows, schema={**MOVEMENT_SCHEMA, "invoice_date": pl.Date})
+
+
+def _extra_production(
+    facts: Facts,
+    settings: CashSettings,
+    as_of: date,
+    horizon: date,
+    company_days: int,
+    shift: int,
+    levers: Levers,
+) -> pl.DataFrame:
+    """The utilisation lever: `points` % more of the available hours billed, at the staff's
+    billing rate, invoiced on the usual rhythm, paid after terms + the company's delay."""
+    schema = {**MOVEMENT_SCHEMA, "invoice_date": pl.Date}
+    if not levers.utilisation_points or facts.employees.height == 0:
+        return pl.DataFrame(schema=schema)
+    days = capacity_calendar(facts.employees, facts.absences, start=as_of + timedelta(days=1),
+                             end=horizon).join(
+        facts.employees.select("employee", "billing_rate_cents"), on="employee", how="left"
+    )  # fmt: skip
+    weekly = levers.weekly_invoicing or settings.invoicing == "weekly"
+    billed = days.with_columns(
+        (pl.col("available_h") * levers.utilisation_points / 100
+         * pl.col("billing_rate_cents").fill_null(0) * (1 + settings.vat_rate_pct / 100))
+        .alias("value"),
+    )  # fmt: skip
+    rows = []
+    for day, value in billed.group_by("date").agg(pl.col("value").sum()).sort("date").iter_rows():
+        invoice_date = _next_billing_date(day - timedelta(days=1), weekly)
+        due = invoice_date + timedelta(days=settings.payment_terms_days)
+        rows.append((_receipt_date(due, company_days - levers.dso_days_gained, as_of, shift),
+                     invoice_date, value))  # fmt: skip
+    frame = pl.DataFrame(rows, schema=["date", "invoice_date", "value"], orient="row")
+    return frame.group_by("date", "invoice_date").agg(pl.col("value").sum()).select(
+        "date", pl.lit("production supplémentaire").alias("category"),
+        pl.lit("levier taux de charge").alias("label"), pl.lit(None, pl.String).alias("client"),
+        pl.col("value").round(0).cast(pl.Int64).alias("amount_cents"), "invoice_date",
+    )  # fmt: skip
+
+
+def _flows(
+    flows: pl.DataFrame,
+    settings: CashSettings,
+    as_of: date,
+    horizon: date,
+    shift: int,
+    explanation: Explanation,
+) -> pl.DataFrame:
+    """Each recurring flow's occurrences in (T, horizon]; receipts shifted in the pessimistic
+    scenario. VAT flows are left to the VAT computation unless the regime says "flux"."""
+    rows = []
+    for flow in flows.iter_rows(named=True):
+        is_vat = fold_text(flow["category"]) == "tva"
+        if is_vat and settings.vat_mode != "flux":
+            explanation.exclude(1, f"flux « {flow['label']} » (TVA) remplacé par la TVA calculée")
+            continue
+        receipt = flow["direction"] == "in"
+        sign = 1 if receipt else -1
+        for day in occurrences(flow, as_of + timedelta(days=1), horizon):
+            rows.append({
+                "date": day + timedelta(days=shift if receipt else 0),
+                "category": flow["category"], "label": flow["label"], "client": None,
+                "amount_cents": sign * flow["amount_cents"],
+            })  # fmt: skip
+    return pl.DataFrame(rows, schema=MOVEMENT_SCHEMA)
+
+
+def occurrences(flow: dict, start: date, end: date) -> list[date]:
+    """The dates of a monthly, quarterly or yearly flow between start and end (inclusive)."""
+    first = flow["start_date"]
+    anchor_month = first.month if first else 1
+    step = {"monthly": 1, "quarterly": 3, "yearly": 12}[flow["frequency"]]
+    wanted_day = flow["day"] or (first.day if first else 1)
+    days, month = [], start.replace(day=1)
+    while month <= end:
+        if (month.month - anchor_month) % step == 0:
+            day = month.replace(
+                day=min(wanted_day, calendar.monthrange(month.year, month.month)[1])
+            )
+            in_life = (first is None or day >= first) and (
+                flow["end_date"] is None or day <= flow["end_date"]
+            )
+            if start <= day <= end and in_life:
+                days.append(day)
+        month = _add_months(month, 1)
+    return days
+
+
+def _vat(
+    receipts: pl.DataFrame, settings: CashSettings, as_of: date, horizon: date
+) -> pl.DataFrame:
+    """VAT collected, paid with the next month's return: on receipts (encaissements, the rule
+    for services) or on invoicing (option débits: only invoices not yet declared)."""
+    if settings.vat_mode == "flux" or receipts.height == 0:
+        return pl.DataFrame(schema=MOVEMENT_SCHEMA)
+    rate = settings.vat_rate_pct / 100
+    if settings.vat_mode == "debits":
+        declared_before = as_of.replace(day=1)
+        taxed = receipts.filter(pl.col("invoice_date") >= declared_before).with_columns(
+            pl.col("invoice_date").alias("taxed_on")
+        )
+    else:
+        taxed = receipts.with_columns(pl.col("date").alias("taxed_on"))
+    by_month = taxed.group_by(pl.col("taxed_on").dt.truncate("1mo").alias("month")).agg(
+        (pl.col("amount_cents") * rate / (1 + rate)).sum().round(0).cast(pl.Int64).alias("vat")
+    )
+    rows = []
+    for month, vat in by_month.sort("month").iter_rows():
+        due = _add_months(month, 1)
+        due = due.replace(day=min(settings.vat_day, calendar.monthrange(due.year, due.month)[1]))
+        rows.append({"date": max(due, as_of + timedelta(days=1)), "category": "TVA",
+                     "label": f"TVA collectée de {month:%m/%Y}", "client": None,
+                     "amount_cents": -vat})  # fmt: skip
+    return pl.DataFrame(rows, schema=MOVEMENT_SCHEMA)
+
+
+def _opening(bank: pl.DataFrame, settings: CashSettings, as_of: date) -> tuple[int, str]:
+    if settings.opening_date:
+        return (
+            settings.opening_cents,
+            f"saisi au {date.fromisoformat(settings.opening_date):%d/%m/%Y}",
+        )
+    known = bank.filter(pl.col("date") <= as_of)
+    if known.height == 0:
+        return 0, "aucun solde bancaire : ouverture à 0"
+    latest = known.sort("date").group_by("account").agg(pl.all().last())
+    day = latest["date"].max()
+    return int(latest["balance_cents"].sum()), f"comptes 512 du FEC au {day:%d/%m/%Y}"
+
+
+def _buckets(
+    movements: pl.DataFrame, opening: int, starts: list[date], end_of, name: str
+) -> pl.DataFrame:
+    rows, balance = [], opening
+    for start in starts:
+        end = end_of(start)
+        inside = movements.filter(pl.col("date").is_between(start, end))["amount_cents"]
+        inflows, outflows = (
+            int(inside.clip(lower_bound=0).sum()),
+            int(-inside.clip(upper_bound=0).sum()),
+        )
+        balance += inflows - outflows
+        rows.append({name: start, "inflows_cents": inflows, "outflows_cents": outflows,
+                     "closing_cents": balance})  # fmt: skip
+    return pl.DataFrame(
+        rows,
+        schema={
+            name: pl.Date,
+            "inflows_cents": pl.Int64,
+            "outflows_cents": pl.Int64,
+            "closing_cents": pl.Int64,
+        },
+    )
+
+
+def _lowest(movements: pl.DataFrame, opening: int, as_of: date) -> tuple[date, int]:
+    daily = movements.group_by("date").agg(pl.col("amount_cents").sum()).sort("date")
+    balances = daily.with_columns((pl.col("amount_cents").cum_sum() + opening).alias("balance"))
+    if balances.height == 0 or balances["balance"].min() >= opening:
+        return as_of, opening
+    row = balances.row(int(balances["balance"].arg_min()), named=True)
+    return row["date"], int(row["balance"])
+
+
+def _next_payroll(flows: pl.DataFrame, settings: CashSettings, as_of: date) -> int:
+    """The payroll of the month after T: what the balance must cover."""
+    wanted = fold_text(settings.payroll_category)
+    start = _add_months(as_of.replace(day=1), 1)
+    end = _add_months(start, 1) - timedelta(days=1)
+    total = 0
+    for flow in flows.iter_rows(named=True):
+        if fold_text(flow["category"]) == wanted and flow["direction"] == "out":
+            total += flow["amount_cents"] * len(occurrences(flow, start, end))
+    return total
+
+
+def what_if(
+    facts: Facts, settings: CashSettings, *, as_of: date, levers: Levers, months: int = 6
+) -> pl.DataFrame:
+    """Each lever alone, then all together: its effect on the lowest point and on the closing
+    balance of the last month, in cents, against the base scenario."""
+    base = cash_forecast(facts, settings, as_of=as_of, months=months)
+    alone = {
+        "dso_days_gained": replace(Levers(), dso_days_gained=levers.dso_days_gained),
+        "weekly_invoicing": replace(Levers(), weekly_invoicing=levers.weekly_invoicing),
+        "utilisation_points": replace(Levers(), utilisation_points=levers.utilisation_points),
+        "all": levers,
+    }
+    rows = []
+    for name, chosen in alone.items():
+        moved = cash_forecast(facts, settings, as_of=as_of, months=months, levers=chosen)
+        rows.append({
+            "lever": name,
+            "lowest_effect_cents": moved.lowest_cents - base.lowest_cents,
+            "closing_effect_cents": int(moved.months["closing_cents"][-1]
+                                        - base.months["closing_cents"][-1]),
+        })  # fmt: skip
+    return pl.DataFrame(rows)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _add_months(day: date, count: int) -> date:
+    index = day.year * 12 + day.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)

@@ -1,0 +1,174 @@
+"""Cash forecast (KPI.md §5): worked examples 5.1 and 5.2, payment delays, scenarios, levers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import polars as pl
+import pytest
+
+from model.kpi.cash import (
+    CashForecast,
+    CashSettings,
+    Levers,
+    cash_forecast,
+    payment_behaviour,
+    what_if,
+)
+from model.kpi.load import Facts
+from tests.kpi.frames import employee, frame, line
+
+T = date(2025, 3, 31)
+# KPI.md §5 leaves VAT aside in its examples; the opening balance is entered on the page.
+EXAMPLE = CashSettings(opening_cents=5_000_000, opening_date="2025-03-31", vat_mode="flux",
+                       min_paid_invoices=2)  # fmt: skip
+
+
+def invoice(number: str, client: str, issued: date, due: date, total: int, **extra) -> dict:
+    return {"number": number, "client": client, "invoice_date": issued, "due_date": due,
+            "amount_untaxed_cents": round(total / 1.2), "amount_total_cents": total,
+            "currency": "EUR", "kind": "invoice", "status": "posted", **extra}  # fmt: skip
+
+
+def example_facts() -> Facts:
+    """Client A paid 10 000 € 10 days late and 30 000 € 20 days late (δ_A = 17.5 → 18 days) and
+    owes A1, 12 000 € due on 15/04. Client S pays on the due date (δ 0) and has 20 h × 90 € of
+    validated, unbilled work. A 1 200 € subscription is received on the 5th; payroll 30 000 €
+    leaves on the 28th."""
+    invoices = frame("invoices", [
+        invoice("A-old-1", "A", date(2024, 11, 1), date(2024, 12, 1), 1_000_000),
+        invoice("A-old-2", "A", date(2024, 12, 1), date(2025, 1, 1), 3_000_000),
+        invoice("A1", "A", date(2025, 3, 16), date(2025, 4, 15), 1_200_000),
+        *[invoice(f"S-{m}", "S", date(2025, m, 1), date(2025, m, 5), 100_000) for m in (1, 2, 3)],
+    ])  # fmt: skip
+    payments = frame("payments", [
+        {"client": "A", "date": date(2024, 12, 11), "amount_cents": 1_000_000,
+         "invoice_number": "A-old-1"},
+        {"client": "A", "date": date(2025, 1, 21), "amount_cents": 3_000_000,
+         "invoice_number": "A-old-2"},
+        *[{"client": "S", "date": date(2025, m, 5), "amount_cents": 100_000,
+           "invoice_number": f"S-{m}"} for m in (1, 2, 3)],
+    ])  # fmt: skip
+    projects = frame("projects", [
+        {"project": "Régie S", "client": "S", "billing_mode": "time_and_materials",
+         "hourly_rate_cents": 9000},
+    ])  # fmt: skip
+    timesheets = frame("timesheets", [
+        line(date(2025, 3, 28), "Alice", "Régie S", 20.0, "billable", client="S",
+             validated=True),
+    ])  # fmt: skip
+    flows = frame("flows", [
+        {"label": "Abonnement S", "category": "abonnement client", "direction": "in",
+         "amount_cents": 120_000, "frequency": "monthly", "day": 5},
+        {"label": "Salaires", "category": "salaires", "direction": "out",
+         "amount_cents": 3_000_000, "frequency": "monthly", "day": 28},
+    ])  # fmt: skip
+    empty = {kind: frame(kind, []) for kind in Facts.__dataclass_fields__}
+    return Facts(**{**empty, "invoices": invoices, "payments": payments, "projects": projects,
+                    "timesheets": timesheets, "flows": flows,
+                    "employees": frame("employees", [employee("Alice")])})  # fmt: skip
+
+
+def closings(forecast: CashForecast) -> dict[str, float]:
+    months = forecast.months.select("month", "closing_cents").iter_rows()
+    return {month.strftime("%Y-%m"): cents / 100 for month, cents in months}
+
+
+def receipt(forecast: CashForecast, label: str) -> tuple[date, float]:
+    row = forecast.movements.filter(pl.col("label") == label).row(0, named=True)
+    return row["date"], row["amount_cents"] / 100
+
+
+def test_example_5_1_base():
+    forecast = cash_forecast(example_facts(), EXAMPLE, as_of=T, months=3)
+    clients = dict(forecast.clients.select("client", "delay_days").iter_rows())
+    assert clients == {"A": 18, "S": 0}
+    assert receipt(forecast, "A1") == (date(2025, 5, 3), 12_000.0)
+    assert receipt(forecast, "facturation du 30/04/2025") == (date(2025, 5, 30), 2_160.0)
+    assert closings(forecast) == {"2025-04": 21_200.0, "2025-05": 6_560.0, "2025-06": -22_240.0}
+    assert forecast.payroll_cents == 3_000_000
+    assert forecast.below_payroll == date(2025, 4, 30)  # 21 200 < 30 000: red from April
+    assert (forecast.lowest_date, forecast.lowest_cents) == (date(2025, 6, 28), -2_224_000)
+
+
+def test_example_5_2_pessimistic():
+    forecast = cash_forecast(example_facts(), EXAMPLE, as_of=T, months=3, scenario="pessimistic")
+    subscriptions = forecast.movements.filter(pl.col("label") == "Abonnement S")["date"]
+    assert subscriptions.to_list()[:2] == [date(2025, 4, 20), date(2025, 5, 20)]
+    assert receipt(forecast, "A1") == (date(2025, 5, 18), 12_000.0)
+    assert receipt(forecast, "facturation du 30/04/2025") == (date(2025, 6, 14), 1_728.0)
+    months = closings(forecast)
+    assert (months["2025-04"], months["2025-05"]) == (21_200.0, 4_400.0)
+    june = forecast.months.row(2, named=True)
+    # June: +1 728 of unbilled work and +1 200 of subscription, −30 000 of payroll.
+    assert (june["inflows_cents"], june["outflows_cents"]) == (172_800 + 120_000, 3_000_000)
+
+
+def test_optimistic_uses_no_delay():
+    forecast = cash_forecast(example_facts(), EXAMPLE, as_of=T, months=3, scenario="optimistic")
+    assert receipt(forecast, "A1") == (date(2025, 4, 15), 12_000.0)
+
+
+def test_payment_delay_needs_enough_paid_invoices():
+    facts = example_facts()
+    clients, company = payment_behaviour(facts.invoices, facts.payments, as_of=T, min_invoices=3)
+    # A has 2 paid invoices: the company-wide delay, (10×10 000 + 20×30 000) / 43 000 = 16.28
+    # → 17 days, is used instead of its own.
+    rows = {r["client"]: r for r in clients.iter_rows(named=True)}
+    assert company == 17
+    assert (rows["A"]["delay_days"], rows["A"]["own_history"]) == (17, False)
+    assert (rows["S"]["delay_days"], rows["S"]["invoices_used"]) == (0, 3)
+    assert rows["A"]["spread_days"] == pytest.approx(4.330, abs=1e-3)
+
+
+def test_old_receivables_are_left_out_and_past_dates_move_to_tomorrow():
+    facts = example_facts()
+    late = frame("invoices", [
+        invoice("OLD", "A", date(2024, 11, 1), date(2024, 12, 1), 500_000),
+        invoice("LATE", "S", date(2025, 2, 1), date(2025, 3, 1), 300_000),
+    ])  # fmt: skip
+    facts = replace(facts, invoices=pl.concat([facts.invoices, late]))
+    forecast = cash_forecast(facts, EXAMPLE, as_of=T, months=3)
+    assert forecast.excluded["number"].to_list() == ["OLD"]  # 120 days late > 90
+    assert receipt(forecast, "LATE") == (date(2025, 4, 1), 3_000.0)  # 01/03 + 0 is past → T+1
+
+
+def test_vat_on_receipts_is_paid_with_the_next_return():
+    settings = replace(EXAMPLE, vat_mode="encaissements")
+    forecast = cash_forecast(example_facts(), settings, as_of=T, months=3)
+    vat = forecast.movements.filter(pl.col("category") == "TVA")
+    # May receipts: 12 000 (A1) + 2 160 (unbilled) → VAT 2 360, paid on 24/06.
+    assert vat.select("date", "amount_cents").rows() == [(date(2025, 6, 24), -236_000)]
+    # The subscription is a recurring flow: its VAT is in the flows the company entered.
+
+
+def test_levers_show_their_effect_in_euros():
+    effects = what_if(example_facts(), EXAMPLE, as_of=T, months=3,
+                      levers=Levers(dso_days_gained=10, weekly_invoicing=True))  # fmt: skip
+    by_lever = {r["lever"]: r for r in effects.iter_rows(named=True)}
+    # 10 days gained move nothing across a month end here (A1 03/05 → 23/04: April +12 000).
+    assert by_lever["dso_days_gained"]["closing_effect_cents"] == 0
+    # Weekly invoicing: the 20 h are invoiced on Friday 04/04, paid 04/05, in May either way.
+    assert by_lever["weekly_invoicing"]["closing_effect_cents"] == 0
+    assert by_lever["utilisation_points"]["closing_effect_cents"] == 0  # not moved: no effect
+    forecast = cash_forecast(example_facts(), EXAMPLE, as_of=T, months=3,
+                             levers=Levers(dso_days_gained=10))  # fmt: skip
+    assert closings(forecast)["2025-04"] == 33_200.0
+
+
+def test_payment_delay_from_fec_lettering(engine):
+    """FA-001 (1 200 € TTC, due 02/03/2024) is lettered with a payment of 15/03: 13 days late.
+    FA-002 is only partly paid, so it tells nothing yet about ACME's habits."""
+    from model.kpi.load import load_facts
+    from tests.conftest import FIXTURES
+    from tests.support import import_bytes
+
+    data = (FIXTURES / "fec/fec_tab_utf8.txt").read_bytes()
+    assert import_bytes(engine, data, "fec_tab_utf8.txt").status == "imported"
+    facts = load_facts(engine)
+    clients, company = payment_behaviour(facts.invoices, facts.payments, as_of=date(2024, 6, 30))
+    assert company == 13
+    assert clients.select("client", "delay_days", "invoices_used", "own_history").rows() == [
+        ("ACME", 13, 1, False)
+    ]
