@@ -64,6 +64,28 @@ def build_parser() -> argparse.ArgumentParser:
     kpi.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD")
     kpi.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD")
     kpi.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    kpi.add_argument(
+        "--weeks",
+        type=int,
+        default=13,
+        choices=range(1, 53),
+        metavar="1-52",
+        help="cash-forecast : semaines ISO (13 par défaut)",
+    )
+    kpi.add_argument(
+        "--months",
+        type=int,
+        default=6,
+        choices=range(1, 25),
+        metavar="1-24",
+        help="cash-forecast : mois (6 par défaut, 12 sur demande)",
+    )
+    kpi.add_argument(
+        "--scenario",
+        choices=("base", "pessimistic", "optimistic"),
+        default="base",
+        help="cash-forecast : scénario",
+    )
     kpi.add_argument("--json", action="store_true")
 
     conf = commands.add_parser("settings", parents=[common], help="paramètres des indicateurs")
@@ -228,8 +250,9 @@ def cmd_kpi(args: Namespace, engine: Engine, settings: Settings) -> int:
         print("Erreur : --from doit précéder --to.", file=sys.stderr)
         return 2
     result = kpi_json(
-        args.name, load_facts(engine), load_settings(engine), as_of=as_of, start=start, end=end
-    )
+        args.name, load_facts(engine), load_settings(engine), as_of=as_of, start=start, end=end,
+        weeks=args.weeks, months=args.months, scenario=args.scenario,
+    )  # fmt: skip
     print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2))
     return 0
 

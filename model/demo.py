@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 
 from model.imports.service import ImportResult, import_file
 from model.imports.template import build_template
+from model.kpi.cash import occurrences
 from model.settings import DATA_DIR, Settings
 
 MONTHS = 18
@@ -187,7 +188,13 @@ def write_demo_files(out_dir: Path, *, seed: int, as_of: date) -> list[Path]:
             [x for x, kimai in zip(company["lines"], in_kimai, strict=True) if kimai]
         ),
         INVOICES_FILE: _odoo_invoices_xlsx(company["invoices"]),
-        FEC_FILE: fec_bytes(company["invoices"], company["payments"], as_of),
+        FEC_FILE: fec_bytes(
+            company["invoices"],
+            company["payments"],
+            as_of,
+            outflows=company["outflows"],
+            opening=company["opening"],
+        ),
     }
     paths = []
     for name, content in files.items():
@@ -214,6 +221,8 @@ def generate(*, seed: int, as_of: date) -> dict:
         "invoices": ledger.invoices,
         "payments": ledger.payments,
         "template": _template_frames(people, projects, ledger, start),
+        "outflows": _paid_flows(start, as_of),
+        "opening": (start, OPENING_BANK_BALANCE),
     }
 
 
@@ -627,18 +636,55 @@ def _template_frames(
     }
 
 
+FLOWS = (
+    ("Salaires nets", "salaires", 47500.0, "monthly", 28),
+    ("Charges sociales URSSAF", "charges sociales", 21800.0, "monthly", 15),
+    ("Prévoyance et mutuelle", "charges sociales", 2900.0, "monthly", 5),
+    ("Loyer bureaux", "loyer", 4200.0, "monthly", 5),
+    ("Logiciels et hébergement", "fournisseurs", 1650.0, "monthly", 10),
+    ("Déplacements clients", "fournisseurs", 2500.0, "monthly", 20),
+    ("Remboursement emprunt", "emprunt", 1850.0, "monthly", 10),
+    ("TVA à décaisser", "TVA", 20000.0, "monthly", 24),
+    ("Acomptes d'impôt sur les sociétés", "impôts", 18000.0, "quarterly", 15),
+    ("Expert-comptable", "fournisseurs", 2400.0, "quarterly", 15),
+    ("Assurance RC Pro", "fournisseurs", 3100.0, "yearly", 15),
+)
+# Support subscriptions still to be invoiced: the receipts a forecast can count on (TTC).
+SUBSCRIPTIONS = (
+    ("Abonnement support Transports Leroy", 3840.0),
+    ("Abonnement support Clinique Saint-Roch", 2280.0),
+    ("Abonnement support Coopérative Vinicole", 1800.0),
+)
+OPENING_BANK_BALANCE = 60000.0  # the bank account (512) when the demo's books open
+# The account each recurring payment settles, for the FEC's bank entries.
+FLOW_ACCOUNTS = {
+    "salaires": ("421000", "Personnel - rémunérations dues"),
+    "charges sociales": ("431000", "Sécurité sociale"),
+    "loyer": ("401000", "Fournisseurs"),
+    "fournisseurs": ("401000", "Fournisseurs"),
+    "emprunt": ("164000", "Emprunts"),
+    "TVA": ("445510", "TVA à décaisser"),
+    "impôts": ("444000", "État - impôt sur les bénéfices"),
+}
+
+
+def _paid_flows(start: date, as_of: date) -> list[dict]:
+    """Every recurring payment made since the books opened, as the bank saw it."""
+    paid = []
+    for flow in (f for f in _flows(start) if f["direction"] == "out"):
+        for day in occurrences(flow, start, as_of):
+            paid.append({"date": day, "label": flow["label"], "category": flow["category"],
+                         "amount": flow["amount"]})  # fmt: skip
+    return paid
+
+
 def _flows(start: date) -> list[dict]:
-    rows = (
-        ("Salaires nets", "salaires", 47500.0, "monthly", 28),
-        ("Charges sociales URSSAF", "charges sociales", 21800.0, "monthly", 15),
-        ("Loyer bureaux", "loyer", 4200.0, "monthly", 5),
-        ("Logiciels et hébergement", "fournisseurs", 1650.0, "monthly", 10),
-        ("Remboursement emprunt", "emprunt", 1850.0, "monthly", 10),
-        ("TVA à décaisser", "TVA", 9800.0, "monthly", 24),
-        ("Expert-comptable", "fournisseurs", 2400.0, "quarterly", 15),
-        ("Assurance RC Pro", "fournisseurs", 3100.0, "yearly", 15),
-    )
-    return [
+    subscriptions = [
+        {"label": label, "category": "abonnements clients", "direction": "in", "amount": amount,
+         "frequency": "monthly", "day": 10, "start_date": start, "end_date": None}
+        for label, amount in SUBSCRIPTIONS
+    ]  # fmt: skip
+    return subscriptions + [
         {
             "label": label,
             "category": category,
@@ -649,7 +695,7 @@ def _flows(start: date) -> list[dict]:
             "start_date": start,
             "end_date": None,
         }
-        for label, category, amount, frequency, day in rows
+        for label, category, amount, frequency, day in FLOWS
     ]
 
 
@@ -763,19 +809,33 @@ FEC_COLUMNS = (
 )  # fmt: skip
 
 
-def fec_bytes(invoices: list[dict], payments: list[dict], as_of: date) -> bytes:
-    """The accounting as a FEC (tab, UTF-8, decimal comma): sales, credit notes and bank
-    receipts, each invoice lettered with what settled it (the deposit stays unlettered)."""
+def fec_bytes(
+    invoices: list[dict],
+    payments: list[dict],
+    as_of: date,
+    *,
+    outflows: Iterable[dict] = (),
+    opening: tuple[date, float] | None = None,
+) -> bytes:
+    """The accounting as a FEC (tab, UTF-8, decimal comma): the opening bank balance, sales,
+    credit notes, bank receipts (each invoice lettered with what settled it; the deposit stays
+    unlettered) and the recurring payments."""
     letters = _lettering(invoices, payments)
     accounts = {c: f"C{i:03d}" for i, c in enumerate(sorted({i["client"] for i in invoices}), 1)}
     lines: list[tuple] = []
     number = 0
+    if opening:
+        number += 1
+        lines += _opening_entry(number, *opening)
     for invoice in sorted(invoices, key=lambda i: (i["invoice_date"], i["number"])):
         number += 1
         lines += _sale_entry(number, invoice, accounts, letters)
     for payment in sorted(payments, key=lambda p: (p["date"], p["reference"])):
         number += 1
         lines += _bank_entry(number, payment, accounts, letters)
+    for outflow in sorted(outflows, key=lambda o: (o["date"], o["label"])):
+        number += 1
+        lines += _outflow_entry(number, outflow)
     rows = ["\t".join(FEC_COLUMNS)]
     for line in lines:
         rows.append("\t".join(_fec_cell(v) for v in line))
@@ -840,6 +900,27 @@ def _bank_entry(number: int, payment: dict, accounts: dict, letters: dict) -> li
         (*head, "512000", "Banque", None, None, ref, day, label, amount, 0.0, None, None, day),
         (*head, "411000", "Clients", accounts[payment["client"]], payment["client"], ref, day,
          label, 0.0, amount, letter, lettered, day),
+    ]  # fmt: skip
+
+
+def _opening_entry(number: int, day: date, balance: float) -> list[tuple]:
+    head = ("AN", "A-nouveaux", number, day)
+    return [
+        (*head, "512000", "Banque", None, None, "AN", day, "Solde d'ouverture", balance, 0.0,
+         None, None, day),
+        (*head, "101000", "Capital", None, None, "AN", day, "Solde d'ouverture", 0.0, balance,
+         None, None, day),
+    ]  # fmt: skip
+
+
+def _outflow_entry(number: int, outflow: dict) -> list[tuple]:
+    day, amount, label = outflow["date"], outflow["amount"], outflow["label"]
+    account, title = FLOW_ACCOUNTS[outflow["category"]]
+    ref = f"PRLV-{number}"
+    head = ("BQ", "Banque", number, day)
+    return [
+        (*head, account, title, None, None, ref, day, label, amount, 0.0, None, None, day),
+        (*head, "512000", "Banque", None, None, ref, day, label, 0.0, amount, None, None, day),
     ]  # fmt: skip
 
 

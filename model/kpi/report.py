@@ -15,6 +15,7 @@ import polars as pl
 
 from model.kpi.billing import invoicing_delay, project_margin
 from model.kpi.capacity import capacity_calendar
+from model.kpi.cash import Scenario, cash_forecast
 from model.kpi.charge import ChargeRate, charge_rate
 from model.kpi.dso import dso, including_wip
 from model.kpi.leakage import leakage
@@ -26,7 +27,7 @@ from model.kpi.support import SupportInclusion, support_inclusion
 
 NAMES = (
     "charge-rate", "sold-vs-consumed", "support", "receivables", "dso", "invoicing-delay",
-    "margin", "leakage",
+    "margin", "leakage", "cash-forecast",
 )  # fmt: skip
 RATE_KEYS = ("tace_pct", "charge_pct", "occupation_pct", "billable_ratio_pct", "harvest_pct")
 HOUR_KEYS = ("capacity_h", "available_h", "worked_h", "billable_h", "productive_h")
@@ -45,10 +46,22 @@ class Period:
     as_of: date
     start: date
     end: date
+    weeks: int = 13  # cash forecast horizons
+    months: int = 6
+    scenario: Scenario = "base"
 
 
 def kpi_json(
-    name: str, facts: Facts, settings: KpiSettings, *, as_of: date, start: date, end: date
+    name: str,
+    facts: Facts,
+    settings: KpiSettings,
+    *,
+    as_of: date,
+    start: date,
+    end: date,
+    weeks: int = 13,
+    months: int = 6,
+    scenario: Scenario = "base",
 ) -> dict[str, Any]:
     compute: dict[str, Callable[..., dict[str, Any]]] = {
         "charge-rate": _charge_rate,
@@ -59,8 +72,9 @@ def kpi_json(
         "invoicing-delay": _invoicing_delay,
         "margin": _margin,
         "leakage": _leakage,
+        "cash-forecast": _cash_forecast,
     }
-    return compute[name](facts, settings, Period(as_of, start, end))
+    return compute[name](facts, settings, Period(as_of, start, end, weeks, months, scenario))
 
 
 def compute_charge(facts: Facts, settings: KpiSettings, start: date, end: date) -> ChargeRate:
@@ -257,5 +271,42 @@ def _leakage(facts: Facts, settings: KpiSettings, period: Period) -> dict:
         "pct": two(result.pct),
         "eur": euros(result.euros_cents),
         "eur_by_class": {name: euros(c) for name, c in result.by_class_cents.items()},
+        "explanation": result.explanation.to_json(),
+    }
+
+
+def _cash_forecast(facts: Facts, settings: KpiSettings, period: Period) -> dict:
+    result = cash_forecast(facts, settings.cash, as_of=period.as_of, scenario=period.scenario,
+                           weeks=period.weeks, months=period.months)  # fmt: skip
+
+    def bucket(row: dict[str, Any], key: str) -> dict[str, Any]:
+        return {
+            key: row[key].isoformat(),
+            "inflows": euros(row["inflows_cents"]),
+            "outflows": euros(row["outflows_cents"]),
+            "closing": euros(row["closing_cents"]),
+        }
+
+    below = result.below_payroll
+    return {
+        "as_of": period.as_of.isoformat(),
+        "opening": euros(result.opening_cents),
+        "opening_source": result.opening_source,
+        "scenario": period.scenario,
+        "weeks": [bucket(row, "start") for row in result.weeks.iter_rows(named=True)],
+        "months": [bucket(row, "month") for row in result.months.iter_rows(named=True)],
+        "lowest": {"date": result.lowest_date.isoformat(), "balance": euros(result.lowest_cents)},
+        "payroll": euros(result.payroll_cents),
+        "below_payroll": below.isoformat() if below else None,
+        "clients": [
+            {
+                "client": r["client"],
+                "delay_days": r["delay_days"],
+                "invoices_used": r["invoices_used"],
+                "own_history": r["own_history"],
+            }
+            for r in result.clients.iter_rows(named=True)
+        ],
+        "company_delay_days": result.company_delay_days,
         "explanation": result.explanation.to_json(),
     }

@@ -33,6 +33,7 @@ SHAPES = {
     },
     "invoicing-delay": {"as_of", "mean_days", "median_days", "p90_days"},
     "margin": {"as_of", "projects"},
+    "cash-forecast": {"as_of", "opening", "scenario", "weeks", "months", "lowest", "clients"},
     "leakage": {
         "from",
         "to",
@@ -95,6 +96,9 @@ ROW_SHAPES = {
         "total",
     },
     ("dso", "clients"): {"client", "countback", "simple"},
+    ("cash-forecast", "weeks"): {"start", "inflows", "outflows", "closing"},
+    ("cash-forecast", "months"): {"month", "inflows", "outflows", "closing"},
+    ("cash-forecast", "clients"): {"client", "delay_days", "invoices_used"},
 }
 
 
@@ -140,6 +144,23 @@ def test_figures_are_the_demo_story(demo_db: str, capsys: pytest.CaptureFixture)
     leak = run_kpi(demo_db, "leakage", capsys, "--from", "2026-01-01", "--to", "2026-10-31")
     parts = ("untracked_h", "unqualified_h", "unmanaged_included_h", "unbilled_support_h")
     assert round(sum(leak[p] for p in parts), 2) == leak["total_h"] > 0
+
+
+def test_cash_forecast_of_the_demo(demo_db: str, capsys: pytest.CaptureFixture):
+    """The demo's bank balance is the FEC's: opening entry, receipts and recurring payments."""
+    base = run_kpi(demo_db, "cash-forecast", capsys)
+    assert (len(base["weeks"]), len(base["months"])) == (13, 6)
+    assert base["weeks"][0]["start"] == "2026-11-23"  # the ISO week of T + 1
+    assert base["opening_source"] == "comptes 512 du FEC au 23/11/2026"
+    first = base["months"][0]
+    assert round(base["opening"] + first["inflows"] - first["outflows"], 2) == first["closing"]
+    assert base["lowest"]["balance"] <= min(m["closing"] for m in base["months"])
+    delays = {c["client"]: c["delay_days"] for c in base["clients"]}
+    assert delays["Groupe Hôtelier Azur"] > 30  # the demo's slow payer
+    worse = run_kpi(demo_db, "cash-forecast", capsys, "--scenario", "pessimistic", "--months",
+                    "12", "--weeks", "4")  # fmt: skip
+    assert (len(worse["weeks"]), len(worse["months"])) == (4, 12)
+    assert worse["months"][5]["closing"] < base["months"][5]["closing"]
 
 
 def test_settings_change_the_figures(demo_db: str, engine: Engine, capsys: pytest.CaptureFixture):
