@@ -32,6 +32,7 @@ pages = {
         st.Page("pages/projects.py", title=t("projects"), icon=":material/timelapse:"),
         st.Page("pages/support.py", title=t("support"), icon=":material/support_agent:"),
         st.Page("pages/receivables.py", title=t("receivables"), icon=":material/receipt_long:"),
+        st.Page("pages/cash.py", title=t("cash"), icon=":material/account_balance:"),
     ],
     t("section_data"): [
         st.Page("pages/imports.py", title=t("imports"), icon=":material/upload_file:"),

@@ -14,12 +14,14 @@ from model.facts import FACTS
 from model.imports.service import ImportResult, import_file
 from model.settings import Settings
 
-EDITABLE = ("employees", "projects", "contracts")
+EDITABLE = ("employees", "projects", "contracts", "flows")
 
 
 def editable_frame(engine: Engine, kind: str) -> pl.DataFrame:
-    """The current rows with the canonical column names, money in euros, ready to edit."""
-    return export_frame(engine, kind)
+    """The current rows with the canonical column names, money in euros (floats: the editor
+    has no decimal type), ready to edit."""
+    frame = export_frame(engine, kind)
+    return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
 
 
 def save_table(

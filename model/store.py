@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import polars as pl
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
@@ -21,7 +21,14 @@ from model.db import bump_data_version
 from model.facts import FACTS, Fact
 from model.imports.pipeline import ParsedFile
 from model.imports.reader import ROW
-from model.tables import FACT_TABLES, ColumnMapping, FactRow, ImportBatch, Setting
+from model.tables import (
+    FACT_TABLES,
+    CashForecastSnapshot,
+    ColumnMapping,
+    FactRow,
+    ImportBatch,
+    Setting,
+)
 
 CHUNK = 5000
 COPY_CHUNK = 100_000
@@ -479,3 +486,46 @@ def read_mappings(engine: Engine) -> list[tuple[str, str, str]]:
     query = select(ColumnMapping.name, ColumnMapping.kind, ColumnMapping.definition)
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(query.order_by(ColumnMapping.name))]
+
+
+def save_cash_forecast(
+    engine: Engine,
+    *,
+    as_of: date,
+    scenario: str,
+    opening_cents: int,
+    weeks: pl.DataFrame,
+    user: str,
+    now: datetime,
+) -> int:
+    """Keep a forecast's weekly buckets, to set them later against what really happened."""
+    payload = weeks.select(
+        pl.col("start").cast(pl.String), "inflows_cents", "outflows_cents", "closing_cents"
+    ).to_dicts()
+    with engine.begin() as connection:
+        return connection.execute(
+            insert(CashForecastSnapshot).returning(CashForecastSnapshot.id),
+            {"created_at": now, "user": user, "as_of": as_of, "scenario": scenario,
+             "opening_cents": opening_cents, "weeks": json.dumps(payload)},
+        ).scalar_one()  # fmt: skip
+
+
+def list_cash_forecasts(engine: Engine) -> pl.DataFrame:
+    query = select(
+        CashForecastSnapshot.id, CashForecastSnapshot.created_at, CashForecastSnapshot.user,
+        CashForecastSnapshot.as_of, CashForecastSnapshot.scenario,
+        CashForecastSnapshot.opening_cents,
+    ).order_by(CashForecastSnapshot.id.desc())  # fmt: skip
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    schema = {"id": pl.Int64, "created_at": pl.Datetime, "user": pl.String, "as_of": pl.Date,
+              "scenario": pl.String, "opening_cents": pl.Int64}  # fmt: skip
+    return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")
+
+
+def read_cash_forecast_weeks(engine: Engine, forecast_id: int) -> pl.DataFrame:
+    query = select(CashForecastSnapshot.weeks).where(CashForecastSnapshot.id == forecast_id)
+    with engine.connect() as connection:
+        payload = connection.execute(query).scalar_one()
+    weeks = pl.DataFrame(json.loads(payload))
+    return weeks.with_columns(pl.col("start").str.to_date())

@@ -16,7 +16,8 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 5  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue
+SCHEMA_VERSION = 6  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+# 6: saved cash forecasts
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -70,6 +71,20 @@ class ColumnMapping(SQLModel, table=True):
     kind: str
     definition: str = Field(sa_column=Column(Text, nullable=False))  # JSON
     created_at: NaiveDatetime
+
+
+class CashForecastSnapshot(SQLModel, table=True):
+    """A cash forecast saved with its date, to be compared with what the bank saw later."""
+
+    __tablename__ = "cash_forecast"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: NaiveDatetime
+    user: str
+    as_of: dt.date
+    scenario: str
+    opening_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    weeks: str = Field(sa_column=Column(Text, nullable=False))  # JSON: start, inflows, outflows
 
 
 class FactRow(SQLModel):

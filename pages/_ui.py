@@ -23,6 +23,7 @@ from model.imports.pipeline import file_headers
 from model.imports.reader import ReadError
 from model.imports.service import ImportResult, import_file
 from model.kpi import dashboard
+from model.kpi.cash import Levers
 from model.kpi.common import Explanation
 from model.kpi.dashboard import Card
 from model.kpi.load import Facts, load_facts, load_settings
@@ -238,6 +239,69 @@ LABELS: dict[str, tuple[str, str]] = {
     "description": ("Description", "Description"),
     "category": ("Catégorie", "Category"),
     "dso_card": ("DSO (épuisement)", "DSO (countback)"),
+    "cash": ("Trésorerie", "Cash"),
+    "cash_opening": ("Solde d'ouverture", "Opening balance"),
+    "cash_week13": ("Trésorerie à 13 semaines", "Cash in 13 weeks"),
+    "cash_lowest": ("Point bas", "Lowest point"),
+    "cash_last_month": ("Solde à l'horizon", "Balance at the horizon"),
+    "scenario": ("Scénario", "Scenario"),
+    "base": ("Base", "Base"),
+    "pessimistic": ("Pessimiste", "Pessimistic"),
+    "optimistic": ("Optimiste", "Optimistic"),
+    "horizon_months": ("Horizon (mois)", "Horizon (months)"),
+    "opening_from": ("Ouverture : {source}. Point bas le {day}.",
+                     "Opening: {source}. Lowest on {day}."),
+    "closing_chart": ("Solde de fin de semaine par scénario ; pointillés : paie ({payroll})",
+                      "Closing balance per week and scenario; dotted: the month's payroll "
+                      "({payroll})"),
+    "category_chart": ("Encaissements et décaissements par catégorie et par mois",
+                       "Receipts and payments per category and month"),
+    "receipts": ("Encaissements clients attendus", "Expected client receipts"),
+    "amount": ("Montant", "Amount"),
+    "first_date": ("Première date", "First date"),
+    "last_date": ("Dernière date", "Last date"),
+    "delay_days": ("Retard retenu (j)", "Delay used (d)"),
+    "own_history": ("Historique propre", "Own history"),
+    "items": ("Pièces", "Items"),
+    "label": ("Libellé", "Label"),
+    "receipts_of": ("Encaissements attendus de", "Expected receipts of"),
+    "company_wide": ("(sans client)", "(no client)"),
+    "flows_editor": ("Flux récurrents", "Recurring flows"),
+    "what_if": ("Et si… ?", "What if…?"),
+    "what_if_help": ("Les leviers que vous maîtrisez, et leur effet en euros sur le point bas et "
+                     "le solde à l'horizon (scénario de base).",
+                     "The levers you control, and their effect in euros on the lowest point and "
+                     "the balance at the horizon (base scenario)."),
+    "dso_gained": ("Jours de DSO gagnés", "Days of DSO gained"),
+    "weekly_invoicing": ("Facturer chaque semaine au lieu de chaque mois",
+                         "Invoice every week instead of every month"),
+    "utilisation_points": ("Points de taux de charge en plus", "More utilisation points"),
+    "lever": ("Levier", "Lever"),
+    "lowest_effect": ("Effet sur le point bas", "Effect on the lowest point"),
+    "closing_effect": ("Effet sur le solde à l'horizon", "Effect on the horizon balance"),
+    "lever_dso_days_gained": ("DSO", "DSO"),
+    "lever_weekly_invoicing": ("Facturation hebdomadaire", "Weekly invoicing"),
+    "lever_utilisation_points": ("Taux de charge", "Utilisation"),
+    "lever_all": ("Tous les leviers", "All levers"),
+    "vs_actual": ("Prévision et réalisé", "Forecast and actual"),
+    "save_forecast": ("Enregistrer cette prévision", "Save this forecast"),
+    "forecast_saved": ("Prévision n° {id} enregistrée : comparez-la au réalisé après les prochains "
+                       "imports.", "Forecast #{id} saved: compare it with the actual after the "
+                       "next imports."),
+    "pick_forecast": ("Prévision enregistrée", "Saved forecast"),
+    "no_forecast": ("Aucune prévision enregistrée.", "No saved forecast."),
+    "no_actual_yet": ("Aucune semaine de cette prévision n'est encore écoulée.",
+                      "No week of this forecast has passed yet."),
+    "week": ("Semaine du", "Week of"),
+    "forecast_in": ("Encaissements prévus", "Forecast receipts"),
+    "actual_in": ("Encaissements réels", "Actual receipts"),
+    "forecast_out": ("Décaissements prévus", "Forecast payments"),
+    "actual_out": ("Décaissements réels", "Actual payments"),
+    "forecast_closing": ("Solde prévu", "Forecast balance"),
+    "actual_closing": ("Solde réel", "Actual balance"),
+    "inflows_miss": ("Écart encaissements", "Receipts miss"),
+    "outflows_miss": ("Écart décaissements", "Payments miss"),
+    "largest_misses": ("Plus gros écarts", "Largest misses"),
     "thresholds": ("Seuils et conventions", "Thresholds and conventions"),
     "edit_help": (
         "Modifiez les cellules ou ajoutez des lignes, puis enregistrez : les lignes sont "
@@ -392,6 +456,20 @@ VIEWS = {
     "support": dashboard.support_view,
     "receivables": dashboard.receivables_view,
 }
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cash_page_view(
+    _engine: Engine,
+    data_version_key: int,
+    scope: Scope,
+    scenario: str,
+    months: int,
+    levers: Levers | None,
+) -> dashboard.CashView:
+    facts, kpi_settings = facts_and_settings(_engine, data_version_key)
+    return dashboard.cash_view(facts, kpi_settings, scope, scenario=scenario, months=months,
+                               levers=levers)  # fmt: skip
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

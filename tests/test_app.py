@@ -111,7 +111,7 @@ def test_a_deep_linked_page_on_a_fresh_server_gets_the_apps_navigation(
 def test_overview_shows_the_figures_of_model_kpi(app_db: str):
     from datetime import date, datetime
 
-    from model.formatting import days, percent
+    from model.formatting import days, euros_from_cents, percent
     from model.kpi.headlines import headlines
     from model.kpi.load import load_facts, load_settings
     from model.settings import paris_now
@@ -132,6 +132,7 @@ def test_overview_shows_the_figures_of_model_kpi(app_db: str):
         "Temps non facturé": percent(expected.leakage_pct, 1),
         "Projets en dérive": str(expected.drifting_projects),
         "DSO (épuisement)": days(expected.dso_days),
+        "Trésorerie à 13 semaines": euros_from_cents(expected.cash_week13_cents),
     }
     assert expected.drifting_projects >= 2  # the demo's two fixed-price projects past 110 %
     assert [w.value for w in app.warning] == [alert.text("fr") for alert in expected.alerts]

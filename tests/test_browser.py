@@ -42,6 +42,7 @@ PAGES = {
     "projects": "Vendu vs consommé",
     "support": "Support",
     "receivables": "Balance âgée & DSO",
+    "cash": "Trésorerie",
     "imports": "Imports",
     "parameters": "Paramètres",
 }

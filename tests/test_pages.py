@@ -82,7 +82,7 @@ def badges(app: AppTest) -> list[str]:
 
 
 def cards_on_screen(app: AppTest) -> list[tuple[str, str, str | None]]:
-    return [(m.label, m.value, m.delta) for m in app.metric]
+    return [(m.label, m.value, m.delta or None) for m in app.metric]  # no change shows as ""
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -193,7 +193,7 @@ def fresh_demo(
 def test_settings_editor_saves_checks_and_changes_the_figures(fresh_demo: str):
     app = open_page(run_app(), "parameters")
     tables = [frame.value for frame in app.dataframe]  # the three data editors
-    assert [len(table) for table in tables] == [15, 13, 3]  # employees, projects, contracts
+    assert [len(table) for table in tables] == [15, 13, 3, 14]  # staff, projects, contracts, flows
     limits = app.text_input(key="setting-receivables.limits")
     assert limits.value == "30, 60, 90"
     limits.set_value("30, soixante")
@@ -213,3 +213,42 @@ def test_settings_editor_saves_checks_and_changes_the_figures(fresh_demo: str):
     assert not any(w.value.startswith("DSO à") for w in app.warning)  # 83 days < 100 now
     app = open_page(app, "receivables")
     assert list(app.dataframe[0].value.columns)[1:4] == ["Non échu", "1-45 j", "46-90 j"]
+
+
+def test_cash_page_shows_the_forecast_of_model_kpi(demo_app: str):
+    from model.kpi.cash import Levers
+    from model.kpi.dashboard import cash_view
+
+    app = open_page(run_app(), "cash")
+    engine = get_engine(demo_app)
+    scope = scope_from("last_12_months", as_of=paris_now().date())
+    view = cash_view(load_facts(engine), load_settings(engine), scope, levers=Levers())
+    assert cards_on_screen(app) == [_shown(card) for card in view.cards]
+    assert app.caption[1].value.startswith("Ouverture : comptes 512 du FEC au ")
+    assert len(app.get("plotly_chart")) == 2
+    assert [b.label for b in app.get("download_button")] == ["Télécharger ce tableau (Excel)"]
+    receipts = app.dataframe[0].value
+    assert receipts.iloc[0, 0] == view.receipts["client"][0]
+
+    app.segmented_control(key="cash-scenario").set_value("pessimistic").run()
+    pessimistic = cash_view(load_facts(engine), load_settings(engine), scope,
+                            scenario="pessimistic", levers=Levers())  # fmt: skip
+    assert cards_on_screen(app) == [_shown(card) for card in pessimistic.cards]
+
+    app.slider(key="lever-dso").set_value(10).run()
+    assert not app.exception, app.exception
+    effects = app.dataframe[0].value
+    assert list(effects.iloc[:, 0]) == ["DSO", "Facturation hebdomadaire", "Taux de charge",
+                                        "Tous les leviers"]  # fmt: skip
+    assert effects.iloc[0, 1] >= 0  # getting paid sooner never lowers the lowest point
+
+
+def test_a_saved_forecast_is_listed_for_comparison(fresh_demo: str):
+    app = open_page(run_app(), "cash")
+    app.button(key="save-forecast").click().run()
+    assert not app.exception, app.exception
+    assert app.success[0].value.startswith("Prévision n° 1 enregistrée")
+    assert app.selectbox(key="pick-forecast").value == 1
+    assert "Aucune semaine de cette prévision n'est encore écoulée." in [
+        c.value for c in app.caption
+    ]

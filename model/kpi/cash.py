@@ -430,12 +430,11 @@ def _opening(bank: pl.DataFrame, settings: CashSettings, as_of: date) -> tuple[i
             settings.opening_cents,
             f"saisi au {date.fromisoformat(settings.opening_date):%d/%m/%Y}",
         )
-    known = bank.filter(pl.col("date") <= as_of)
-    if known.height == 0:
+    balance = _balance_on(bank, as_of)
+    if balance is None:
         return 0, "aucun solde bancaire : ouverture à 0"
-    latest = known.sort("date").group_by("account").agg(pl.all().last())
-    day = latest["date"].max()
-    return int(latest["balance_cents"].sum()), f"comptes 512 du FEC au {day:%d/%m/%Y}"
+    day = bank.filter(pl.col("date") <= as_of)["date"].max()
+    return balance, f"comptes 512 du FEC au {day:%d/%m/%Y}"
 
 
 def _buckets(
@@ -519,3 +518,46 @@ def _month_end(day: date) -> date:
 def _add_months(day: date, count: int) -> date:
     index = day.year * 12 + day.month - 1 + count
     return date(index // 12, index % 12 + 1, 1)
+
+
+def forecast_vs_actual(
+    forecast_weeks: pl.DataFrame,
+    payments: pl.DataFrame,
+    bank_balances: pl.DataFrame,
+    *,
+    as_of: date,
+) -> pl.DataFrame:
+    """A saved forecast's weeks that have passed, against what happened: client receipts from
+    the payments, payments out from the bank balance's move (receipts − change in balance)."""
+    done = forecast_weeks.filter(pl.col("start") + timedelta(days=6) <= as_of)
+    rows = []
+    for week in done.iter_rows(named=True):
+        start, end = week["start"], week["start"] + timedelta(days=6)
+        received = int(payments.filter(pl.col("date").is_between(start, end))["amount_cents"].sum())
+        before = _balance_on(bank_balances, start - timedelta(days=1))
+        after = _balance_on(bank_balances, end)
+        paid_out = None if before is None or after is None else received - (after - before)
+        rows.append({
+            "start": start,
+            "forecast_inflows_cents": week["inflows_cents"], "actual_inflows_cents": received,
+            "forecast_outflows_cents": week["outflows_cents"], "actual_outflows_cents": paid_out,
+            "forecast_closing_cents": week["closing_cents"], "actual_closing_cents": after,
+        })  # fmt: skip
+    schema = {"start": pl.Date, **{name: pl.Int64 for name in (
+        "forecast_inflows_cents", "actual_inflows_cents", "forecast_outflows_cents",
+        "actual_outflows_cents", "forecast_closing_cents", "actual_closing_cents")}}  # fmt: skip
+    frame = pl.DataFrame(rows, schema=schema)
+    return frame.with_columns(
+        (pl.col("actual_inflows_cents") - pl.col("forecast_inflows_cents")).alias("inflows_miss"),
+        (pl.col("actual_outflows_cents") - pl.col("forecast_outflows_cents"))
+        .alias("outflows_miss"),
+    )  # fmt: skip
+
+
+def _balance_on(bank_balances: pl.DataFrame, day: date) -> int | None:
+    """Every bank account's last known balance on that day, summed; None before any."""
+    known = bank_balances.filter(pl.col("date") <= day)
+    if known.height == 0:
+        return None
+    latest = known.sort("date").group_by("account").agg(pl.col("balance_cents").last())
+    return int(latest["balance_cents"].sum())

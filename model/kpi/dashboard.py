@@ -12,6 +12,14 @@ from typing import Literal
 
 import polars as pl
 
+from model.kpi.cash import (
+    SCENARIOS,
+    CashForecast,
+    Levers,
+    Scenario,
+    cash_forecast,
+    what_if,
+)
 from model.kpi.common import Explanation
 from model.kpi.dso import Dso, dso
 from model.kpi.headlines import Alert, headlines
@@ -284,6 +292,10 @@ def overview_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Overview
         Card("dso", now.dso_days, before.dso_days, "days",
              _status_down(now.dso_days, limits.dso.amber_days, limits.dso.red_days),
              higher_is_better=False),
+        # No change shown: a forecast made a period ago says little about today's.
+        Card("cash_week13", now.cash_week13_cents, None, "cents",
+             None if now.cash_week13_cents is None or not now.payroll_cents
+             else "red" if now.cash_week13_cents < now.payroll_cents else "green"),
     ]  # fmt: skip
     return OverviewView(cards, now.alerts, now.explanations)
 
@@ -330,3 +342,86 @@ def contract_lines(facts: Facts, scope: Scope, contract: str | None) -> pl.DataF
 def client_items(view: ReceivablesView, client: str) -> pl.DataFrame:
     """The open invoices, credit notes and unallocated payments behind a client's balance."""
     return view.aged.items.filter(pl.col("client") == client).sort("due_date")
+
+
+# ── Trésorerie ───────────────────────────────────────────────────────────────────────────────
+
+RECEIPT_CATEGORIES = ("créances clients", "avoirs", "travaux non facturés")
+
+
+@dataclass
+class CashView:
+    cards: list[Card]
+    forecast: CashForecast  # the scenario chosen
+    scenarios: pl.DataFrame  # scenario × week: closing_cents
+    by_category: pl.DataFrame  # month × category: inflows and outflows
+    receipts: pl.DataFrame  # per client: amount, first and last expected date, delay used
+    what_if: pl.DataFrame | None
+    explanation: Explanation
+
+
+def cash_view(
+    facts: Facts,
+    settings: KpiSettings,
+    scope: Scope,
+    *,
+    scenario: Scenario = "base",
+    months: int = 6,
+    levers: Levers | None = None,
+) -> CashView:
+    """The forecast from the as-of date: company-wide (cash has no pôle); scenarios side by
+    side; what the levers would change."""
+    forecasts = {name: cash_forecast(facts, settings.cash, as_of=scope.as_of, scenario=name,
+                                     months=months) for name in SCENARIOS}  # fmt: skip
+    chosen = forecasts[scenario]
+    week13 = chosen.weeks["closing_cents"][-1] if chosen.weeks.height else None
+    last = chosen.months["closing_cents"][-1] if chosen.months.height else None
+    threshold = chosen.payroll_cents
+
+    def versus_payroll(value: float | None) -> Status:
+        if value is None or not threshold:
+            return None
+        return "red" if value < threshold else "green"
+
+    cards = [
+        Card("cash_opening", chosen.opening_cents, None, "cents"),
+        Card("cash_week13", week13, chosen.opening_cents, "cents", versus_payroll(week13)),
+        Card("cash_lowest", chosen.lowest_cents, chosen.opening_cents, "cents",
+             versus_payroll(chosen.lowest_cents)),
+        Card("cash_last_month", last, chosen.opening_cents, "cents", versus_payroll(last)),
+    ]  # fmt: skip
+    scenarios = pl.concat(
+        [f.weeks.select("start", "closing_cents").with_columns(pl.lit(name).alias("scenario"))
+         for name, f in forecasts.items()]
+    )  # fmt: skip
+    movements = chosen.movements.with_columns(pl.col("date").dt.truncate("1mo").alias("month"))
+    by_category = (
+        movements.group_by("month", "category")
+        .agg(
+            pl.col("amount_cents").clip(lower_bound=0).sum().alias("inflows_cents"),
+            (-pl.col("amount_cents").clip(upper_bound=0)).sum().alias("outflows_cents"),
+            pl.col("amount_cents").sum().alias("net_cents"),
+        )
+        .sort("month", "category")
+    )
+    delays = chosen.clients.select("client", "delay_days", "own_history")
+    receipts = (
+        chosen.movements.filter(pl.col("category").is_in(RECEIPT_CATEGORIES))
+        .group_by("client")
+        .agg(pl.col("amount_cents").sum(), pl.col("date").min().alias("first_date"),
+             pl.col("date").max().alias("last_date"), pl.len().alias("items"))
+        .join(delays, on="client", how="left")
+        .with_columns(pl.col("delay_days").fill_null(chosen.company_delay_days))
+        .sort("amount_cents", descending=True)
+    )  # fmt: skip
+    effects = None
+    if levers is not None and levers != Levers():
+        effects = what_if(facts, settings.cash, as_of=scope.as_of, levers=levers, months=months)
+    return CashView(cards, chosen, scenarios, by_category, receipts, effects, chosen.explanation)
+
+
+def client_receipts(view: CashView, client: str | None) -> pl.DataFrame:
+    """The invoices, credit notes and unbilled work behind a client's expected receipts."""
+    movements = view.forecast.movements.filter(pl.col("category").is_in(RECEIPT_CATEGORIES))
+    chosen = pl.col("client").is_null() if client is None else pl.col("client") == client
+    return movements.filter(chosen).sort("date")

@@ -12,6 +12,7 @@ from datetime import date
 import polars as pl
 
 from model.formatting import euros_from_cents, number, percent
+from model.kpi.cash import CashForecast, cash_forecast
 from model.kpi.load import Facts
 from model.kpi.overview import Overview, overview
 from model.kpi.scope import add_months
@@ -37,6 +38,8 @@ class Headlines:
     leakage_pct: float | None
     drifting_projects: int
     dso_days: float | None
+    cash_week13_cents: int | None = None
+    payroll_cents: int = 0
     alerts: list[Alert] = field(default_factory=list)
     explanations: list[str] = field(default_factory=list)
 
@@ -57,12 +60,14 @@ def headlines(
     start = start or twelve_months_before(as_of)
     end = end or as_of
     result = overview(facts, settings, as_of=as_of, start=start, end=end)
+    cash = cash_forecast(facts, settings.cash, as_of=as_of)
     drifting = result.projects.projects.filter(pl.col("status").is_in(["red", "unrecoverable"]))
     alerts = [
         *_project_alerts(drifting),
         *_support_alerts(result, settings),
         *_leakage_alerts(result, settings),
         *_dso_alerts(result, settings),
+        *_cash_alerts(cash),
     ]
     tace = result.charge.company["tace_pct"]
     return Headlines(
@@ -72,6 +77,8 @@ def headlines(
         leakage_pct=result.leakage.pct,
         drifting_projects=drifting.height,
         dso_days=result.dso.countback,
+        cash_week13_cents=int(cash.weeks["closing_cents"][-1]) if cash.weeks.height else None,
+        payroll_cents=cash.payroll_cents,
         alerts=sorted(alerts, key=lambda a: -a.cost_cents),
         explanations=[
             *result.charge.explanation.sentences()[:1],
@@ -143,4 +150,21 @@ def _dso_alerts(result: Overview, settings: KpiSettings) -> list[Alert]:
         f"{euros_from_cents(overdue)} de créances échues à relancer.",
         f"DSO at {number(days, 0, 'en')} days (> {number(red_days, 0, 'en')}): "
         f"{euros_from_cents(overdue, 'en')} of overdue receivables to chase.",
+    )]  # fmt: skip
+
+
+def _cash_alerts(cash: CashForecast) -> list[Alert]:
+    """Red when a month's closing balance falls below the next payroll (KPI.md §5)."""
+    if cash.below_payroll is None:
+        return []
+    below = cash.months.filter(pl.col("closing_cents") < cash.payroll_cents)
+    shortfall = int(cash.payroll_cents - below["closing_cents"].min())
+    month, balance, payroll = cash.below_payroll, below["closing_cents"][0], cash.payroll_cents
+    return [Alert(
+        shortfall, "cash",
+        f"Trésorerie : fin {month:%m/%Y}, le solde prévu ({euros_from_cents(balance)}) passe "
+        f"sous la paie du mois ({euros_from_cents(payroll)}).",
+        f"Cash: at the end of {month:%m/%Y} the forecast balance "
+        f"({euros_from_cents(balance, 'en')}) falls below the month's payroll "
+        f"({euros_from_cents(payroll, 'en')}).",
     )]  # fmt: skip

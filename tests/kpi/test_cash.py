@@ -13,6 +13,7 @@ from model.kpi.cash import (
     CashSettings,
     Levers,
     cash_forecast,
+    forecast_vs_actual,
     payment_behaviour,
     what_if,
 )
@@ -172,3 +173,32 @@ def test_payment_delay_from_fec_lettering(engine):
     assert clients.select("client", "delay_days", "invoices_used", "own_history").rows() == [
         ("ACME", 13, 1, False)
     ]
+
+
+def test_a_saved_forecast_against_what_the_bank_saw():
+    weeks = pl.DataFrame({
+        "start": [date(2025, 3, 31), date(2025, 4, 7), date(2025, 4, 14)],
+        "inflows_cents": [1_000_000, 0, 500_000],
+        "outflows_cents": [200_000, 3_000_000, 0],
+        "closing_cents": [5_800_000, 2_800_000, 3_300_000],
+    })  # fmt: skip
+    payments = frame("payments", [
+        {"client": "A", "date": date(2025, 4, 2), "amount_cents": 800_000},
+        {"client": "B", "date": date(2025, 4, 9), "amount_cents": 100_000},
+    ])  # fmt: skip
+    bank = frame("bank_balances", [
+        {"account": "512000", "date": date(2025, 3, 28), "balance_cents": 5_000_000},
+        {"account": "512000", "date": date(2025, 4, 4), "balance_cents": 5_500_000},
+        {"account": "512000", "date": date(2025, 4, 11), "balance_cents": 2_700_000},
+    ])  # fmt: skip
+    versus = forecast_vs_actual(weeks, payments, bank, as_of=date(2025, 4, 15))
+    # The third week has not ended on 15/04: only two weeks are compared.
+    assert versus.select(
+        "start", "actual_inflows_cents", "actual_outflows_cents", "actual_closing_cents",
+        "inflows_miss", "outflows_miss",
+    ).rows() == [
+        # 8 000 received, balance +5 000 → 3 000 paid out; 2 000 less received than forecast.
+        (date(2025, 3, 31), 800_000, 300_000, 5_500_000, -200_000, 100_000),
+        # 1 000 received, balance −28 000 → 29 000 paid out.
+        (date(2025, 4, 7), 100_000, 2_900_000, 2_700_000, 100_000, -100_000),
+    ]  # fmt: skip

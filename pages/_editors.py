@@ -1,0 +1,57 @@
+"""Reference tables edited on screen (Paramètres, and the recurring flows on Trésorerie): the
+rows are checked like an import and stored as a batch that can be undone."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+from sqlalchemy import Engine
+
+from model.editing import editable_frame, save_table
+from model.facts import FACTS
+from model.settings import paris_now
+from pages._ui import lang, refresh_after_write, settings, t, version
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _table(_engine: Engine, data_version_key: int, kind: str) -> pl.DataFrame:
+    return editable_frame(_engine, kind)
+
+
+def _column_config(kind: str) -> dict:
+    config = {}
+    for column in FACTS[kind].columns:
+        label = column.header if lang() == "fr" else column.name
+        if column.choices:
+            config[column.name] = st.column_config.SelectboxColumn(
+                label, options=list(column.choices), required=column.required
+            )
+        elif column.type == "date":
+            config[column.name] = st.column_config.DateColumn(
+                label, format="DD/MM/YYYY" if lang() == "fr" else "YYYY-MM-DD"
+            )
+        else:
+            config[column.name] = st.column_config.Column(label, required=column.required)
+    return config
+
+
+def table_editor(engine: Engine, kind: str, messages_key: str) -> None:
+    """The table in a data editor and a save button; a refusal lists its rows and reasons."""
+    current = _table(engine, version(), kind)
+    st.caption(t("edit_help"))
+    edited = st.data_editor(
+        current, num_rows="add", column_config=_column_config(kind), hide_index=True,
+        key=f"editor-{kind}",
+    )  # fmt: skip
+    if not st.button(t("save_table"), key=f"save-{kind}", type="primary"):
+        return
+    result = save_table(engine, kind, pl.DataFrame(edited, schema=current.schema),
+                        settings=settings(), now=paris_now())  # fmt: skip
+    if result.status == "imported":
+        refresh_after_write()
+        st.session_state[messages_key] = [(True, result.message)]
+        st.rerun()
+    st.error(result.message)
+    if result.errors:
+        rows = [{k: e[k] for k in ("row", "column", "value", "message")} for e in result.errors]
+        st.dataframe(rows, hide_index=True)

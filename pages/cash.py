@@ -1,0 +1,181 @@
+"""Trésorerie: the 13-week and 6-month forecast, its scenarios, where the money comes from and
+goes, what the levers would change, and past forecasts against what the bank saw."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from model.formatting import day, euros_from_cents
+from model.kpi.cash import SCENARIOS, Levers, forecast_vs_actual
+from model.kpi.dashboard import client_receipts
+from model.settings import paris_now
+from model.store import list_cash_forecasts, read_cash_forecast_weeks, save_cash_forecast
+from model.workbook import Sheet, in_euros
+from pages._charts import line, stacked, threshold_lines
+from pages._editors import table_editor
+from pages._ui import (
+    cash_page_view,
+    current_scope,
+    download,
+    engine_or_stop,
+    explain,
+    facts,
+    labeller,
+    lang,
+    refresh_after_write,
+    routed_by_app,
+    settings,
+    show_cards,
+    show_table,
+    stop_if_empty,
+    t,
+    table_columns,
+    version,
+)
+
+WEEKS = [
+    ("start", "week", "date"),
+    ("inflows_cents", "forecast_in", "cents"),
+    ("outflows_cents", "forecast_out", "cents"),
+    ("closing_cents", "forecast_closing", "cents"),
+]
+MONTHS = [
+    ("month", "month", "date"),
+    ("inflows_cents", "forecast_in", "cents"),
+    ("outflows_cents", "forecast_out", "cents"),
+    ("closing_cents", "forecast_closing", "cents"),
+]
+MOVEMENTS = [
+    ("date", "date", "date"),
+    ("category", "category", "text"),
+    ("label", "label", "text"),
+    ("client", "client", "text"),
+    ("amount_cents", "amount", "cents"),
+]
+RECEIPTS = [
+    ("client", "client", "text"),
+    ("amount_cents", "amount", "cents"),
+    ("first_date", "first_date", "date"),
+    ("last_date", "last_date", "date"),
+    ("delay_days", "delay_days", "int"),
+    ("own_history", "own_history", "text"),
+    ("items", "items", "int"),
+]
+EFFECTS = [
+    ("lever", "lever", "text"),
+    ("lowest_effect_cents", "lowest_effect", "cents"),
+    ("closing_effect_cents", "closing_effect", "cents"),
+]
+VERSUS = [("start", "week", "date"),
+          ("forecast_inflows_cents", "forecast_in", "cents"),
+          ("actual_inflows_cents", "actual_in", "cents"),
+          ("inflows_miss", "inflows_miss", "cents"),
+          ("forecast_outflows_cents", "forecast_out", "cents"),
+          ("actual_outflows_cents", "actual_out", "cents"),
+          ("outflows_miss", "outflows_miss", "cents"),
+          ("forecast_closing_cents", "forecast_closing", "cents"),
+          ("actual_closing_cents", "actual_closing", "cents")]  # fmt: skip
+
+routed_by_app()
+engine = engine_or_stop()
+st.title(t("cash"))
+for ok, message in st.session_state.pop("cash_messages", []):
+    (st.success if ok else st.error)(message)
+stop_if_empty()
+scope = current_scope()
+label = labeller()
+left, right = st.columns([3, 1])
+scenario = left.segmented_control(t("scenario"), SCENARIOS, default="base", format_func=label,
+                                  required=True, key="cash-scenario")  # fmt: skip
+months = right.selectbox(t("horizon_months"), [6, 12], key="cash-months")
+
+with st.expander(t("what_if"), icon=":material/tune:"):
+    st.caption(t("what_if_help"))
+    levers = Levers(
+        dso_days_gained=st.slider(t("dso_gained"), 0, 30, 0, key="lever-dso"),
+        weekly_invoicing=st.toggle(t("weekly_invoicing"), key="lever-weekly"),
+        utilisation_points=st.slider(t("utilisation_points"), 0.0, 10.0, 0.0, 0.5,
+                                     key="lever-utilisation"),
+    )  # fmt: skip
+
+view = cash_page_view(engine, version(), scope, scenario, months, levers)
+forecast = view.forecast
+st.caption(t("opening_from", source=forecast.opening_source, day=day(forecast.lowest_date, lang())))
+show_cards(view.cards)
+if view.what_if is not None:
+    effects = view.what_if.with_columns(
+        pl.col("lever").map_elements(lambda name: label(f"lever_{name}"), return_dtype=pl.String)
+    )
+    show_table(effects, table_columns(EFFECTS), key="what-if-table")
+
+st.subheader(t("closing_chart", payroll=euros_from_cents(forecast.payroll_cents, lang())))
+by_scenario = in_euros(view.scenarios, ["closing_cents"]).pivot(
+    on="scenario", index="start", values="closing_cents"
+)
+figure = line(by_scenario, x="start", series={name: label(name) for name in SCENARIOS},
+              y_title="€")  # fmt: skip
+if forecast.payroll_cents:
+    threshold_lines(figure, [forecast.payroll_cents / 100])
+st.plotly_chart(figure, key="closing-lines")
+
+st.subheader(t("category_chart"))
+per_month = (
+    in_euros(view.by_category, ["net_cents"])
+    .pivot(on="category", index="month", values="net_cents")
+    .fill_null(0)
+)
+categories = [c for c in per_month.columns if c != "month"]
+st.plotly_chart(stacked(per_month, x="month", series={c: c for c in categories}, y_title="€"),
+                key="category-bars")  # fmt: skip
+
+st.subheader(t("receipts"))
+chosen = show_table(view.receipts, table_columns(RECEIPTS), key="receipts-table", selectable=True)
+rows = chosen.selection.rows if chosen else []
+if rows:
+    client = view.receipts["client"][rows[0]]
+    st.caption(f"{t('receipts_of')} {client or t('company_wide')}")
+    show_table(client_receipts(view, client), table_columns(MOVEMENTS), key="client-receipts")
+
+download(
+    [Sheet(t("week"), forecast.weeks, table_columns(WEEKS)),
+     Sheet(t("month"), forecast.months, table_columns(MONTHS)),
+     Sheet(t("label"), forecast.movements, table_columns(MOVEMENTS)),
+     Sheet(t("receipts"), view.receipts, table_columns(RECEIPTS))],
+    "tresorerie",
+    key="download-cash",
+)  # fmt: skip
+
+with st.expander(t("flows_editor"), icon=":material/edit_calendar:"):
+    table_editor(engine, "flows", "cash_messages")
+
+st.subheader(t("vs_actual"))
+if st.button(t("save_forecast"), icon=":material/bookmark_add:", key="save-forecast"):
+    saved = save_cash_forecast(
+        engine, as_of=scope.as_of, scenario=scenario, opening_cents=forecast.opening_cents,
+        weeks=forecast.weeks, user=settings().user, now=paris_now(),
+    )  # fmt: skip
+    refresh_after_write()
+    st.success(t("forecast_saved", id=saved))
+saved_forecasts = list_cash_forecasts(engine)
+if saved_forecasts.height == 0:
+    st.caption(t("no_forecast"))
+else:
+    options = saved_forecasts["id"].to_list()
+    described = {
+        row["id"]: f"n° {row['id']} — {day(row['as_of'], lang())} — {label(row['scenario'])}"
+        for row in saved_forecasts.iter_rows(named=True)
+    }
+    picked = st.selectbox(t("pick_forecast"), options, format_func=described.get,
+                          key="pick-forecast")  # fmt: skip
+    known = facts()
+    versus = forecast_vs_actual(read_cash_forecast_weeks(engine, picked), known.payments,
+                                known.bank_balances, as_of=scope.as_of)  # fmt: skip
+    if versus.height == 0:
+        st.caption(t("no_actual_yet"))
+    else:
+        show_table(versus, table_columns(VERSUS), key="versus-table")
+        st.caption(t("largest_misses"))
+        misses = versus.sort(pl.col("inflows_miss").abs(), descending=True).head(3)
+        show_table(misses, table_columns(VERSUS), key="misses-table")
+explain(view.explanation)
