@@ -7,8 +7,8 @@ import streamlit as st
 
 from model.editing import EDITABLE
 from model.kpi.load import save_settings
+from model.kpi.settings import CHOICES, SettingError, as_text, current_values, from_text
 from model.kpi.settings import LABELS as SETTING_LABELS
-from model.kpi.settings import SettingError, as_text, current_values, from_text
 from model.settings import paris_now
 from model.store import read_setting_values
 from pages._editors import table_editor
@@ -35,7 +35,11 @@ for tab, kind in zip(tabs, EDITABLE, strict=False):
 
 with tabs[-1]:
     values = current_values(read_setting_values(engine))
-    basis_label = labeller()
+    label_of = labeller()
+
+    def choice_label(key: str, code: str) -> str:
+        return label_of(f"basis_{code}") if key == "receivables.basis" else code
+
     with st.form("kpi-settings"):
         typed = {}
         for key, value in values.items():
@@ -44,14 +48,16 @@ with tabs[-1]:
                 typed[key] = st.checkbox(label, value=value, key=widget_key)
             elif isinstance(value, int | float):
                 typed[key] = st.number_input(label, value=value, key=widget_key)
-            elif key == "receivables.basis":
-                options = ["due_date", "invoice_date"]
+            elif key in CHOICES:
+                options = list(CHOICES[key])
                 typed[key] = st.selectbox(
                     label, options, index=options.index(value), key=widget_key,
-                    format_func=lambda basis: basis_label(f"basis_{basis}"),
+                    format_func=lambda code, key=key: choice_label(key, code),
                 )  # fmt: skip
-            else:
+            elif isinstance(value, list):
                 typed[key] = st.text_input(label, value=as_text(key, value), key=widget_key)
+            else:
+                typed[key] = st.text_input(label, value=value, key=widget_key)
         submitted = st.form_submit_button(t("save_settings"), type="primary")
     if submitted:
         try:

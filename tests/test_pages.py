@@ -206,6 +206,7 @@ def test_settings_editor_saves_checks_and_changes_the_figures(fresh_demo: str):
     app.number_input(key="setting-dso.red_days").set_value(100.0)
     app.button[-1].click().run()
     assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
     assert app.success[0].value == "2 paramètre(s) enregistré(s) ; les chiffres sont recalculés."
     saved = load_settings(get_engine(fresh_demo))
     assert (saved.receivables.limits, saved.dso.red_days) == ((45, 90), 100.0)
