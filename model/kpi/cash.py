@@ -112,20 +112,31 @@ def payment_behaviour(
 
 
 def _paid_invoices(invoices: pl.DataFrame, payments: pl.DataFrame, *, as_of: date) -> pl.DataFrame:
-    """Invoices whose linked payments reached their total, with the date they did."""
-    totals = invoices.filter((pl.col("kind") == "invoice") & (pl.col("status") == "posted"))
+    """Invoices whose linked payments reached what was due (total net of the credit notes that
+    reverse them), with the date they did."""
+    posted = invoices.filter(pl.col("status") == "posted")
+    credited = (
+        posted.filter((pl.col("kind") == "credit_note") & pl.col("reversed_number").is_not_null())
+        .group_by("reversed_number")
+        .agg(pl.col("amount_total_cents").sum().alias("credited"))
+    )
+    due = (
+        posted.filter(pl.col("kind") == "invoice")
+        .join(credited, left_on="number", right_on="reversed_number", how="left")
+        .select(
+            pl.col("number").alias("invoice_number"), "due_date",
+            pl.col("amount_total_cents").alias("amount"),
+            (pl.col("amount_total_cents") + pl.col("credited").fill_null(0)).alias("owed"),
+        )
+    )  # fmt: skip
     running = (
         payments.filter(pl.col("invoice_number").is_not_null() & (pl.col("date") <= as_of))
         .sort("date")
         .with_columns(pl.col("amount_cents").cum_sum().over("invoice_number").alias("paid"))
-        .join(
-            totals.select(pl.col("number").alias("invoice_number"), "due_date",
-                          pl.col("amount_total_cents").alias("amount")),
-            on="invoice_number",
-        )
-    )  # fmt: skip
+        .join(due, on="invoice_number")
+    )
     settled = (
-        running.filter(pl.col("paid") >= pl.col("amount"))
+        running.filter(pl.col("paid") >= pl.col("owed"))
         .group_by("invoice_number", "client", "due_date", "amount")
         .agg(pl.col("date").min().alias("paid_on"))
     )

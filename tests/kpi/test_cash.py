@@ -202,3 +202,37 @@ def test_a_saved_forecast_against_what_the_bank_saw():
         # 1 000 received, balance −28 000 → 29 000 paid out.
         (date(2025, 4, 7), 100_000, 2_900_000, 2_700_000, 100_000, -100_000),
     ]  # fmt: skip
+
+
+def test_payment_delay_from_odoo_invoices_and_a_payments_file(engine):
+    """Odoo's invoice export has no payment date: the payments come from a payments file
+    (template sheet « Paiements »), matched on the invoice number."""
+    from model.exports import csv_bytes
+    from model.facts import FACTS
+    from model.kpi.load import load_facts
+    from tests.conftest import FIXTURES
+    from tests.support import import_bytes
+
+    invoices = (FIXTURES / "odoo/invoices_fr.xlsx").read_bytes()
+    assert import_bytes(engine, invoices, "factures.xlsx").status == "imported"
+    paid = pl.DataFrame({
+        "client": ["ACME", "Clinique Saint-Roch", "Clinique Saint-Roch"],
+        "date": [date(2024, 5, 10), date(2024, 5, 20), date(2024, 6, 9)],
+        "amount": [1080.0, 2000.0, 1000.6],
+        "invoice_number": ["FAC/2024/0012", "FAC/2024/0013", "FAC/2024/0013"],
+        "reference": ["VIR-1", "VIR-2", "VIR-3"],
+    })  # fmt: skip
+    headers = {c.name: c.header for c in FACTS["payments"].columns}
+    result = import_bytes(engine, csv_bytes(paid.rename(headers)), "paiements.csv",
+                          kind="payments")  # fmt: skip
+    assert result.status == "imported", result.message
+    facts = load_facts(engine)
+    clients, company = payment_behaviour(facts.invoices, facts.payments, as_of=date(2024, 6, 30),
+                                         min_invoices=1)  # fmt: skip
+    # ACME's 1 200 € invoice, less its 120 € credit note, is settled by 1 080 € on 10/05: 10 days
+    # after its due date (30/04); the clinic's 3 000,60 € is settled on 09/06: 40 days.
+    assert clients.select("client", "delay_days", "invoices_used").rows() == [
+        ("ACME", 10, 1), ("Clinique Saint-Roch", 40, 1),
+    ]  # fmt: skip
+    # Weighted by the invoices' totals: (10 × 1 200 + 40 × 3 000,60) / 4 200,60 = 31.4 → 32.
+    assert company == 32
