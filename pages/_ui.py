@@ -17,7 +17,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from model import store
 from model.db import DatabaseError, data_version, get_engine, init_db
 from model.exports import template_bytes
-from model.facts import FACTS
+from model.facts import BILLING, FACTS
 from model.formatting import change, day, in_unit
 from model.imports.pipeline import file_headers
 from model.imports.reader import ReadError
@@ -373,6 +373,36 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+# Codes stored in the facts and KPI frames, as people read them.
+CODE_LABELS: dict[str, tuple[str, str]] = {
+    **{code: (french, code.replace("_", " ")) for code, french in BILLING.items()},
+    "ok": ("dans le budget", "within budget"),
+    "green": ("dans l'objectif", "on target"),
+    "amber": ("à surveiller", "watch"),
+    "red": ("alerte", "alert"),
+    "unrecoverable": ("irrécupérable", "unrecoverable"),
+    "invoice": ("facture", "invoice"),
+    "credit_note": ("avoir", "credit note"),
+    "unallocated": ("paiement non affecté", "unallocated payment"),
+    "support_included": ("support inclus", "support included"),
+    "support_billed": ("support facturé", "support billed"),
+    "support_non_billable": ("support non facturable", "support non-billable"),
+    "support_unqualified": ("support non qualifié", "support unqualified"),
+    "included_unmanaged": ("inclus hors contrat", "included, no contract"),
+    "internal": ("interne", "internal"),
+    "fixed_price": ("forfait", "fixed price"),
+}
+CODED = ("status", "billing", "category", "item")  # the columns that hold such codes
+
+
+def with_code_labels(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """The frame with these columns' codes (`fixed_price`, `red`…) in words of the language."""
+    index = 0 if lang() == "fr" else 1
+    words = {code: labels[index] for code, labels in CODE_LABELS.items()}
+    present = [c for c in columns if c in frame.columns]
+    return frame.with_columns(pl.col(c).replace(words) for c in present)
+
+
 def labeller() -> Callable[[str], str]:
     """`t` with today's language fixed: a widget's format_func may be called outside the run
     (AppTest does), where the session's language cannot be read."""
@@ -596,7 +626,7 @@ def show_table(
     selectable: bool = False,
 ):
     """A formatted st.dataframe of the chosen columns; `progress` columns (percent) as bars."""
-    shown = for_display(frame, columns)
+    shown = for_display(with_code_labels(frame, CODED), columns)
     config = {}
     for column in columns:
         if column.source in progress:
@@ -626,9 +656,10 @@ def _column_format(column: Column):
 
 def download(sheets: list[Sheet], file_name: str, key: str) -> None:
     """The tables on screen as a formatted workbook, built only when clicked."""
+    labelled = [Sheet(s.title, with_code_labels(s.frame, CODED), s.columns) for s in sheets]
     st.download_button(
         t("download"),
-        lambda: workbook_bytes(sheets),
+        lambda: workbook_bytes(labelled),
         file_name=f"{file_name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
