@@ -473,9 +473,11 @@ def empty_template() -> bytes:
     return template_bytes(None)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner=False)
 def facts_and_settings(_engine: Engine, data_version_key: int) -> tuple[Facts, KpiSettings]:
-    """Every fact and the KPI settings, read once per data version."""
+    """Every fact and the KPI settings, read once per data version. A resource, not data:
+    shared as is (polars frames are immutable) instead of unpickled on every redraw, which
+    costs a copy of a million lines each time."""
     return load_facts(_engine), load_settings(_engine)
 
 
