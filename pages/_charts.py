@@ -100,3 +100,16 @@ def bands(figure: go.Figure, limits: list[tuple[float, float, str]]) -> None:
     """Horizontal coloured zones (from, to, colour), e.g. DSO ≤ 45 green, 45–60 amber."""
     for low, high, colour in limits:
         figure.add_hrect(y0=low, y1=high, fillcolor=colour, opacity=0.12, line_width=0)
+
+
+def band(figure: go.Figure, frame: pl.DataFrame, *, x: str, low: str, high: str, name: str) -> None:
+    """A shaded range between two series, e.g. the confidence band of a forecast."""
+    xs = frame[x].to_list()
+    edge = {"mode": "lines", "line_width": 0}
+    figure.add_trace(
+        go.Scatter(x=xs, y=frame[high].to_list(), showlegend=False, hoverinfo="skip", **edge)
+    )
+    figure.add_trace(
+        go.Scatter(x=xs, y=frame[low].to_list(), fill="tonexty", name=name,
+                   fillcolor="rgba(74,120,181,0.15)", **edge)
+    )  # fmt: skip

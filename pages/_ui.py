@@ -249,6 +249,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "pessimistic": ("Pessimiste", "Pessimistic"),
     "optimistic": ("Optimiste", "Optimistic"),
     "horizon_months": ("Horizon (mois)", "Horizon (months)"),
+    "confidence_band": ("Retards clients ± leur dispersion", "Client delays ± their spread"),
+    "below_payroll": ("Alerte : fin {day}, le solde prévu passe sous la paie du mois "
+                      "({payroll}).", "Alert: at the end of {day}, the forecast balance falls "
+                      "below the month's payroll ({payroll})."),
     "opening_from": ("Ouverture : {source}. Point bas le {day}.",
                      "Opening: {source}. Lowest on {day}."),
     "closing_chart": ("Solde de fin de semaine par scénario ; pointillés : paie ({payroll})",

@@ -12,7 +12,7 @@ from model.kpi.dashboard import client_receipts
 from model.settings import paris_now
 from model.store import list_cash_forecasts, read_cash_forecast_weeks, save_cash_forecast
 from model.workbook import Sheet, in_euros
-from pages._charts import line, stacked, threshold_lines
+from pages._charts import band, line, stacked, threshold_lines
 from pages._editors import table_editor
 from pages._ui import (
     cash_page_view,
@@ -103,6 +103,9 @@ view = cash_page_view(engine, version(), scope, scenario, months, levers)
 forecast = view.forecast
 st.caption(t("opening_from", source=forecast.opening_source, day=day(forecast.lowest_date, lang())))
 show_cards(view.cards)
+if forecast.below_payroll:
+    st.error(t("below_payroll", day=day(forecast.below_payroll, lang()),
+               payroll=euros_from_cents(forecast.payroll_cents, lang())))  # fmt: skip
 if view.what_if is not None:
     effects = view.what_if.with_columns(
         pl.col("lever").map_elements(lambda name: label(f"lever_{name}"), return_dtype=pl.String)
@@ -115,6 +118,8 @@ by_scenario = in_euros(view.scenarios, ["closing_cents"]).pivot(
 )
 figure = line(by_scenario, x="start", series={name: label(name) for name in SCENARIOS},
               y_title="€")  # fmt: skip
+band(figure, in_euros(view.band, ["low_cents", "high_cents"]), x="start", low="low_cents",
+     high="high_cents", name=t("confidence_band"))  # fmt: skip
 if forecast.payroll_cents:
     threshold_lines(figure, [forecast.payroll_cents / 100])
 st.plotly_chart(figure, key="closing-lines")

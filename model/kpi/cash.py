@@ -157,7 +157,10 @@ def cash_forecast(
     weeks: int = 13,
     months: int = 6,
     levers: Levers = Levers(),
+    spread: int = 0,
 ) -> CashForecast:
+    """`spread` = +1 or −1 moves every client's delay by its spread (weighted standard
+    deviation, whole days): the edges of the confidence band."""
     explanation = Explanation(
         "Solde de clôture = solde d'ouverture + encaissements − décaissements. Créances ouvertes "
         "encaissées à l'échéance + retard moyen du client (pondéré par les montants, factures "
@@ -176,7 +179,7 @@ def cash_forecast(
     clients, company_days = payment_behaviour(
         facts.invoices, facts.payments, as_of=as_of, min_invoices=settings.min_paid_invoices
     )
-    delays = _scenario_delays(clients, company_days, scenario, levers)
+    delays = _scenario_delays(clients, company_days, scenario, levers, spread)
     shift = settings.pessimistic_delay_days if scenario == "pessimistic" else 0
     receivables, excluded = _receivables(facts, settings, as_of, delays, company_days, shift,
                                          levers, explanation)  # fmt: skip
@@ -215,10 +218,14 @@ def cash_forecast(
 
 
 def _scenario_delays(
-    clients: pl.DataFrame, company_days: int, scenario: Scenario, levers: Levers
+    clients: pl.DataFrame, company_days: int, scenario: Scenario, levers: Levers, spread: int
 ) -> dict[str | None, int]:
     delays: dict[str | None, int] = dict(clients.select("client", "delay_days").iter_rows())
     delays[None] = company_days
+    if spread:
+        spreads = clients.select("client", pl.col("spread_days").fill_null(0).ceil())
+        for client, days in spreads.iter_rows():
+            delays[client] += spread * int(days)
     if scenario == "optimistic":
         delays = dict.fromkeys(delays, 0)
     return {client: days - levers.dso_days_gained for client, days in delays.items()}

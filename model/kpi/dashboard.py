@@ -354,6 +354,7 @@ class CashView:
     cards: list[Card]
     forecast: CashForecast  # the scenario chosen
     scenarios: pl.DataFrame  # scenario × week: closing_cents
+    band: pl.DataFrame  # week: low_cents, high_cents (client delays ± their spread)
     by_category: pl.DataFrame  # month × category: inflows and outflows
     receipts: pl.DataFrame  # per client: amount, first and last expected date, delay used
     what_if: pl.DataFrame | None
@@ -404,6 +405,13 @@ def cash_view(
         )
         .sort("month", "category")
     )
+    edges = [cash_forecast(facts, settings.cash, as_of=scope.as_of, scenario=scenario,
+                           months=months, spread=sign).weeks for sign in (1, -1)]  # fmt: skip
+    band = (
+        edges[0]
+        .select("start", pl.col("closing_cents").alias("low_cents"))
+        .join(edges[1].select("start", pl.col("closing_cents").alias("high_cents")), on="start")
+    )
     delays = chosen.clients.select("client", "delay_days", "own_history")
     receipts = (
         chosen.movements.filter(pl.col("category").is_in(RECEIPT_CATEGORIES))
@@ -417,7 +425,9 @@ def cash_view(
     effects = None
     if levers is not None and levers != Levers():
         effects = what_if(facts, settings.cash, as_of=scope.as_of, levers=levers, months=months)
-    return CashView(cards, chosen, scenarios, by_category, receipts, effects, chosen.explanation)
+    return CashView(
+        cards, chosen, scenarios, band, by_category, receipts, effects, chosen.explanation
+    )
 
 
 def client_receipts(view: CashView, client: str | None) -> pl.DataFrame:

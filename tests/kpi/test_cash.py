@@ -236,3 +236,15 @@ def test_payment_delay_from_odoo_invoices_and_a_payments_file(engine):
     ]  # fmt: skip
     # Weighted by the invoices' totals: (10 × 1 200 + 40 × 3 000,60) / 4 200,60 = 31.4 → 32.
     assert company == 32
+
+
+def test_the_confidence_band_moves_each_client_by_its_spread():
+    # A's delays (10 and 20 days, 10 000 and 30 000 €) spread by 4.33 → 5 days: A1 is expected
+    # on 03/05 ± 5 days, so the early edge receives it in April. S pays like clockwork (0).
+    early = cash_forecast(example_facts(), EXAMPLE, as_of=T, months=3, spread=-1)
+    late = cash_forecast(example_facts(), EXAMPLE, as_of=T, months=3, spread=1)
+    assert receipt(early, "A1")[0] == date(2025, 4, 28)
+    assert receipt(late, "A1")[0] == date(2025, 5, 8)
+    assert receipt(late, "facturation du 30/04/2025")[0] == date(2025, 5, 30)
+    assert closings(early)["2025-04"] == 33_200.0
+    assert closings(late)["2025-04"] == 21_200.0
