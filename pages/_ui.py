@@ -249,6 +249,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "pessimistic": ("Pessimiste", "Pessimistic"),
     "optimistic": ("Optimiste", "Optimistic"),
     "horizon_months": ("Horizon (mois)", "Horizon (months)"),
+    "opening_title": ("Solde d'ouverture", "Opening balance"),
+    "opening_help": (
+        "Saisissez le solde de vos comptes bancaires à une date ; laissez la date vide pour "
+        "reprendre les soldes des comptes 512 du FEC importé.",
+        "Type your bank accounts' balance at a date; leave the date empty to use the balances "
+        "of the 512 accounts of the imported FEC.",
+    ),
+    "opening_amount": ("Solde (€)", "Balance (€)"),
+    "opening_day": ("Au", "On"),
+    "save_opening": ("Enregistrer le solde", "Save the balance"),
     "confidence_band": ("Retards clients ± leur dispersion", "Client delays ± their spread"),
     "below_payroll": ("Alerte : fin {day}, le solde prévu passe sous la paie du mois "
                       "({payroll}).", "Alert: at the end of {day}, the forecast balance falls "

@@ -3,12 +3,15 @@ goes, what the levers would change, and past forecasts against what the bank saw
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
 from model.formatting import day, euros_from_cents
-from model.kpi.cash import SCENARIOS, Levers, forecast_vs_actual
+from model.kpi.cash import SCENARIOS, Levers, forecast_vs_actual, opening_changes
 from model.kpi.dashboard import client_receipts
+from model.kpi.load import save_settings
 from model.settings import paris_now
 from model.store import list_cash_forecasts, read_cash_forecast_weeks, save_cash_forecast
 from model.workbook import Sheet, in_euros
@@ -21,6 +24,7 @@ from pages._ui import (
     engine_or_stop,
     explain,
     facts,
+    kpi_settings,
     labeller,
     lang,
     refresh_after_write,
@@ -98,6 +102,22 @@ with st.expander(t("what_if"), icon=":material/tune:"):
         utilisation_points=st.slider(t("utilisation_points"), 0.0, 10.0, 0.0, 0.5,
                                      key="lever-utilisation"),
     )  # fmt: skip
+
+with st.expander(t("opening_title"), icon=":material/account_balance_wallet:"):
+    entered = kpi_settings().cash
+    with st.form("cash-opening"):
+        st.caption(t("opening_help"))
+        amount = st.number_input(t("opening_amount"), value=entered.opening_cents / 100,
+                                 step=1000.0, format="%.2f", key="opening-amount")  # fmt: skip
+        opening_day = st.date_input(
+            t("opening_day"), value=date.fromisoformat(entered.opening_date)
+            if entered.opening_date else None, format="DD/MM/YYYY" if lang() == "fr"
+            else "YYYY-MM-DD", key="opening-day",
+        )  # fmt: skip
+        if st.form_submit_button(t("save_opening")):
+            save_settings(engine, opening_changes(amount, opening_day), now=paris_now())
+            refresh_after_write()
+            st.rerun()
 
 view = cash_page_view(engine, version(), scope, scenario, months, levers)
 forecast = view.forecast

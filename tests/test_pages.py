@@ -225,7 +225,8 @@ def test_cash_page_shows_the_forecast_of_model_kpi(demo_app: str):
     scope = scope_from("last_12_months", as_of=paris_now().date())
     view = cash_view(load_facts(engine), load_settings(engine), scope, levers=Levers())
     assert cards_on_screen(app) == [_shown(card) for card in view.cards]
-    assert app.caption[1].value.startswith("Ouverture : comptes 512 du FEC au ")
+    opening = next(c.value for c in app.caption if c.value.startswith("Ouverture"))
+    assert opening.startswith("Ouverture : comptes 512 du FEC au ")
     assert len(app.get("plotly_chart")) == 2
     assert [b.label for b in app.get("download_button")] == ["Télécharger ce tableau (Excel)"]
     receipts = app.dataframe[0].value
@@ -253,3 +254,17 @@ def test_a_saved_forecast_is_listed_for_comparison(fresh_demo: str):
     assert "Aucune semaine de cette prévision n'est encore écoulée." in [
         c.value for c in app.caption
     ]
+
+
+def test_an_opening_balance_typed_on_the_page_replaces_the_fec_s(fresh_demo: str):
+    app = open_page(run_app(), "cash")
+    app.number_input(key="opening-amount").set_value(100_000.0)
+    app.date_input(key="opening-day").set_value(paris_now().date())
+    next(b for b in app.button if b.label == "Enregistrer le solde").click().run()
+    assert not app.exception, app.exception
+    assert app.metric[0].value == "100\u202f000,00\xa0€"
+    today = paris_now().date()
+    opening = next(c.value for c in app.caption if c.value.startswith("Ouverture"))
+    assert opening.startswith(f"Ouverture : saisi au {today:%d/%m/%Y}.")
+    saved = load_settings(get_engine(fresh_demo)).cash
+    assert (saved.opening_cents, saved.opening_date) == (10_000_000, today.isoformat())

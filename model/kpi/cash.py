@@ -579,3 +579,11 @@ def _balance_on(bank_balances: pl.DataFrame, day: date) -> int | None:
         return None
     latest = known.sort("date").group_by("account").agg(pl.col("balance_cents").last())
     return int(latest["balance_cents"].sum())
+
+
+def opening_changes(euros: float | None, day: date | None) -> dict[str, object]:
+    """The settings for an opening balance typed on the page (euros, at a date), or, with no
+    date, the return to the bank balances of the FEC."""
+    if day is None or euros is None:
+        return {"cash.opening_cents": 0, "cash.opening_date": ""}
+    return {"cash.opening_cents": round(euros * 100), "cash.opening_date": day.isoformat()}
