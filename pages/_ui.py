@@ -64,8 +64,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "recent_imports": ("Derniers imports", "Recent imports"),
     "upload": ("Déposez un ou plusieurs exports", "Drop one or more exports"),
     "upload_help": (
-        "xlsx, xls, ods, csv ou txt : exports Odoo (français ou anglais), modèle Pilotage.",
-        "xlsx, xls, ods, csv or txt: Odoo exports (French or English), Pilotage template.",
+        "xlsx, xls, ods, csv ou txt : exports Odoo (français ou anglais), FEC, Kimai, Clockify, "
+        "Toggl, Harvest, solidtime, modèle Pilotage, ou tout tableau (vous associerez ses "
+        "colonnes).",
+        "xlsx, xls, ods, csv or txt: Odoo exports (French or English), FEC, Kimai, Clockify, "
+        "Toggl, Harvest, solidtime, the Pilotage template, or any table (you will map its "
+        "columns).",
     ),
     "kind": ("Type de données", "Kind of data"),
     "auto": ("Détection automatique", "Automatic detection"),
