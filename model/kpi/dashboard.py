@@ -292,11 +292,12 @@ def overview_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Overview
         Card("dso", now.dso_days, before.dso_days, "days",
              _status_down(now.dso_days, limits.dso.amber_days, limits.dso.red_days),
              higher_is_better=False),
-        # No change shown: a forecast made a period ago says little about today's.
-        Card("cash_week13", now.cash_week13_cents, None, "cents",
-             None if now.cash_week13_cents is None or not now.payroll_cents
-             else "red" if now.cash_week13_cents < now.payroll_cents else "green"),
     ]  # fmt: skip
+    if now.cash_week13_cents is not None:  # only with a starting balance (FEC or typed in)
+        threshold = now.payroll_cents
+        status = None if not threshold else "red" if now.cash_week13_cents < threshold else "green"
+        # No change shown: a forecast made a period ago says little about today's.
+        cards.append(Card("cash_week13", now.cash_week13_cents, None, "cents", status))
     return OverviewView(cards, now.alerts, now.explanations)
 
 

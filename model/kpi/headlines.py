@@ -60,14 +60,16 @@ def headlines(
     start = start or twelve_months_before(as_of)
     end = end or as_of
     result = overview(facts, settings, as_of=as_of, start=start, end=end)
-    cash = cash_forecast(facts, settings.cash, as_of=as_of)
+    # A cash forecast needs a starting balance: a FEC's bank accounts or one typed in.
+    has_cash = facts.bank_balances.height > 0 or bool(settings.cash.opening_date)
+    cash = cash_forecast(facts, settings.cash, as_of=as_of) if has_cash else None
     drifting = result.projects.projects.filter(pl.col("status").is_in(["red", "unrecoverable"]))
     alerts = [
         *_project_alerts(drifting),
         *_support_alerts(result, settings),
         *_leakage_alerts(result, settings),
         *_dso_alerts(result, settings),
-        *_cash_alerts(cash),
+        *(_cash_alerts(cash) if cash else []),
     ]
     tace = result.charge.company["tace_pct"]
     return Headlines(
@@ -77,8 +79,8 @@ def headlines(
         leakage_pct=result.leakage.pct,
         drifting_projects=drifting.height,
         dso_days=result.dso.countback,
-        cash_week13_cents=int(cash.weeks["closing_cents"][-1]) if cash.weeks.height else None,
-        payroll_cents=cash.payroll_cents,
+        cash_week13_cents=int(cash.weeks["closing_cents"][-1]) if cash else None,
+        payroll_cents=cash.payroll_cents if cash else 0,
         alerts=sorted(alerts, key=lambda a: -a.cost_cents),
         explanations=[
             *result.charge.explanation.sentences()[:1],

@@ -248,3 +248,17 @@ def test_the_confidence_band_moves_each_client_by_its_spread():
     assert receipt(late, "facturation du 30/04/2025")[0] == date(2025, 5, 30)
     assert closings(early)["2025-04"] == 33_200.0
     assert closings(late)["2025-04"] == 21_200.0
+
+
+def test_the_overview_shows_cash_only_with_a_starting_balance():
+    from model.kpi.headlines import headlines
+    from model.kpi.settings import KpiSettings
+
+    facts = example_facts()  # no bank balance in it
+    assert headlines(facts, KpiSettings(), as_of=T).cash_week13_cents is None
+    typed = headlines(facts, KpiSettings(cash=EXAMPLE), as_of=T)
+    # 13 ISO weeks from the week of 01/04: up to Sunday 29/06, after June's subscription
+    # (+1 200) and payroll (−30 000): 6 560 + 1 200 − 30 000.
+    assert typed.cash_week13_cents == -2_224_000
+    assert typed.payroll_cents == 3_000_000
+    assert any(alert.page == "cash" for alert in typed.alerts)
