@@ -24,6 +24,7 @@ ALERT_PAGES = {
     "projects": "pages/projects.py",
     "support": "pages/support.py",
     "receivables": "pages/receivables.py",
+    "cash": "pages/cash.py",
 }
 
 routed_by_app()

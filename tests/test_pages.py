@@ -268,3 +268,11 @@ def test_an_opening_balance_typed_on_the_page_replaces_the_fec_s(fresh_demo: str
     assert opening.startswith(f"Ouverture : saisi au {today:%d/%m/%Y}.")
     saved = load_settings(get_engine(fresh_demo)).cash
     assert (saved.opening_cents, saved.opening_date) == (10_000_000, today.isoformat())
+
+
+def test_a_cash_alert_links_to_the_cash_page(demo_app: str):
+    """Years ahead, with no more sales, the demo's balance falls below its payroll."""
+    app = open_page(run_app(date="2031-01-01"), "overview")
+    cash_alerts = [w.value for w in app.warning if w.value.startswith("Trésorerie : fin ")]
+    assert cash_alerts and "passe sous la paie du mois (47\u202f500,00\xa0€)" in cash_alerts[0]
+    assert "cash" in [link.proto.page for link in app.get("page_link")]
