@@ -687,8 +687,12 @@ def download(sheets: list[Sheet], file_name: str, key: str) -> None:
     )
 
 
-def explain(explanation: Explanation | list[str]) -> None:
-    sentences = explanation if isinstance(explanation, list) else explanation.sentences()
+def explain(explanation: Explanation | list[Explanation]) -> None:
+    """One KPI's explanation in full; several (the overview's cards): each one's formula."""
+    if isinstance(explanation, list):
+        sentences = [part.sentences(lang())[0] for part in explanation]
+    else:
+        sentences = explanation.sentences(lang())
     with st.expander(t("how_computed")):
         for sentence in sentences:
             st.write(sentence)

@@ -148,7 +148,9 @@ def test_english_switch_translates_cards_and_alerts(demo_app: str):
     assert app.title[0].value == "Overview"
     assert app.metric[0].label == "Billable utilisation (TACE)"
     assert any(w.value.startswith("Project “") for w in app.warning)
-    english = ("Project “", "Support contract “", "Unbilled time:", "DSO at ")
+    how = [m.value for m in app.markdown if m.value.startswith("TACE = ")]
+    assert len(how) == 1 and how[0].startswith("TACE = billable hours ÷ available hours;")
+    english = ("Project “", "Support contract “", "Unbilled time:", "DSO at ", "Cash: ")
     assert all(w.value.startswith(english) and "\u202f" not in w.value for w in app.warning)
 
 

@@ -45,7 +45,11 @@ def invoicing_delay(
         "Délai de facturation = date de facture − date du travail, pondéré par les heures, sur les "
         "heures facturables facturées ; en-cours non facturé = heures facturables sans facture, "
         "âge = T − date du travail, valorisé au taux horaire du projet. Chaque jour s'ajoute au "
-        "DSO : le délai légal de paiement court à partir de la facture."
+        "DSO : le délai légal de paiement court à partir de la facture.",
+        english="Invoicing delay = invoice date − work date, weighted by hours, over invoiced "
+        "billable hours; unbilled work = billable hours with no invoice, age = T − work date, "
+        "valued at the project's hourly rate. Every day adds to the DSO: the legal payment "
+        "period starts at the invoice.",
     )
     billable = (
         categorise(lines.lazy(), projects.lazy())
@@ -68,7 +72,9 @@ def invoicing_delay(
         pl.col("invoice_number").is_not_null() & pl.col("invoice_date").is_null()
     )
     explanation.exclude(
-        unknown.height, "ligne(s) liée(s) à une facture absente des factures importées"
+        unknown.height,
+        "ligne(s) liée(s) à une facture absente des factures importées",
+        "line(s) linked to an invoice missing from the imported invoices",
     )
     wip = billable.filter(pl.col("invoice_number").is_null()).with_columns(
         (pl.lit(as_of) - pl.col("date")).dt.total_days().alias("age")
@@ -129,6 +135,9 @@ def project_margin(
         "Marge = chiffre d'affaires HT − heures × coût horaire. Régie : heures facturables "
         "(facturées et à facturer) × taux horaire du projet. Forfait : montant vendu, et en "
         "variante à l'avancement : montant vendu × avancement déclaré (plafonné à 100 %).",
+        english="Margin = revenue excl. VAT − hours × hourly cost. Time and materials: billable "
+        "hours (invoiced and to invoice) × the project's rate. Fixed price: the sold amount, or "
+        "by completion: sold amount × declared progress (capped at 100 %).",
     )
     costs = employees.lazy().select("employee", "cost_rate_cents")
     worked = (
@@ -167,6 +176,7 @@ def project_margin(
     explanation.exclude(
         int(frame["_lines_without_cost"].fill_null(0).sum()),
         "ligne(s) de collaborateurs sans coût horaire (coût compté à 0)",
+        "line(s) of people with no hourly cost (cost counted as 0)",
     )
     return ProjectMargin(frame.drop("_lines_without_cost"), explanation)
 

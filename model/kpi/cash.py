@@ -169,6 +169,13 @@ def cash_forecast(
         f"{settings.max_overdue_days} jours de retard : écartées. Temps validé non facturé × "
         "taux × (1 + TVA), facturé à la prochaine date de facturation, puis délai de paiement + "
         "retard. Flux récurrents du modèle ; TVA selon le régime choisi.",
+        english="Closing balance = opening balance + receipts − payments. Open receivables are "
+        "received on their due date + the client's mean delay (weighted by amount, invoices paid "
+        "over 12 months, rounded up; the company's delay under "
+        f"{settings.min_paid_invoices} invoices); a past date → T + 1; more than "
+        f"{settings.max_overdue_days} days late: left out. Validated unbilled time × rate × "
+        "(1 + VAT), invoiced on the next billing date, then terms + delay. Recurring flows from "
+        "the template; VAT by the chosen regime.",
         settings={"scénario": scenario, "régime de TVA": settings.vat_mode,
                   "facturation": "hebdomadaire" if levers.weekly_invoicing else settings.invoicing},
     )  # fmt: skip
@@ -249,6 +256,8 @@ def _receivables(
         excluded.height,
         f"créance(s) à plus de {settings.max_overdue_days} jours de retard écartée(s) "
         f"({excluded['residual_cents'].sum() / 100:.2f} €)",
+        f"receivable(s) more than {settings.max_overdue_days} days late left out "
+        f"(€{excluded['residual_cents'].sum() / 100:.2f})",
     )
     kept = items.filter(~too_old)
     expected = [
@@ -380,7 +389,11 @@ def _flows(
     for flow in flows.iter_rows(named=True):
         is_vat = fold_text(flow["category"]) == "tva"
         if is_vat and settings.vat_mode != "flux":
-            explanation.exclude(1, f"flux « {flow['label']} » (TVA) remplacé par la TVA calculée")
+            explanation.exclude(
+                1,
+                f"flux « {flow['label']} » (TVA) remplacé par la TVA calculée",
+                f"flow “{flow['label']}” (VAT) replaced by the computed VAT",
+            )
             continue
         receipt = flow["direction"] == "in"
         sign = 1 if receipt else -1

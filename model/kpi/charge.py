@@ -101,6 +101,10 @@ def charge_rate(
         "capacité ; ratio facturable = facturables ÷ saisies. Équipes et société : rapport des "
         "sommes. Disponible = capacité contractuelle − absences ; forfait compté facturable "
         "jusqu'au budget vendu.",
+        english="TACE = billable hours ÷ available hours; charge rate = client hours ÷ available; "
+        "occupation = logged hours ÷ available; Harvest utilisation = logged ÷ capacity; billable "
+        "ratio = billable ÷ logged. Teams and company: ratio of the sums. Available = contract "
+        "capacity − absences; fixed-price hours count as billable up to the sold budget.",
     )
     history = with_recognised_hours(categorise(lines.lazy(), projects.lazy()), projects.lazy())
     period = history.filter(pl.col("date").is_between(start, end)).with_columns(
@@ -111,7 +115,9 @@ def charge_rate(
     unknown = period_lines.join(staff, on="employee", how="anti")
     explanation.input_lines = period_lines.height - unknown.height
     explanation.exclude(
-        unknown.height, "ligne(s) de collaborateurs absents de la liste du personnel exclues"
+        unknown.height,
+        "ligne(s) de collaborateurs absents de la liste du personnel exclues",
+        "line(s) of people missing from the staff list left out",
     )
     cal = calendar.lazy().with_columns(pl.col("date").dt.truncate("1mo").alias("month"))
     per_month = _combine(
@@ -127,7 +133,8 @@ def charge_rate(
     company = counted.select(pl.col(SUMS).sum())
     frames = pl.collect_all([_rates(f) for f in (per_employee, teams, company, per_month)])
     left_out = frames[0].filter(pl.col("available_h") <= 0).height
-    explanation.exclude(left_out, "collaborateur(s) sans heure disponible (n/a, hors totaux)")
+    explanation.exclude(left_out, "collaborateur(s) sans heure disponible (n/a, hors totaux)",
+                        "employee(s) with no available hour (n/a, out of the totals)")  # fmt: skip
     return ChargeRate(
         employees=frames[0].sort("team", "employee"),
         teams=frames[1].sort("team"),

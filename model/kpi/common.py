@@ -18,18 +18,29 @@ class Explanation:
     formula: str
     settings: dict[str, object] = field(default_factory=dict)
     input_lines: int = 0
-    excluded: list[tuple[int, str]] = field(default_factory=list)  # (count, reason)
+    excluded: list[tuple[int, str, str]] = field(default_factory=list)  # count, French, English
+    english: str = ""  # the formula in English, for the language switch
 
-    def exclude(self, count: int, reason: str) -> None:
+    def exclude(self, count: int, reason: str, english: str = "") -> None:
         if count:
-            self.excluded.append((count, reason))
+            self.excluded.append((count, reason, english or reason))
 
-    def sentences(self) -> list[str]:
+    def sentences(self, lang: str = "fr") -> list[str]:
+        if lang != "fr":
+            return self._english()
         lines = [self.formula, f"{self.input_lines} ligne(s) prises en compte."]
-        lines += [f"{count} {reason}." for count, reason in self.excluded]
+        lines += [f"{count} {reason}." for count, reason, _ in self.excluded]
         if self.settings:
             shown = ", ".join(f"{k} = {v}" for k, v in self.settings.items())
             lines.append(f"Paramètres : {shown}.")
+        return lines
+
+    def _english(self) -> list[str]:
+        lines = [self.english or self.formula, f"{self.input_lines} line(s) counted."]
+        lines += [f"{count} {reason}." for count, _, reason in self.excluded]
+        if self.settings:
+            shown = ", ".join(f"{SETTING_WORDS.get(k, k)} = {v}" for k, v in self.settings.items())
+            lines.append(f"Settings: {shown}.")
         return lines
 
     def to_json(self) -> dict:
@@ -37,8 +48,23 @@ class Explanation:
             "formula": self.formula,
             "settings": {k: _jsonable(v) for k, v in self.settings.items()},
             "input_lines": self.input_lines,
-            "excluded": [{"count": c, "reason": r} for c, r in self.excluded],
+            "excluded": [{"count": c, "reason": r, "reason_en": e} for c, r, e in self.excluded],
         }
+
+
+# The settings' names as explanations show them, in English.
+SETTING_WORDS = {
+    "réalisation temps non saisi": "realisation of untracked time",
+    "réalisation autres classes": "realisation of the other classes",
+    "base": "basis", "tranches": "buckets", "taux de pénalité % (depuis)": "penalty rate % (since)",
+    "seuil orange (% consommé)": "amber threshold (% consumed)", "seuil rouge": "red threshold",
+    "irrécupérable au-delà de": "unrecoverable beyond",
+    "quota au prorata des mois partiels": "quota pro rata for partial months",
+    "seuil rouge (part non facturée)": "red threshold (unbilled share)",
+    "fenêtre (mois)": "window (months)", "limite (mois)": "limit (months)",
+    "scénario": "scenario", "régime de TVA": "VAT regime", "facturation": "invoicing",
+    "travaux non facturés (h)": "unbilled work (h)",
+}  # fmt: skip
 
 
 def _jsonable(value: object) -> object:

@@ -269,7 +269,7 @@ def receivables_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Recei
 class OverviewView:
     cards: list[Card]
     alerts: list[Alert]
-    explanations: list[str]
+    explanations: list[Explanation]
 
 
 def overview_view(facts: Facts, settings: KpiSettings, scope: Scope) -> OverviewView:

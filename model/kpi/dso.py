@@ -101,6 +101,11 @@ def dso(
         "de chaque mois jusqu'à épuiser les créances TTC. Méthode simple : créances ÷ CA TTC des "
         "derniers mois × nombre de jours. DSO optimal : même calcul avec les seules créances non "
         "échues ; retard moyen = DSO simple − DSO optimal. CA net des avoirs.",
+        english="Countback (default): going back month by month from T, each month's sales "
+        "incl. VAT are taken off until the receivables incl. VAT are used up. Simple method: "
+        "receivables ÷ sales incl. VAT of the last months × days. Best possible DSO: the same "
+        "with the receivables not yet due; average days late = simple − best possible. Sales "
+        "net of credit notes.",
         settings={"fenêtre (mois)": settings.window_months, "limite (mois)": settings.max_months},
     )
     aged = aged_receivables(invoices, payments, as_of=as_of, settings=receivables)

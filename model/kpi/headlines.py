@@ -13,6 +13,7 @@ import polars as pl
 
 from model.formatting import euros_from_cents, number, percent
 from model.kpi.cash import CashForecast, cash_forecast
+from model.kpi.common import Explanation
 from model.kpi.load import Facts
 from model.kpi.overview import Overview, overview
 from model.kpi.scope import add_months
@@ -41,7 +42,7 @@ class Headlines:
     cash_week13_cents: int | None = None
     payroll_cents: int = 0
     alerts: list[Alert] = field(default_factory=list)
-    explanations: list[str] = field(default_factory=list)
+    explanations: list[Explanation] = field(default_factory=list)  # each card's, first line shown
 
 
 def twelve_months_before(end: date) -> date:
@@ -83,10 +84,10 @@ def headlines(
         payroll_cents=cash.payroll_cents if cash else 0,
         alerts=sorted(alerts, key=lambda a: -a.cost_cents),
         explanations=[
-            *result.charge.explanation.sentences()[:1],
-            *result.leakage.explanation.sentences()[:1],
-            *result.projects.explanation.sentences()[:1],
-            *result.dso.explanation.sentences()[:1],
+            result.charge.explanation,
+            result.leakage.explanation,
+            result.projects.explanation,
+            result.dso.explanation,
         ],
     )
 

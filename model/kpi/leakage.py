@@ -56,6 +56,10 @@ def leakage(
         "support hors périmètre non refacturé ; chaque heure dans une seule classe ; en euros au "
         "taux de vente, × 0,5 pour le temps non saisi (toute heure manquante n'était pas "
         "facturable).",
+        english="Leakage = untracked time (available − logged, per person) + unqualified hours + "
+        "unmanaged included time (support over quota, “included” sold nowhere) + out-of-scope "
+        "support not rebilled; each hour in one class only; in euros at the selling rate, × 0.5 "
+        "for untracked time (not every missing hour was billable).",
         settings={
             "réalisation temps non saisi": settings.realisation_untracked,
             "réalisation autres classes": settings.realisation_other,

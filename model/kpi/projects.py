@@ -51,6 +51,10 @@ def sold_vs_consumed(
         "par le chef de projet ; CPI = avancement ÷ % consommé ; estimation à terminaison = "
         "consommé ÷ avancement ; dépassement prévu = estimation − vendu ; coût au coût horaire "
         "moyen des personnes du projet.",
+        english="% consumed = logged hours (every category) ÷ sold hours; progress declared by "
+        "the project manager; CPI = progress ÷ % consumed; estimate at completion = consumed ÷ "
+        "progress; forecast overrun = estimate − sold; cost at the mean hourly cost of the "
+        "project's people.",
         settings={
             "seuil orange (% consommé)": thresholds.amber_pct,
             "seuil rouge": thresholds.red_pct,
@@ -93,6 +97,7 @@ def sold_vs_consumed(
     explanation.exclude(
         frame.filter(pl.col("sold_h").is_null() | (pl.col("sold_h") == 0)).height,
         "projet(s) au forfait sans budget (« pas de budget »)",
+        "fixed-price project(s) with no budget (“no budget”)",
     )
     return SoldVsConsumed(frame, _burn_up(until, fixed), explanation, thresholds)
 

@@ -54,10 +54,13 @@ def open_items(
     """Invoices and unlinked credit notes with their residual at T, and unallocated payments."""
     posted = invoices.filter(pl.col("status") == "posted")
     explanation.exclude(
-        invoices.height - posted.height, "facture(s) en brouillon ou annulée(s) exclue(s)"
+        invoices.height - posted.height,
+        "facture(s) en brouillon ou annulée(s) exclue(s)",
+        "draft or cancelled invoice(s) left out",
     )
     known = posted.filter(pl.col("invoice_date") <= as_of)
-    explanation.exclude(posted.height - known.height, "facture(s) datée(s) après T ignorée(s)")
+    explanation.exclude(posted.height - known.height, "facture(s) datée(s) après T ignorée(s)",
+                        "invoice(s) dated after T ignored")  # fmt: skip
     numbers = known.filter(pl.col("kind") == "invoice").select("number")
     notes = known.filter(pl.col("kind") == "credit_note")
     linked = notes.join(numbers, left_on="reversed_number", right_on="number", how="semi")
@@ -93,6 +96,7 @@ def open_items(
     explanation.exclude(
         undated.filter(pl.col("amount_residual_cents") != pl.col("amount_total_cents")).height,
         "facture(s) sans paiement daté : reste dû de l'export utilisé",
+        "invoice(s) with no dated payment: the export's amount due is used",
     )
     unlinked_notes = notes.join(linked.select("number"), on="number", how="anti").with_columns(
         pl.coalesce("amount_residual_cents", "amount_total_cents").alias("residual_cents"),
@@ -127,6 +131,10 @@ def aged_receivables(
         "âge = T − date d'échéance (ou date de facture selon le réglage) ; échéance aujourd'hui = "
         "non échu ; avoirs non liés et paiements non lettrés en lignes négatives ; % en retard = "
         "échu ÷ total des pièces ouvertes (hors paiements non lettrés).",
+        english="Amount due incl. VAT at T = total − linked credit notes − payments dated up "
+        "to T; age = T − due date (or invoice date, per the setting); due today = not overdue; "
+        "unlinked credit notes and unmatched payments as negative lines; % overdue = overdue ÷ "
+        "open items (unmatched payments aside).",
         settings={
             "base": "échéance" if settings.basis == "due_date" else "date de facture",
             "tranches": ", ".join(settings.buckets),

@@ -77,6 +77,10 @@ def support_inclusion(
         "dépassement = incluses au-delà du quota mensuel ; part non facturée = (non facturables "
         "+ dépassement + non qualifiées) ÷ total ; taux effectif = (forfait mensuel + heures "
         "facturées × taux hors forfait) ÷ total.",
+        english="Per contract and month: included, billed, non-billable and unqualified hours; "
+        "excess = included hours over the monthly quota; unbilled share = (non-billable + excess "
+        "+ unqualified) ÷ total; effective rate = (monthly fee + billed hours × overage rate) ÷ "
+        "total.",
         settings={
             "quota au prorata des mois partiels": settings.prorate_partial_months,
             "seuil rouge (part non facturée)": settings.red_unbilled_pct,
@@ -92,6 +96,8 @@ def support_inclusion(
         tagged.filter(pl.col("contract").is_null()).height,
         "ligne(s) de support sans contrat (ni ticket rattaché, ni contrat pour le client) "
         "comptées à part",
+        "support line(s) with no contract (no linked ticket, no contract for the client) "
+        "counted apart",
     )
     months = _months(tagged, contracts, start, end, settings)
     contract_totals = _rates(months.group_by("contract", "client").agg(pl.col(SUMMED).sum())).sort(

@@ -161,6 +161,9 @@ def test_zero_available_hours_is_not_applicable():
     result = charge_rate(frame("timesheets", []), PROJECTS, calendar, start=FEB[0], end=FEB[1])
     assert result.employees["tace_pct"].item() is None
     assert result.company["tace_pct"].item() is None
-    assert (1, "collaborateur(s) sans heure disponible (n/a, hors totaux)") in (
-        result.explanation.excluded
+    assert "1 collaborateur(s) sans heure disponible (n/a, hors totaux)." in (
+        result.explanation.sentences()
+    )
+    assert "1 employee(s) with no available hour (n/a, out of the totals)." in (
+        result.explanation.sentences("en")
     )
