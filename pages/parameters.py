@@ -7,7 +7,7 @@ import streamlit as st
 
 from model.editing import EDITABLE
 from model.kpi.load import save_settings
-from model.kpi.settings import CHOICES, SettingError, as_text, current_values, from_text
+from model.kpi.settings import CHOICES, SettingError, current_values, from_screen, on_screen
 from model.kpi.settings import LABELS as SETTING_LABELS
 from model.settings import paris_now
 from model.store import read_setting_values
@@ -42,8 +42,9 @@ with tabs[-1]:
 
     with st.form("kpi-settings"):
         typed = {}
-        for key, value in values.items():
+        for key, stored in values.items():
             label, widget_key = SETTING_LABELS.get(key, key), f"setting-{key}"
+            value = on_screen(key, stored)
             if isinstance(value, bool):
                 typed[key] = st.checkbox(label, value=value, key=widget_key)
             elif isinstance(value, int | float):
@@ -54,17 +55,12 @@ with tabs[-1]:
                     label, options, index=options.index(value), key=widget_key,
                     format_func=lambda code, key=key: choice_label(key, code),
                 )  # fmt: skip
-            elif isinstance(value, list):
-                typed[key] = st.text_input(label, value=as_text(key, value), key=widget_key)
             else:
                 typed[key] = st.text_input(label, value=value, key=widget_key)
         submitted = st.form_submit_button(t("save_settings"), type="primary")
     if submitted:
         try:
-            changes = {
-                key: from_text(key, entry) if isinstance(values[key], list) else entry
-                for key, entry in typed.items()
-            }
+            changes = {key: from_screen(key, entry) for key, entry in typed.items()}
             changed = {key: v for key, v in changes.items() if v != values[key]}
             if changed:
                 save_settings(engine, changed, now=paris_now())

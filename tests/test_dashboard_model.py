@@ -138,3 +138,15 @@ def test_tables_edited_on_screen_are_checked_stored_and_undone(engine):
     undo_batch(engine, latest, now=NOW)
     undo_batch(engine, latest - 1, now=NOW)
     assert read_facts(engine, "employees").sort("employee").equals(before.sort("employee"))
+
+
+def test_amounts_kept_in_cents_are_shown_and_typed_in_euros():
+    from model.kpi.settings import from_screen, on_screen
+
+    assert on_screen("receivables.recovery_fee_cents", 4000) == 40.0
+    assert from_screen("receivables.recovery_fee_cents", 40.0) == 4000
+    assert from_screen("cash.opening_cents", 12345.675) == 1234568
+    assert from_screen("leakage.default_rate_cents", 0.29) == 29
+    assert on_screen("receivables.limits", [30, 60, 90]) == "30, 60, 90"
+    assert from_screen("receivables.limits", "45, 90") == [45, 90]
+    assert from_screen("cash.vat_mode", "debits") == "debits"

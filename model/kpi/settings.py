@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from model.kpi.capacity import CalendarSettings
@@ -41,13 +42,13 @@ LABELS = {
     "projects.amber_pct": "Forfait : seuil orange (% consommé)",
     "projects.red_pct": "Forfait : seuil rouge (% consommé)",
     "projects.unrecoverable_pct": "Forfait : irrécupérable au-delà de (% consommé)",
-    "projects.default_cost_rate_cents": "Coût horaire par défaut (centimes)",
+    "projects.default_cost_rate_cents": "Coût horaire par défaut (€)",
     "support.prorate_partial_months": "Support : quota au prorata des mois partiels",
     "support.red_unbilled_pct": "Support : seuil rouge de la part non facturée (%)",
     "receivables.basis": "Balance âgée : base (due_date ou invoice_date)",
     "receivables.limits": "Balance âgée : limites des tranches (jours)",
     "receivables.penalty_rates": "Taux des pénalités de retard : [[date d'effet, %], …]",
-    "receivables.recovery_fee_cents": "Indemnité forfaitaire de recouvrement (centimes)",
+    "receivables.recovery_fee_cents": "Indemnité forfaitaire de recouvrement (€)",
     "dso.window_months": "DSO : fenêtre de la méthode simple (mois)",
     "dso.max_months": "DSO : limite de la méthode par épuisement (mois)",
     "dso.vat_rate_pct": "Taux de TVA des travaux non facturés (%)",
@@ -55,9 +56,9 @@ LABELS = {
     "dso.red_days": "DSO : seuil rouge (jours)",
     "leakage.realisation_untracked": "Fuite : réalisation du temps non saisi",
     "leakage.realisation_other": "Fuite : réalisation des autres classes",
-    "leakage.default_rate_cents": "Fuite : taux de vente par défaut (centimes)",
+    "leakage.default_rate_cents": "Fuite : taux de vente par défaut (€)",
     "leakage.red_pct": "Fuite : seuil rouge (%)",
-    "cash.opening_cents": "Trésorerie : solde d'ouverture saisi (centimes)",
+    "cash.opening_cents": "Trésorerie : solde d'ouverture saisi (€)",
     "cash.opening_date": "Trésorerie : date du solde saisi (AAAA-MM-JJ ; vide : soldes 512 du FEC)",
     "cash.vat_mode": "Trésorerie : TVA (encaissements, debits, ou flux saisis)",
     "cash.vat_rate_pct": "Trésorerie : taux de TVA (%)",
@@ -200,3 +201,23 @@ def from_text(key: str, text: str) -> Any:
             f"« {label} » : « {text} » n'est pas lisible (exemple : {example})."
         ) from error
     return validate(key, value)
+
+
+def on_screen(key: str, value: Any) -> Any:
+    """A setting as the settings form shows it: euros for amounts kept in cents, text for
+    lists, the value itself otherwise."""
+    if key.endswith("_cents"):
+        return value / 100
+    if isinstance(value, list):
+        return as_text(key, value)
+    return value
+
+
+def from_screen(key: str, entry: Any) -> Any:
+    """What the form returned, back to the stored value (checked by `validate` on saving)."""
+    default = defaults()[key]
+    if key.endswith("_cents"):  # decimal arithmetic: 0,29 € is 29 cents, not 28.999…
+        return int((Decimal(str(entry)) * 100).quantize(Decimal(1), ROUND_HALF_UP))
+    if isinstance(default, list):
+        return from_text(key, entry)
+    return entry
