@@ -13,6 +13,7 @@ import calendar
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal
 
 import polars as pl
@@ -599,4 +600,5 @@ def opening_changes(euros: float | None, day: date | None) -> dict[str, object]:
     date, the return to the bank balances of the FEC."""
     if day is None or euros is None:
         return {"cash.opening_cents": 0, "cash.opening_date": ""}
-    return {"cash.opening_cents": round(euros * 100), "cash.opening_date": day.isoformat()}
+    cents = int((Decimal(str(euros)) * 100).quantize(Decimal(1), ROUND_HALF_UP))
+    return {"cash.opening_cents": cents, "cash.opening_date": day.isoformat()}
