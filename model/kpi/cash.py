@@ -189,14 +189,12 @@ def cash_forecast(
     )
     delays = _scenario_delays(clients, company_days, scenario, levers, spread)
     shift = settings.pessimistic_delay_days if scenario == "pessimistic" else 0
-    receivables, excluded = _receivables(facts, settings, as_of, delays, company_days, shift,
-                                         levers, explanation)  # fmt: skip
-    unbilled = _unbilled(facts, settings, as_of, delays, company_days, shift, scenario, levers,
-                         explanation)  # fmt: skip
+    receivables, excluded = _receivables(facts, settings, as_of, delays, shift, explanation)
+    unbilled = _unbilled(facts, settings, as_of, delays, shift, scenario, levers, explanation)
     extra = _extra_production(facts, settings, as_of, horizon, company_days, shift, levers)
     flows = _flows(facts.flows, settings, as_of, horizon, shift, explanation)
     client_receipts = pl.concat([receivables, unbilled, extra], how="vertical_relaxed")
-    vat = _vat(client_receipts, settings, as_of, horizon)
+    vat = _vat(client_receipts, settings, as_of)
     movements = (
         pl.concat([client_receipts.drop("invoice_date"), flows, vat], how="vertical_relaxed")
         .filter(pl.col("date").is_between(as_of + timedelta(days=1), horizon))
@@ -244,9 +242,7 @@ def _receivables(
     settings: CashSettings,
     as_of: date,
     delays: dict[str | None, int],
-    company_days: int,
     shift: int,
-    levers: Levers,
     explanation: Explanation,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     items = open_items(facts.invoices, facts.payments, as_of=as_of, explanation=Explanation(""))
@@ -295,7 +291,6 @@ def _unbilled(
     settings: CashSettings,
     as_of: date,
     delays: dict[str | None, int],
-    company_days: int,
     shift: int,
     scenario: Scenario,
     levers: Levers,
@@ -428,9 +423,7 @@ def occurrences(flow: dict, start: date, end: date) -> list[date]:
     return days
 
 
-def _vat(
-    receipts: pl.DataFrame, settings: CashSettings, as_of: date, horizon: date
-) -> pl.DataFrame:
+def _vat(receipts: pl.DataFrame, settings: CashSettings, as_of: date) -> pl.DataFrame:
     """VAT collected, paid with the next month's return: on receipts (encaissements, the rule
     for services) or on invoicing (option débits: only invoices not yet declared)."""
     if settings.vat_mode == "flux" or receipts.height == 0:
