@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from model.kpi.dashboard import source_lines
@@ -87,6 +89,7 @@ download(
 )
 if employee:
     st.subheader(f"{t('pick_employee')} {employee}")
-    lines = source_lines(facts(), scope, employee=employee)
+    # The charge rate ignores the client filter; so do the lines behind it.
+    lines = source_lines(facts(), replace(scope, client=None), employee=employee)
     show_table(lines, table_columns(LINE_COLUMNS), key="employee-lines")
 explain(view.explanation)
