@@ -5,6 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from pages._ui import lang
+
 STATUS_COLOURS = {"green": "#2e9e5b", "amber": "#f0a202", "red": "#d1495b",
                   "ok": "#2e9e5b", "unrecoverable": "#7a1f2b", None: "#4a78b5"}  # fmt: skip
 CATEGORY_COLOURS = ["#4a78b5", "#2e9e5b", "#f0a202", "#d1495b", "#7a1f2b", "#8c8c8c"]
@@ -22,11 +24,23 @@ LINE_COLUMNS = [
 ]
 
 
-def _layout(figure: go.Figure, *, y_title: str = "", height: int = 360) -> go.Figure:
+def _layout(
+    figure: go.Figure, *, y_title: str = "", height: int = 360, dates: pl.Series | None = None
+) -> go.Figure:
     figure.update_layout(
         height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=y_title,
-        legend={"orientation": "h", "y": -0.2}, separators=", ",
+        legend={"orientation": "h", "y": -0.2},
+        separators=", " if lang() == "fr" else ".,",  # decimal mark, then thousands
+        yaxis_tickformat=",.0f",  # 600 000 rather than 600k
     )  # fmt: skip
+    if dates is not None and dates.dtype == pl.Date:
+        # Plotly names months in English; numbers read the same in both languages.
+        monthly = dates.name == "month"
+        french = lang() == "fr"
+        tick = (
+            ("%m/%Y" if french else "%Y-%m") if monthly else ("%d/%m/%Y" if french else "%Y-%m-%d")
+        )
+        figure.update_xaxes(tickformat=tick)
     return figure
 
 
@@ -64,7 +78,7 @@ def stacked(
     if horizontal:  # the values run along x
         figure.update_layout(xaxis_title=y_title)
         return _layout(figure, height=max(360, 40 * frame.height))
-    return _layout(figure, y_title=y_title)
+    return _layout(figure, y_title=y_title, dates=frame[x])
 
 
 def heatmap(frame: pl.DataFrame, *, x: str, y: str, z: str, z_title: str) -> go.Figure:
@@ -75,7 +89,7 @@ def heatmap(frame: pl.DataFrame, *, x: str, y: str, z: str, z_title: str) -> go.
             hoverongaps=False,
         )
     )  # fmt: skip
-    return _layout(figure, height=max(360, 28 * frame[y].n_unique()))
+    return _layout(figure, height=max(360, 28 * frame[y].n_unique()), dates=frame[x])
 
 
 def threshold_lines(figure: go.Figure, values: list[float], *, vertical: bool = False) -> None:
@@ -93,7 +107,7 @@ def line(frame: pl.DataFrame, *, x: str, series: dict[str, str], y_title: str = 
             go.Scatter(x=frame[x].to_list(), y=frame[column].to_list(), name=label,
                        mode="lines+markers", line_color=colour)
         )  # fmt: skip
-    return _layout(figure, y_title=y_title)
+    return _layout(figure, y_title=y_title, dates=frame[x])
 
 
 def bands(figure: go.Figure, limits: list[tuple[float, float, str]]) -> None:

@@ -33,7 +33,7 @@ from model.kpi.load import load_facts  # noqa: E402
 from model.settings import paris_now  # noqa: E402
 from tests.benchmarks.bench_kpi import generate, write  # noqa: E402
 
-PAGES = ("overview", "charge", "projects", "support", "receivables")
+PAGES = ("overview", "charge", "projects", "support", "receivables", "cash")
 
 
 def steady_navigation() -> None:
