@@ -20,7 +20,7 @@ from model.db import DatabaseError, get_engine, init_db
 from model.facts import FACTS, KINDS
 from model.imports.service import ImportResult, import_file
 from model.kpi.report import NAMES as KPI_NAMES
-from model.settings import Settings, paris_now
+from model.settings import Settings, SettingsError, paris_now
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,7 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings(database_url=args.db) if args.db else Settings()
+    try:
+        settings = Settings(database_url=args.db) if args.db else Settings()
+    except SettingsError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
     engine = get_engine(settings.database_url)
     try:
         init_db(engine)

@@ -15,6 +15,26 @@ DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'pilotage.db'}"
 PARIS = ZoneInfo("Europe/Paris")
 
 
+class SettingsError(ValueError):
+    """An environment setting cannot be used; the message says which and why, in French."""
+
+
+def _whole_number(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise SettingsError(
+            f"La variable d'environnement {name} vaut « {raw} » : un nombre entier positif est "
+            f"attendu (par défaut {default})."
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(
@@ -22,15 +42,15 @@ class Settings:
     )
     # Files larger than this are refused before being read (bytes).
     max_file_bytes: int = field(
-        default_factory=lambda: int(os.environ.get("PILOTAGE_MAX_FILE_MB", "50")) * 1024 * 1024
+        default_factory=lambda: _whole_number("PILOTAGE_MAX_FILE_MB", 50) * 1024 * 1024
     )
     # Work dates, invoice dates and payment dates further in the future than this are refused.
     future_tolerance_days: int = field(
-        default_factory=lambda: int(os.environ.get("PILOTAGE_FUTURE_DAYS", "31"))
+        default_factory=lambda: _whole_number("PILOTAGE_FUTURE_DAYS", 31)
     )
     # Client payment terms given to invoices that come without a due date (FEC).
     payment_terms_days: int = field(
-        default_factory=lambda: int(os.environ.get("PILOTAGE_TERMS_DAYS", "30"))
+        default_factory=lambda: _whole_number("PILOTAGE_TERMS_DAYS", 30)
     )
     # Recorded as the author of imports made from the command line or the app.
     user: str = field(default_factory=lambda: os.environ.get("PILOTAGE_USER") or _os_user())

@@ -37,7 +37,7 @@ from model.kpi.scope import (
     teams,
 )
 from model.kpi.settings import KpiSettings
-from model.settings import Settings, get_settings, paris_now
+from model.settings import Settings, SettingsError, get_settings, paris_now
 from model.workbook import Column, Sheet, for_display, workbook_bytes
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -443,6 +443,10 @@ def engine() -> Engine:
 def engine_or_stop() -> Engine:
     try:
         return engine()
+    except SettingsError as error:  # a PILOTAGE_* variable that is not a number
+        st.error(str(error))
+        st.stop()
+        raise
     except (DatabaseError, OperationalError) as error:
         st.error(f"{t('db_error')} : {error}")
         st.stop()

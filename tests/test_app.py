@@ -161,3 +161,14 @@ def test_unknown_layout_gets_a_column_mapping_that_is_remembered(app_db: str):
     shown = {m.label: m.value for m in app.metric}
     assert (shown["Lignes lues"], shown["Ajoutées"]) == ("2", "2")
     assert "Correspondance « releve_maison_cp1252 »" in app.caption[0].value
+
+
+def test_an_environment_setting_that_is_not_a_number_is_shown_not_a_traceback(
+    app_db: str, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("PILOTAGE_TERMS_DAYS", "-5")
+    app = run_app()
+    assert app.error[0].value == (
+        "La variable d'environnement PILOTAGE_TERMS_DAYS vaut « -5 » : un nombre entier positif "
+        "est attendu (par défaut 30)."
+    )

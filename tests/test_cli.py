@@ -153,3 +153,15 @@ def test_settings_are_listed_and_changed(sqlite_url: str):
     refused = run("settings", "receivables.limits=[90,30]", db=sqlite_url)
     assert refused.returncode == 1
     assert "n'est pas une valeur valable" in refused.stderr
+
+
+def test_an_environment_setting_that_is_not_a_number_is_explained(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("PILOTAGE_MAX_FILE_MB", "beaucoup")  # inherited by the subprocess
+    done = run("batches", db=sqlite_url)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "Erreur : La variable d'environnement PILOTAGE_MAX_FILE_MB vaut « beaucoup » : un "
+        "nombre entier positif est attendu (par défaut 50)."
+    )
