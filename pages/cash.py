@@ -127,8 +127,9 @@ if forecast.below_payroll:
     st.error(t("below_payroll", day=day(forecast.below_payroll, lang()),
                payroll=euros_from_cents(forecast.payroll_cents, lang())))  # fmt: skip
 if view.what_if is not None:
+    lever_names = ("dso_days_gained", "weekly_invoicing", "utilisation_points", "all")
     effects = view.what_if.with_columns(
-        pl.col("lever").map_elements(lambda name: label(f"lever_{name}"), return_dtype=pl.String)
+        pl.col("lever").replace({name: label(f"lever_{name}") for name in lever_names})
     )
     show_table(effects, table_columns(EFFECTS), key="what-if-table")
 
