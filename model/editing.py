@@ -34,7 +34,9 @@ def save_table(
     dry_run: bool = False,
 ) -> ImportResult:
     """Check and store an edited table; rows are matched on their key (name), so an edit
-    updates the row and a new name adds one. Blank rows added by the editor are dropped."""
+    updates the row and a new name adds one. Blank rows added by the editor are dropped. A
+    table saved unchanged writes nothing (no empty batch in the history): the preview is
+    returned with a sentence saying so."""
     if kind not in EDITABLE:
         raise ValueError(f"{kind} is not editable on screen")
     fact = FACTS[kind]
@@ -43,13 +45,23 @@ def save_table(
     rows = (
         frame.select(list(headers)).filter(~pl.all_horizontal(pl.all().is_null())).rename(headers)
     )
-    file_name = f"saisie-{fact.sheet.lower()}.csv"
-    result = import_file(
-        engine, csv_bytes(rows), file_name, settings=settings, now=now, kind=kind,
-        dry_run=dry_run, same_bytes_check=False,
-    )  # fmt: skip
-    _number_rows_as_on_screen(result)
-    return result
+    data, file_name = csv_bytes(rows), f"saisie-{fact.sheet.lower()}.csv"
+
+    def run(preview: bool) -> ImportResult:
+        result = import_file(
+            engine, data, file_name, settings=settings, now=now, kind=kind, dry_run=preview,
+            same_bytes_check=False,
+        )  # fmt: skip
+        _number_rows_as_on_screen(result)
+        return result
+
+    planned = run(preview=True)
+    if planned.status != "preview" or dry_run:
+        return planned
+    if planned.added + planned.updated + planned.removed == 0:
+        planned.message = "Aucune modification : rien n'a été enregistré."
+        return planned
+    return run(preview=False)
 
 
 def _number_rows_as_on_screen(result: ImportResult) -> None:

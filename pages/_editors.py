@@ -51,6 +51,9 @@ def table_editor(engine: Engine, kind: str, messages_key: str) -> None:
         refresh_after_write()
         st.session_state[messages_key] = [(True, result.message)]
         st.rerun()
+    if result.status == "preview":  # saved unchanged: nothing to write
+        st.info(result.message)
+        return
     st.error(result.message)
     if result.errors:
         rows = [{k: e[k] for k in ("row", "column", "value", "message")} for e in result.errors]

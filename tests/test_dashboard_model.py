@@ -134,6 +134,14 @@ def test_tables_edited_on_screen_are_checked_stored_and_undone(engine):
     )
     assert refused.errors[0]["row"] == 1
 
+    batches_before = list_batches(engine).height
+    same = save_table(engine, "employees", table, settings=SETTINGS, now=NOW)
+    assert (same.status, same.message) == (
+        "preview",
+        "Aucune modification : rien n'a été enregistré.",
+    )
+    assert list_batches(engine).height == batches_before  # no empty batch in the history
+
     latest = list_batches(engine)["id"][0]
     undo_batch(engine, latest, now=NOW)
     undo_batch(engine, latest - 1, now=NOW)

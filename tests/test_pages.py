@@ -196,6 +196,9 @@ def test_settings_editor_saves_checks_and_changes_the_figures(fresh_demo: str):
     app = open_page(run_app(), "parameters")
     tables = [frame.value for frame in app.dataframe]  # the three data editors
     assert [len(table) for table in tables] == [15, 13, 3, 14]  # staff, projects, contracts, flows
+    app.button(key="save-employees").click().run()  # the editor's table, saved unchanged
+    assert not app.exception, app.exception
+    assert app.info[0].value == "Aucune modification : rien n'a été enregistré."
     limits = app.text_input(key="setting-receivables.limits")
     assert limits.value == "30, 60, 90"
     limits.set_value("30, soixante")
