@@ -278,7 +278,8 @@ def overview_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Overview
     narrowed = narrow(facts, team=scope.team, client=None)
     now = headlines(narrowed, settings, as_of=scope.as_of, start=scope.start, end=scope.end)
     past = previous_scope(scope)
-    before = headlines(narrowed, settings, as_of=past.as_of, start=past.start, end=past.end)
+    before = headlines(narrowed, settings, as_of=past.as_of, start=past.start, end=past.end,
+                       with_cash=False)  # fmt: skip
     limits = settings
     cards = [
         Card("tace", now.tace_pct, before.tace_pct, "pct",

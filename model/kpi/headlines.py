@@ -56,13 +56,15 @@ def headlines(
     as_of: date,
     start: date | None = None,
     end: date | None = None,
+    with_cash: bool = True,
 ) -> Headlines:
-    """Figures over [start, end] (default: the 12 months up to as_of) and the alerts at as_of."""
+    """Figures over [start, end] (default: the 12 months up to as_of) and the alerts at as_of.
+    `with_cash=False` skips the cash forecast (a previous period's is never shown)."""
     start = start or twelve_months_before(as_of)
     end = end or as_of
     result = overview(facts, settings, as_of=as_of, start=start, end=end)
     # A cash forecast needs a starting balance: a FEC's bank accounts or one typed in.
-    has_cash = facts.bank_balances.height > 0 or bool(settings.cash.opening_date)
+    has_cash = with_cash and (facts.bank_balances.height > 0 or bool(settings.cash.opening_date))
     cash = cash_forecast(facts, settings.cash, as_of=as_of) if has_cash else None
     drifting = result.projects.projects.filter(pl.col("status").is_in(["red", "unrecoverable"]))
     alerts = [
