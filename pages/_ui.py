@@ -586,6 +586,16 @@ def sidebar_filters() -> None:
         st.session_state["scope_error"] = str(refusal)
 
 
+def dashboard_page(page: str) -> tuple[Engine, Scope]:
+    """What every dashboard page starts with: app.py's navigation, the store, the title, the
+    welcome hint on an empty store, and the sidebar's choice."""
+    routed_by_app()
+    engine = engine_or_stop()
+    st.title(t(page))
+    stop_if_empty()
+    return engine, current_scope()
+
+
 def current_scope() -> Scope:
     """The sidebar's choice; stops the page with the reason when the choice is not usable."""
     scope = st.session_state.get("scope")

@@ -19,20 +19,17 @@ from pages._charts import band, line, stacked, threshold_lines
 from pages._editors import table_editor
 from pages._ui import (
     cash_page_view,
-    current_scope,
+    dashboard_page,
     download,
-    engine_or_stop,
     explain,
     facts,
     kpi_settings,
     labeller,
     lang,
     refresh_after_write,
-    routed_by_app,
     settings,
     show_cards,
     show_table,
-    stop_if_empty,
     t,
     table_columns,
     version,
@@ -81,13 +78,9 @@ VERSUS = [("start", "week", "date"),
           ("forecast_closing_cents", "forecast_closing", "cents"),
           ("actual_closing_cents", "actual_closing", "cents")]  # fmt: skip
 
-routed_by_app()
-engine = engine_or_stop()
-st.title(t("cash"))
+engine, scope = dashboard_page("cash")
 for ok, message in st.session_state.pop("cash_messages", []):
     (st.success if ok else st.error)(message)
-stop_if_empty()
-scope = current_scope()
 label = labeller()
 left, right = st.columns([3, 1])
 scenario = left.segmented_control(t("scenario"), SCENARIOS, default="base", format_func=label,

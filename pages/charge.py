@@ -10,18 +10,15 @@ from model.kpi.dashboard import source_lines
 from model.workbook import Sheet
 from pages._charts import LINE_COLUMNS, bars, heatmap, threshold_lines
 from pages._ui import (
-    current_scope,
+    dashboard_page,
     download,
-    engine_or_stop,
     explain,
     facts,
     kpi_settings,
     page_view,
     period_caption,
-    routed_by_app,
     show_cards,
     show_table,
-    stop_if_empty,
     t,
     table_columns,
     version,
@@ -42,11 +39,7 @@ EMPLOYEES = [("employee", "employee", "text"), ("team", "team", "text"), *RATES,
 TEAMS = [("team", "team", "text"), *RATES]
 MONTHS = [("employee", "employee", "text"), ("month", "month", "date"), *RATES]
 
-routed_by_app()
-engine = engine_or_stop()
-st.title(t("charge"))
-stop_if_empty()
-scope = current_scope()
+engine, scope = dashboard_page("charge")
 view = page_view(engine, version(), "charge", scope)
 limits = kpi_settings().charge
 period_caption(scope)

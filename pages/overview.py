@@ -6,15 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._ui import (
-    current_scope,
-    engine_or_stop,
+    dashboard_page,
     explain,
     lang,
     page_view,
     period_caption,
-    routed_by_app,
     show_cards,
-    stop_if_empty,
     t,
     version,
 )
@@ -27,11 +24,7 @@ ALERT_PAGES = {
     "cash": "pages/cash.py",
 }
 
-routed_by_app()
-engine = engine_or_stop()
-st.title(t("overview"))
-stop_if_empty()
-scope = current_scope()
+engine, scope = dashboard_page("overview")
 view = page_view(engine, version(), "overview", scope)
 period_caption(scope)
 if scope.client:

@@ -9,18 +9,15 @@ from model.kpi.dashboard import project_lines
 from model.workbook import Sheet
 from pages._charts import LINE_COLUMNS, bars, line, threshold_lines
 from pages._ui import (
-    current_scope,
+    dashboard_page,
     download,
-    engine_or_stop,
     explain,
     facts,
     kpi_settings,
     page_view,
     period_caption,
-    routed_by_app,
     show_cards,
     show_table,
-    stop_if_empty,
     t,
     table_columns,
     version,
@@ -44,11 +41,7 @@ BURN_UP = [("project", "project", "text"), ("month", "month", "date"),
            ("consumed_h", "consumed_h", "hours"), ("cumulative_h", "cumulative_h", "hours"),
            ("sold_h", "sold_h", "hours")]  # fmt: skip
 
-routed_by_app()
-engine = engine_or_stop()
-st.title(t("projects"))
-stop_if_empty()
-scope = current_scope()
+engine, scope = dashboard_page("projects")
 view = page_view(engine, version(), "projects", scope)
 limits = kpi_settings().projects
 period_caption(scope)

@@ -10,17 +10,14 @@ from model.kpi.dashboard import client_items
 from model.workbook import Column, Sheet, in_euros
 from pages._charts import bands, line, stacked
 from pages._ui import (
-    current_scope,
+    dashboard_page,
     download,
-    engine_or_stop,
     explain,
     kpi_settings,
     page_view,
     period_caption,
-    routed_by_app,
     show_cards,
     show_table,
-    stop_if_empty,
     t,
     table_columns,
     version,
@@ -44,11 +41,7 @@ ITEMS = [
     ("exposure_cents", "penalties", "cents"),
 ]
 
-routed_by_app()
-engine = engine_or_stop()
-st.title(t("receivables"))
-stop_if_empty()
-scope = current_scope()
+engine, scope = dashboard_page("receivables")
 view = page_view(engine, version(), "receivables", scope)
 settings = kpi_settings()
 period_caption(scope)

@@ -10,17 +10,14 @@ from model.kpi.dashboard import contract_lines
 from model.workbook import Sheet
 from pages._charts import LINE_COLUMNS, stacked
 from pages._ui import (
-    current_scope,
+    dashboard_page,
     download,
-    engine_or_stop,
     explain,
     facts,
     page_view,
     period_caption,
-    routed_by_app,
     show_cards,
     show_table,
-    stop_if_empty,
     t,
     table_columns,
     version,
@@ -42,11 +39,7 @@ CONTRACTS = [("contract", "contract", "text"), ("client", "client", "text"), *HO
              ("runout_date", "runout_date", "date")]  # fmt: skip
 MONTHS = [("contract", "contract", "text"), ("month", "month", "date"), *HOURS]
 
-routed_by_app()
-engine = engine_or_stop()
-st.title(t("support"))
-stop_if_empty()
-scope = current_scope()
+engine, scope = dashboard_page("support")
 view = page_view(engine, version(), "support", scope)
 period_caption(scope)
 show_cards(view.cards)
