@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import Engine
@@ -147,6 +147,8 @@ def test_random_bytes_never_escape_as_an_exception(data: bytes):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(FIXTURES / "fec/fec_tab_utf8.txt", [(89, b"\x00")])  # PieceRef header destroyed
+@example(FIXTURES / "odoo/invoices_fr.xlsx", [(10484, b"@")])  # "zip file version 6.4"
 @given(
     st.sampled_from(FILES),
     st.lists(st.tuples(st.integers(0, 10**6), st.binary(min_size=1, max_size=8)), max_size=6),

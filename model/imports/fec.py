@@ -180,6 +180,7 @@ def _typed_lines(frame: pl.DataFrame) -> pl.DataFrame:
         parse.date(text("piece_date")).alias("piece_day"),
         text("account").str.strip_chars().alias("account"),
         text("letter").alias("letter"),
+        text("piece_ref").alias("piece_ref"),  # optional: a FEC without PieceRef still reads
         pl.coalesce(text("aux_label"), text("aux_num"), text("account_label")).alias("client"),
     )
 

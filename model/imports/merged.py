@@ -44,7 +44,7 @@ def merged_ranges(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         workbook = archive.read("xl/workbook.xml")
         relations = archive.read("xl/_rels/workbook.xml.rels")
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except (KeyError, zipfile.BadZipFile, OSError, NotImplementedError):
         return {}
     rels = {r.get(b"Id"): r.get(b"Target", b"") for r in _elements(relations, b"Relationship")}
     result = {}

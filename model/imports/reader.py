@@ -95,7 +95,8 @@ _NOT_SPREADSHEETS = (
 def _zip_container(data: bytes, max_bytes: int) -> str:
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
+    # NotImplementedError: a damaged header claiming a zip version Python cannot read.
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError) as error:
         raise ReadError(
             "Ce fichier Excel est endommagé ou incomplet (archive illisible) : "
             "exportez-le ou enregistrez-le à nouveau."
