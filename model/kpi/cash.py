@@ -9,7 +9,6 @@ manager can change, in euros.
 
 from __future__ import annotations
 
-import calendar
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -22,6 +21,7 @@ from model.imports.parse import fold_text
 from model.kpi.capacity import capacity_calendar
 from model.kpi.common import Explanation, categorise
 from model.kpi.receivables import open_items
+from model.kpi.scope import add_months, month_end
 
 if TYPE_CHECKING:  # load imports the settings, which import this module
     from model.kpi.load import Facts
@@ -183,7 +183,7 @@ def cash_forecast(
     first_week = _monday(as_of + timedelta(days=1))
     first_month = (as_of + timedelta(days=1)).replace(day=1)
     horizon = max(first_week + timedelta(weeks=weeks) - timedelta(days=1),
-                  _add_months(first_month, months) - timedelta(days=1))  # fmt: skip
+                  add_months(first_month, months) - timedelta(days=1))  # fmt: skip
     clients, company_days = payment_behaviour(
         facts.invoices, facts.payments, as_of=as_of, min_invoices=settings.min_paid_invoices
     )
@@ -205,10 +205,10 @@ def cash_forecast(
     opening, source = _opening(facts.bank_balances, settings, as_of)
     explanation.input_lines = movements.height
     week_starts = [first_week + timedelta(weeks=n) for n in range(weeks)]
-    month_starts = [_add_months(first_month, n) for n in range(months)]
+    month_starts = [add_months(first_month, n) for n in range(months)]
     weekly = _buckets(movements, opening, week_starts, lambda d: d + timedelta(days=6), "start")
     monthly = _buckets(movements, opening, month_starts,
-                       lambda d: _add_months(d, 1) - timedelta(days=1), "month")  # fmt: skip
+                       lambda d: add_months(d, 1) - timedelta(days=1), "month")  # fmt: skip
     lowest_date, lowest = _lowest(movements, opening, as_of)
     payroll = _next_payroll(facts.flows, settings, as_of)
     below = monthly.filter(pl.col("closing_cents") < payroll)
@@ -217,7 +217,7 @@ def cash_forecast(
         movements=movements, weeks=weekly, months=monthly, lowest_date=lowest_date,
         lowest_cents=lowest, clients=clients, company_delay_days=company_days,
         payroll_cents=payroll,
-        below_payroll=_add_months(below["month"][0], 1) - timedelta(days=1) if below.height
+        below_payroll=add_months(below["month"][0], 1) - timedelta(days=1) if below.height
         else None,
         excluded=excluded, explanation=explanation,
     )  # fmt: skip
@@ -282,8 +282,8 @@ def _receipt_date(due: date, delay: int, as_of: date, shift: int) -> date:
 def _next_billing_date(as_of: date, weekly: bool) -> date:
     if weekly:  # the next Friday after T
         return as_of + timedelta(days=(4 - as_of.weekday()) % 7 or 7)
-    end = _month_end(as_of)
-    return end if end > as_of else _month_end(end + timedelta(days=1))
+    end = month_end(as_of)
+    return end if end > as_of else month_end(end + timedelta(days=1))
 
 
 def _unbilled(
@@ -411,15 +411,13 @@ def occurrences(flow: dict, start: date, end: date) -> list[date]:
     days, month = [], start.replace(day=1)
     while month <= end:
         if (month.month - anchor_month) % step == 0:
-            day = month.replace(
-                day=min(wanted_day, calendar.monthrange(month.year, month.month)[1])
-            )
+            day = month.replace(day=min(wanted_day, month_end(month).day))
             in_life = (first is None or day >= first) and (
                 flow["end_date"] is None or day <= flow["end_date"]
             )
             if start <= day <= end and in_life:
                 days.append(day)
-        month = _add_months(month, 1)
+        month = add_months(month, 1)
     return days
 
 
@@ -441,8 +439,8 @@ def _vat(receipts: pl.DataFrame, settings: CashSettings, as_of: date) -> pl.Data
     )
     rows = []
     for month, vat in by_month.sort("month").iter_rows():
-        due = _add_months(month, 1)
-        due = due.replace(day=min(settings.vat_day, calendar.monthrange(due.year, due.month)[1]))
+        due = add_months(month, 1)
+        due = due.replace(day=min(settings.vat_day, month_end(due).day))
         rows.append({"date": max(due, as_of + timedelta(days=1)), "category": "TVA",
                      "label": f"TVA collectée de {month:%m/%Y}", "client": None,
                      "amount_cents": -vat})  # fmt: skip
@@ -499,8 +497,8 @@ def _lowest(movements: pl.DataFrame, opening: int, as_of: date) -> tuple[date, i
 def _next_payroll(flows: pl.DataFrame, settings: CashSettings, as_of: date) -> int:
     """The payroll of the month after T: what the balance must cover."""
     wanted = fold_text(settings.payroll_category)
-    start = _add_months(as_of.replace(day=1), 1)
-    end = _add_months(start, 1) - timedelta(days=1)
+    start = add_months(as_of.replace(day=1), 1)
+    end = add_months(start, 1) - timedelta(days=1)
     total = 0
     for flow in flows.iter_rows(named=True):
         if fold_text(flow["category"]) == wanted and flow["direction"] == "out":
@@ -534,15 +532,6 @@ def what_if(
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
-
-
-def _month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def _add_months(day: date, count: int) -> date:
-    index = day.year * 12 + day.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def forecast_vs_actual(

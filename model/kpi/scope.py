@@ -9,10 +9,12 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from model.kpi.load import Facts
+if TYPE_CHECKING:  # load → settings → cash, which uses this module's month arithmetic
+    from model.kpi.load import Facts
 
 PRESETS = ("this_month", "last_month", "quarter", "last_12_months", "custom")
 
