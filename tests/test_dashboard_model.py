@@ -158,3 +158,22 @@ def test_amounts_kept_in_cents_are_shown_and_typed_in_euros():
     assert on_screen("receivables.limits", [30, 60, 90]) == "30, 60, 90"
     assert from_screen("receivables.limits", "45, 90") == [45, 90]
     assert from_screen("cash.vat_mode", "debits") == "debits"
+
+
+@pytest.mark.parametrize(
+    ("tace", "status"), [(59.99, "red"), (60.0, "amber"), (69.99, "amber"), (70.0, "green")]
+)
+def test_tace_status_follows_kpi_md(tace: float, status: str):
+    """KPI.md §1: red < 60 %, amber 60–70 %, green ≥ 70 % (the settings' defaults)."""
+    from model.kpi.dashboard import status_rising
+
+    assert status_rising(tace, 60.0, 70.0) == status
+
+
+@pytest.mark.parametrize(("days", "status"), [(45.0, "green"), (45.1, "amber"), (60.0, "amber"),
+                                              (60.1, "red")])  # fmt: skip
+def test_dso_status_follows_kpi_md(days: float, status: str):
+    """KPI.md §4b: ≤ 45 green, 45–60 amber, > 60 red."""
+    from model.kpi.dashboard import status_falling
+
+    assert status_falling(days, 45.0, 60.0) == status

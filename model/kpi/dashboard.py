@@ -51,13 +51,15 @@ class Card:
         return self.value - self.previous
 
 
-def _status_up(value: float | None, red_below: float, green_from: float) -> Status:
+def status_rising(value: float | None, red_below: float, green_from: float) -> Status:
+    """A figure that should be high (TACE): red below one bound, green from the other."""
     if value is None:
         return None
     return "red" if value < red_below else "amber" if value < green_from else "green"
 
 
-def _status_down(value: float | None, amber_above: float, red_above: float) -> Status:
+def status_falling(value: float | None, amber_above: float, red_above: float) -> Status:
+    """A figure that should be low (DSO): green up to one bound, red beyond the other."""
     if value is None:
         return None
     return "red" if value > red_above else "amber" if value > amber_above else "green"
@@ -106,7 +108,7 @@ def charge_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ChargeView
     occupation = _first(now.company, "occupation_pct")
     cards = [
         Card("tace", _first(now.company, "tace_pct"), _first(before.company, "tace_pct"), "pct",
-             _status_up(_first(now.company, "tace_pct"), limits.red_pct, limits.amber_pct)),
+             status_rising(_first(now.company, "tace_pct"), limits.red_pct, limits.amber_pct)),
         Card("charge_pct", _first(now.company, "charge_pct"),
              _first(before.company, "charge_pct"), "pct"),
         Card("occupation", occupation, _first(before.company, "occupation_pct"), "pct",
@@ -254,7 +256,7 @@ def receivables_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Recei
              "cents", "red" if (_first(aged.total, "overdue") or 0) > 0 else "green",
              higher_is_better=False),
         Card("dso", days.countback, days_before.countback, "days",
-             _status_down(days.countback, bands.amber_days, bands.red_days),
+             status_falling(days.countback, bands.amber_days, bands.red_days),
              higher_is_better=False),
         Card("penalties", _first(aged.total, "exposure_cents"),
              _first(aged_before.total, "exposure_cents"), "cents", higher_is_better=False),
@@ -283,7 +285,7 @@ def overview_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Overview
     limits = settings
     cards = [
         Card("tace", now.tace_pct, before.tace_pct, "pct",
-             _status_up(now.tace_pct, limits.charge.red_pct, limits.charge.amber_pct)),
+             status_rising(now.tace_pct, limits.charge.red_pct, limits.charge.amber_pct)),
         Card("unbilled_time", now.leakage_pct, before.leakage_pct, "pct",
              None if now.leakage_pct is None
              else "red" if now.leakage_pct > limits.leakage.red_pct else "green",
@@ -291,7 +293,7 @@ def overview_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Overview
         Card("drifting_projects", now.drifting_projects, before.drifting_projects, "count",
              "red" if now.drifting_projects else "green", higher_is_better=False),
         Card("dso", now.dso_days, before.dso_days, "days",
-             _status_down(now.dso_days, limits.dso.amber_days, limits.dso.red_days),
+             status_falling(now.dso_days, limits.dso.amber_days, limits.dso.red_days),
              higher_is_better=False),
     ]  # fmt: skip
     if now.cash_week13_cents is not None:  # only with a starting balance (FEC or typed in)
