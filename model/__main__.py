@@ -169,6 +169,9 @@ def cmd_import(args: Namespace, engine: Engine, settings: Settings) -> int:
             dry_run=args.dry_run,
             allow_partial=args.allow_partial,
             sheet=args.sheet,
+            on_wait=lambda name=name: print(
+                _WAITING.format(file=name), file=sys.stderr, flush=True
+            ),
         )
         result.file = name
         if result.status == "rejected":
@@ -178,6 +181,15 @@ def cmd_import(args: Namespace, engine: Engine, settings: Settings) -> int:
         else:
             _print_result(result)
     return exit_code
+
+
+def _say(message: str) -> None:
+    """A message about the command's progress: on stderr, so that --json output stays JSON."""
+    print(message, file=sys.stderr, flush=True)
+
+
+_UNDO_WAITING = "Un import est en cours sur cette base ; l'annulation attend son tour…"
+_WAITING = "{file} : un autre import est en cours sur cette base ; celui-ci attend son tour…"
 
 
 def _print_result(result: ImportResult) -> None:
@@ -210,8 +222,13 @@ def cmd_undo(args: Namespace, engine: Engine, settings: Settings) -> int:
     from model.store import StoreError, undo_batch
 
     try:
-        batch = undo_batch(engine, args.batch_id, now=paris_now())
-    except StoreError as error:
+        batch = undo_batch(
+            engine,
+            args.batch_id,
+            now=paris_now(),
+            on_wait=lambda: _say(_UNDO_WAITING),
+        )
+    except (StoreError, DatabaseError) as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 1
     message = f"Import n° {batch.id} ({batch.file_name}) annulé."

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy import Connection, Engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from model import tables  # noqa: F401 - registers the tables on SQLModel.metadata
 from model.settings import DATA_DIR, get_settings
-from model.tables import SCHEMA_VERSION, Meta
+from model.tables import FACT_TABLES, SCHEMA_VERSION, Meta, current_key_index_name
 
 
 class DatabaseError(Exception):
@@ -54,6 +58,76 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# How long an import waits for the one before it before giving up (imports of 500k lines take
+# a minute or two; a quarter of an hour means something is stuck).
+WRITER_WAIT_SECONDS = 15 * 60
+# Advisory lock key for "the one writer of this database" on PostgreSQL (any constant bigint).
+WRITER_LOCK_KEY = 0x5049_4C4F_5441  # "PILOTA"
+
+
+@contextmanager
+def writer_transaction(
+    engine: Engine, *, on_wait: Callable[[], None] | None = None
+) -> Iterator[Connection]:
+    """One transaction that is the only writer of the base until it ends.
+
+    Imports and undos read the store to plan what they write: two of them at once would plan
+    against the same state and write twice. SQLite: `BEGIN IMMEDIATE` takes the write lock
+    before the first read; PostgreSQL: a transaction-scoped advisory lock. When another writer
+    holds it, `on_wait` is called once (to say so), then the transaction waits its turn.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            _begin_immediate(connection, on_wait)
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                _advisory_lock(connection, on_wait)
+            yield connection
+
+
+def _begin_immediate(connection: Connection, on_wait: Callable[[], None] | None) -> None:
+    # pysqlite opens transactions lazily, at the first write; an explicit BEGIN IMMEDIATE
+    # makes the whole plan-and-write one serialised transaction (pysqlite then commits it).
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout = 50")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as busy:
+            if "locked" not in str(busy) and "busy" not in str(busy):
+                raise
+            if on_wait is not None:
+                on_wait()
+            cursor.execute(f"PRAGMA busy_timeout = {WRITER_WAIT_SECONDS * 1000}")
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as still_busy:
+                raise DatabaseError(_STILL_BUSY) from still_busy
+    finally:
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.close()
+
+
+def _advisory_lock(connection: Connection, on_wait: Callable[[], None] | None) -> None:
+    key = {"key": WRITER_LOCK_KEY}
+    if connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), key).scalar():
+        return
+    if on_wait is not None:
+        on_wait()
+    connection.execute(text(f"SET LOCAL lock_timeout = '{WRITER_WAIT_SECONDS}s'"))
+    try:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), key)
+    except OperationalError as still_busy:
+        raise DatabaseError(_STILL_BUSY) from still_busy
+    connection.execute(text("SET LOCAL lock_timeout = 0"))
+
+
+_STILL_BUSY = (
+    f"Un autre import ou une annulation occupe cette base depuis plus de "
+    f"{WRITER_WAIT_SECONDS // 60} minutes : rien n'a été enregistré. Réessayez plus tard."
+)
+
+
 def init_db(engine: Engine) -> int:
     """Create missing tables, upgrade an older schema in place, return the schema version.
 
@@ -81,11 +155,34 @@ def init_db(engine: Engine) -> int:
     return SCHEMA_VERSION
 
 
+def _one_current_row_per_key(table: str, index: str) -> tuple[str, ...]:
+    """Imports run at once could leave two current rows for one key: the latest stays current,
+    the earlier ones become versions it replaced (undoing the latest brings them back)."""
+    latest = (
+        f"SELECT {{}} FROM {table} AS kept WHERE kept.natural_key = {table}.natural_key "
+        f"AND kept.superseded_by IS NULL ORDER BY kept.id DESC LIMIT 1"
+    )
+    return (
+        f"UPDATE {table} SET superseded_by = ({latest.format('kept.batch_id')}) "
+        f"WHERE superseded_by IS NULL AND natural_key IS NOT NULL "
+        f"AND id <> ({latest.format('kept.id')})",
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {index} ON {table} (natural_key) "
+        f"WHERE superseded_by IS NULL",
+    )
+
+
 # Steps that adding columns cannot express (renames, data moves), by target schema version.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     4: tuple(
         f"DROP INDEX IF EXISTS ix_timesheet_line_{column}"
         for column in ("project", "date", "employee", "batch_id", "superseded_by")
+    ),
+    7: tuple(
+        statement
+        for table in FACT_TABLES.values()
+        for statement in _one_current_row_per_key(
+            table.__tablename__, current_key_index_name(table)
+        )
     ),
 }
 
@@ -129,5 +226,11 @@ def data_version(engine: Engine) -> int:
         return int(_get_meta(session, "data_version") or 0)
 
 
-def bump_data_version(session: Session) -> None:
-    _set_meta(session, "data_version", str(int(_get_meta(session, "data_version") or 0) + 1))
+def bump_data_version(connection: Connection) -> None:
+    # One statement, so that two writers committing together never give the same version.
+    connection.execute(
+        text(
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) "
+            "WHERE key = 'data_version'"
+        )
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,7 +18,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlmodel import Session, SQLModel
 
-from model.db import bump_data_version
+from model.db import bump_data_version, writer_transaction
 from model.facts import FACTS, Fact
 from model.imports.pipeline import ParsedFile
 from model.imports.reader import ROW
@@ -62,12 +63,16 @@ class Plan:
 
 
 def plan_import(engine: Engine, parsed: ParsedFile) -> Plan:
-    """What writing `parsed` would change, computed against the current facts."""
-    plan = Plan()
+    """What writing `parsed` would change, computed against the current facts (the preview)."""
     with engine.connect() as connection:
-        for kind in parsed.kinds:
-            rows = parsed.valid(kind)
-            plan.kinds.append(_plan_kind(connection, FACTS[kind], rows, parsed.source))
+        return _plan(connection, parsed)
+
+
+def _plan(connection: Connection, parsed: ParsedFile) -> Plan:
+    plan = Plan()
+    for kind in parsed.kinds:
+        rows = parsed.valid(kind)
+        plan.kinds.append(_plan_kind(connection, FACTS[kind], rows, parsed.source))
     return plan
 
 
@@ -211,19 +216,69 @@ def _store_names(fact: Fact) -> list[str]:
 
 
 def find_active_batch(engine: Engine, sha256: str) -> ImportBatch | None:
-    with Session(engine) as session:
-        query = (
-            select(ImportBatch)
-            .where(ImportBatch.file_sha256 == sha256, ImportBatch.status == "active")
-            .order_by(ImportBatch.id)
-        )
-        return session.exec(query).scalars().first()
+    with engine.connect() as connection:
+        return _active_batch(connection, sha256)
+
+
+def _active_batch(connection: Connection, sha256: str) -> ImportBatch | None:
+    query = (
+        select(ImportBatch)
+        .where(ImportBatch.file_sha256 == sha256, ImportBatch.status == "active")
+        .order_by(ImportBatch.id)
+    )
+    with Session(bind=connection) as session:
+        batch = session.exec(query).scalars().first()
+        if batch is not None:
+            session.expunge(batch)
+        return batch
+
+
+@dataclass
+class Written:
+    """What an import wrote: its plan and batch, or the earlier batch that holds the same bytes."""
+
+    plan: Plan
+    batch_id: int | None = None
+    already: ImportBatch | None = None
 
 
 def write_import(
-    engine: Engine, parsed: ParsedFile, plan: Plan, *, user: str, rejected: int, now: datetime
+    engine: Engine,
+    parsed: ParsedFile,
+    *,
+    user: str,
+    rejected: int,
+    now: datetime,
+    same_bytes_check: bool = True,
+    on_wait: Callable[[], None] | None = None,
+) -> Written:
+    """Plan and write `parsed` in one transaction, the only writer of the base meanwhile.
+
+    The plan is made inside the transaction, against the state it writes over: a preview made
+    earlier may be stale when another import landed in between.
+    """
+    with writer_transaction(engine, on_wait=on_wait) as connection:
+        if same_bytes_check:
+            already = _active_batch(connection, parsed.sha256)
+            if already is not None:
+                return Written(Plan(), already=already)
+        plan = _plan(connection, parsed)
+        batch_id = _insert_batch(connection, parsed, plan, user=user, rejected=rejected, now=now)
+        for kind_plan in plan.kinds:
+            _write_kind(connection, kind_plan, batch_id)
+        bump_data_version(connection)
+    return Written(plan, batch_id=batch_id)
+
+
+def _insert_batch(
+    connection: Connection,
+    parsed: ParsedFile,
+    plan: Plan,
+    *,
+    user: str,
+    rejected: int,
+    now: datetime,
 ) -> int:
-    """Write the plan in one transaction; return the new batch id."""
     details = {
         "kinds": {
             k.kind: {
@@ -238,33 +293,26 @@ def write_import(
         "source_label": parsed.source_label,
         "notes": parsed.notes[:200],
     }
-    with engine.begin() as connection:
-        batch_id = connection.execute(
-            insert(ImportBatch).returning(ImportBatch.id),
-            {
-                "created_at": now,
-                "user": user,
-                "file_name": parsed.file_name,
-                "file_sha256": parsed.sha256,
-                "file_size": parsed.size,
-                "source": parsed.source,
-                "kinds": ",".join(parsed.kinds),
-                "rows_read": parsed.rows_read,
-                "added": plan.total("added"),
-                "updated": plan.total("updated"),
-                "removed": plan.total("removed"),
-                "unchanged": plan.total("unchanged"),
-                "rejected": rejected,
-                "status": "active",
-                "details": json.dumps(details, ensure_ascii=False),
-            },
-        ).scalar_one()
-        for kind_plan in plan.kinds:
-            _write_kind(connection, kind_plan, batch_id)
-        with Session(bind=connection) as session:
-            bump_data_version(session)
-            session.commit()
-    return batch_id
+    return connection.execute(
+        insert(ImportBatch).returning(ImportBatch.id),
+        {
+            "created_at": now,
+            "user": user,
+            "file_name": parsed.file_name,
+            "file_sha256": parsed.sha256,
+            "file_size": parsed.size,
+            "source": parsed.source,
+            "kinds": ",".join(parsed.kinds),
+            "rows_read": parsed.rows_read,
+            "added": plan.total("added"),
+            "updated": plan.total("updated"),
+            "removed": plan.total("removed"),
+            "unchanged": plan.total("unchanged"),
+            "rejected": rejected,
+            "status": "active",
+            "details": json.dumps(details, ensure_ascii=False),
+        },
+    ).scalar_one()
 
 
 def _write_kind(connection: Connection, kind_plan: KindPlan, batch_id: int) -> None:
@@ -321,9 +369,11 @@ def bulk_insert(connection: Connection, table: type[SQLModel], rows: pl.DataFram
         cursor.close()
 
 
-def undo_batch(engine: Engine, batch_id: int, *, now: datetime) -> ImportBatch:
+def undo_batch(
+    engine: Engine, batch_id: int, *, now: datetime, on_wait: Callable[[], None] | None = None
+) -> ImportBatch:
     """Remove what the batch wrote and bring back what it replaced, in one transaction."""
-    with engine.begin() as connection:
+    with writer_transaction(engine, on_wait=on_wait) as connection:
         found = connection.execute(
             select(ImportBatch.status, ImportBatch.removed).where(ImportBatch.id == batch_id)
         ).first()
@@ -350,9 +400,7 @@ def undo_batch(engine: Engine, batch_id: int, *, now: datetime) -> ImportBatch:
             .where(ImportBatch.id == batch_id)
             .values(status="undone", undone_at=now)
         )
-        with Session(bind=connection) as session:
-            bump_data_version(session)
-            session.commit()
+        bump_data_version(connection)
     return get_batch(engine, batch_id)
 
 
@@ -466,9 +514,7 @@ def write_setting_values(engine: Engine, values: dict[str, str], *, now: datetim
         for key, value in values.items():
             connection.execute(delete(Setting).where(Setting.key == key))
             connection.execute(insert(Setting), {"key": key, "value": value, "updated_at": now})
-        with Session(bind=connection) as session:
-            bump_data_version(session)
-            session.commit()
+        bump_data_version(connection)
 
 
 def save_mapping(engine: Engine, name: str, kind: str, definition: str, *, now: datetime) -> None:

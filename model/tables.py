@@ -13,11 +13,11 @@ import datetime as dt
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import BigInteger, Column, Text
+from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 6  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
-# 6: saved cash forecasts
+SCHEMA_VERSION = 7  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+# 6: saved cash forecasts; 7: one current row per natural key
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -257,3 +257,20 @@ FACT_TABLES: dict[str, type[FactRow]] = {
     "bank_balances": BankBalance,
     "revenue": Revenue,
 }
+
+
+def current_key_index_name(table: type[FactRow]) -> str:
+    return f"ux_{table.__tablename__}_current_key"
+
+
+# At most one current row per natural key, whatever the code above does: the store's own guard
+# against an export written twice. Keyless timesheet lines (NULL key) are not concerned.
+for _table in FACT_TABLES.values():
+    _columns = _table.__table__.c
+    Index(
+        current_key_index_name(_table),
+        _columns.natural_key,
+        unique=True,
+        sqlite_where=_columns.superseded_by.is_(None),
+        postgresql_where=_columns.superseded_by.is_(None),
+    )

@@ -88,6 +88,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Import only the valid rows (rejected rows stay in the report)",
     ),
     "confirm": ("Confirmer l'import", "Confirm the import"),
+    "waiting_writer": (
+        "Un autre import ou une annulation est en cours sur cette base : celui-ci attend son "
+        "tour, puis s'enregistrera.",
+        "Another import or undo is running on this base: this one waits for its turn, "
+        "then will be saved.",
+    ),
     "cancel": ("Ignorer ce fichier", "Skip this file"),
     "error_report": ("Télécharger le rapport d'erreurs", "Download the error report"),
     "history": ("Historique des imports", "Import history"),

@@ -6,6 +6,7 @@ import hashlib
 
 import streamlit as st
 
+from model.db import DatabaseError
 from model.exports import template_bytes
 from model.facts import FACTS, KINDS
 from model.imports import mapping
@@ -144,7 +145,7 @@ for upload in uploads or []:
         ):
             done = import_file(
                 engine, data, upload.name, settings=settings(), now=paris_now(), kind=kind,
-                allow_partial=partial,
+                allow_partial=partial, on_wait=lambda: st.info(t("waiting_writer")),
             )  # fmt: skip
             refresh_after_write()
             st.session_state["import_messages"] = [(done.status == "imported", done.message)]
@@ -164,8 +165,10 @@ else:
         chosen = st.selectbox(t("undo_pick"), active, format_func=lambda i: f"n° {i}")
         if st.button(t("undo"), icon=":material/undo:"):
             try:
-                undo_batch(engine, chosen, now=paris_now())
-            except StoreError as refusal:
+                undo_batch(
+                    engine, chosen, now=paris_now(), on_wait=lambda: st.info(t("waiting_writer"))
+                )
+            except (StoreError, DatabaseError) as refusal:
                 st.error(str(refusal))
             else:
                 refresh_after_write()

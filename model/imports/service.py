@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from openpyxl import Workbook
 from sqlalchemy import Engine
 
 from model import store
+from model.db import DatabaseError
 from model.imports.mapping import saved_mappings
 from model.imports.pipeline import FileRefused, ParsedFile, file_identity, parse_file
 from model.imports.reader import ROW, ReadError
@@ -64,11 +66,13 @@ def import_file(
     allow_partial: bool = False,
     sheet: str | None = None,
     same_bytes_check: bool = True,
+    on_wait: Callable[[], None] | None = None,
 ) -> ImportResult:
     """Read, check, plan and (unless `dry_run` or refused) write one file in one transaction.
 
     `same_bytes_check=False` is for tables edited on screen: saving A, then B, then A again is
-    a real change, not the same export imported twice.
+    a real change, not the same export imported twice. `on_wait` is called when another
+    import holds the base, before this one waits for its turn.
     """
     # The same bytes again are recognised before any parsing: re-importing is instant.
     previous = store.find_active_batch(engine, file_identity(data, sheet))
@@ -105,15 +109,22 @@ def import_file(
             "valides (les lignes refusées restent dans le rapport d'erreurs)."
         )
         return result
-    plan = store.plan_import(engine, parsed)
-    _set_counts(result, plan)
     if dry_run:
+        _set_counts(result, store.plan_import(engine, parsed))
         result.status = "preview"
         result.message = "Aperçu : " + _counts_sentence(result) + " Rien n'a encore été enregistré."
         return result
-    result.batch_id = store.write_import(
-        engine, parsed, plan, user=settings.user, rejected=result.rejected, now=now
-    )
+    try:
+        written = store.write_import(
+            engine, parsed, user=settings.user, rejected=result.rejected, now=now,
+            same_bytes_check=same_bytes_check, on_wait=on_wait,
+        )  # fmt: skip
+    except DatabaseError as busy:
+        return _refused(file_name, kind, str(busy))
+    if written.already is not None:  # the same bytes landed while this one was being read
+        return _already_imported(file_name, written.already)
+    _set_counts(result, written.plan)
+    result.batch_id = written.batch_id
     result.status = "imported"
     result.message = f"Import n° {result.batch_id} enregistré : " + _counts_sentence(result)
     return result
