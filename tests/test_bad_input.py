@@ -208,3 +208,25 @@ def test_a_key_repeated_on_two_sheets_is_refused(engine: Engine):
         "feuille « Janvier », ligne 2"
     ]
     assert snapshot(engine)["invoices"] == []
+
+
+def test_tens_of_thousands_of_errors_are_all_listed(loaded: Engine):
+    """A year of lines, 25 020 of them after the as-of limit: polars 2.1 panicked (a Rust
+    panic, past `except Exception`) while writing the sentences."""
+    header = '"Date","Employé","Projet","Description","Quantité"\n'
+    lines = [
+        f'"2024-{month:02d}-{day:02d}","P{person}","Site","Dév {task}","2"'
+        for month in range(1, 13)
+        for day in range(1, 29)
+        for person in range(60)
+        for task in range(3)
+    ]
+    before = snapshot(loaded)
+    result = import_bytes(loaded, (header + "\n".join(lines) + "\n").encode(), "annee.csv")
+    assert result.status == "rejected"
+    assert result.rejected == 25_020
+    assert result.errors[0]["message"] == (
+        "Ligne 35462, colonne « Date » : « 2024-08-02 » est dans le futur, au-delà de la "
+        "limite de 31 jours après aujourd'hui"
+    )
+    assert snapshot(loaded) == before

@@ -92,7 +92,8 @@ def import_file(
         )
     except (ReadError, FileRefused) as refusal:
         return _refused(file_name, kind, str(refusal))
-    except Exception:  # a bug of ours must still not show the user a traceback
+    # A bug of ours (or a panic inside polars) must still not show the user a traceback.
+    except (Exception, pl.exceptions.PanicException):
         logger.exception("Unexpected error while reading %s", file_name)
         return _refused(
             file_name,
