@@ -26,12 +26,15 @@ from model.tables import (
     FACT_TABLES,
     CashForecastSnapshot,
     ColumnMapping,
+    Delivery,
     FactRow,
     ImportBatch,
     Setting,
 )
+from model.undo import replay_without
 
 CHUNK = 5000
+DELIVERED = {"row_id": pl.Int64, "source_row": pl.Int64}
 COPY_CHUNK = 100_000
 
 
@@ -44,6 +47,9 @@ class KindPlan:
     kind: str
     rows: pl.DataFrame  # canonical rows to insert (added + updated), store column names
     supersede_ids: list[int]  # stored rows replaced (updated) or removed
+    # Stored rows the file delivers again unchanged (row_id, source_row): recorded, so that
+    # undoing the batch that wrote them hands them to this one (model/undo.py).
+    delivered: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=DELIVERED))
     added: int = 0
     updated: int = 0
     removed: int = 0
@@ -104,9 +110,11 @@ def _plan_keyed(
     changed = joined.filter(
         pl.col("stored_id").is_not_null() & (pl.col("row_hash") != pl.col("row_hash_stored"))
     )
+    unchanged = joined.filter(pl.col("row_hash") == pl.col("row_hash_stored"))
     plan.added += new.height
     plan.updated += changed.height
-    plan.unchanged += joined.height - new.height - changed.height
+    plan.unchanged += unchanged.height
+    plan.delivered = pl.concat([plan.delivered, _delivered(unchanged)])
     plan.supersede_ids += changed["stored_id"].to_list()
     columns = plan.rows.columns
     plan.rows = pl.concat([plan.rows, new.select(columns), changed.select(columns)])
@@ -158,6 +166,9 @@ def _plan_keyless(
     plan.added += added.height
     plan.removed += removed.height
     plan.unchanged += matched.height - added.height
+    plan.delivered = pl.concat(
+        [plan.delivered, _delivered(matched.filter(pl.col("stored_id").is_not_null()))]
+    )
     plan.supersede_ids += removed["stored_id"].to_list()
     plan.rows = pl.concat([plan.rows, added.select(plan.rows.columns)])
     plan.scope = {
@@ -166,6 +177,10 @@ def _plan_keyless(
         "to": last.isoformat(),
         "employees": employees,
     }
+
+
+def _delivered(rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.select(pl.col("stored_id").alias("row_id"), "source_row").cast(DELIVERED)
 
 
 def to_store_columns(fact: Fact, rows: pl.DataFrame) -> pl.DataFrame:
@@ -317,6 +332,11 @@ def _insert_batch(
 
 def _write_kind(connection: Connection, kind_plan: KindPlan, batch_id: int) -> None:
     table = FACT_TABLES[kind_plan.kind]
+    if kind_plan.delivered.height:
+        deliveries = kind_plan.delivered.select(
+            pl.lit(batch_id).alias("batch_id"), pl.lit(kind_plan.kind).alias("kind"), pl.all()
+        )
+        bulk_insert(connection, Delivery, deliveries)
     ids = kind_plan.supersede_ids
     for start in range(0, len(ids), CHUNK):
         connection.execute(
@@ -372,29 +392,17 @@ def bulk_insert(connection: Connection, table: type[SQLModel], rows: pl.DataFram
 def undo_batch(
     engine: Engine, batch_id: int, *, now: datetime, on_wait: Callable[[], None] | None = None
 ) -> ImportBatch:
-    """Remove what the batch wrote and bring back what it replaced, in one transaction."""
+    """The store as if the batch had never been imported (model/undo.py), in one transaction:
+    what it wrote goes, what it replaced comes back, what a later import also delivered stays."""
     with writer_transaction(engine, on_wait=on_wait) as connection:
         found = connection.execute(
-            select(ImportBatch.status, ImportBatch.removed).where(ImportBatch.id == batch_id)
+            select(ImportBatch.status).where(ImportBatch.id == batch_id)
         ).first()
         if found is None:
             raise StoreError(f"L'import n° {batch_id} n'existe pas.")
         if found.status != "active":
             raise StoreError(f"L'import n° {batch_id} a déjà été annulé.")
-        later = _later_batches_touching(connection, batch_id)
-        if found.removed:
-            later = sorted(set(later) | set(_later_timesheet_batches(connection, batch_id)))
-        if later:
-            listed = ", ".join(f"n° {b}" for b in later)
-            raise StoreError(
-                f"L'import n° {batch_id} ne peut pas être annulé seul : des imports plus récents "
-                f"({listed}) ont modifié ses lignes. Annulez-les d'abord."
-            )
-        for table in FACT_TABLES.values():
-            connection.execute(delete(table).where(table.batch_id == batch_id))
-            connection.execute(
-                update(table).where(table.superseded_by == batch_id).values(superseded_by=None)
-            )
+        replay_without(connection, batch_id)
         connection.execute(
             update(ImportBatch)
             .where(ImportBatch.id == batch_id)
@@ -402,29 +410,6 @@ def undo_batch(
         )
         bump_data_version(connection)
     return get_batch(engine, batch_id)
-
-
-def _later_timesheet_batches(connection: Connection, batch_id: int) -> list[int]:
-    """Lines this batch replaced may have been imported again since: restoring them would
-    duplicate those, so later timesheet imports must be undone first."""
-    query = select(ImportBatch.id).where(
-        ImportBatch.id > batch_id,
-        ImportBatch.status == "active",
-        ImportBatch.kinds.contains("timesheets"),
-    )
-    return list(connection.execute(query).scalars())
-
-
-def _later_batches_touching(connection: Connection, batch_id: int) -> list[int]:
-    later: set[int] = set()
-    for table in FACT_TABLES.values():
-        query = (
-            select(table.superseded_by)
-            .distinct()
-            .where(table.batch_id == batch_id, table.superseded_by.is_not(None))
-        )
-        later |= {row[0] for row in connection.execute(query)}
-    return sorted(later)
 
 
 # ---------------------------------------------------------------- reading

@@ -87,6 +87,23 @@ class CashForecastSnapshot(SQLModel, table=True):
     weeks: str = Field(sa_column=Column(Text, nullable=False))  # JSON: start, inflows, outflows
 
 
+class Delivery(SQLModel, table=True):
+    """A stored row that a later import delivered again, unchanged (it wrote nothing for it).
+
+    Undoing the batch that wrote the row then hands the row to that import instead of deleting
+    it (model/undo.py): the store is as if the undone batch had never been imported.
+    """
+
+    __tablename__ = "delivery"
+    __table_args__ = (Index("ix_delivery_row", "kind", "row_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+    kind: str
+    row_id: int
+    source_row: int | None = None  # the line in that import's file
+
+
 class FactRow(SQLModel):
     id: int | None = Field(default=None, primary_key=True)
     batch_id: int = Field(foreign_key="import_batch.id", index=True)

@@ -21,32 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from model.db import init_db, writer_transaction
 from model.store import read_facts
 from model.tables import ImportBatch, Invoice
-from tests.support import import_bytes, snapshot
+from tests.support import import_bytes, invoices_csv, snapshot, timesheets_csv
 
 PROJECT = Path(__file__).resolve().parents[1]
-
-
-def invoices_csv(numbers: range) -> bytes:
-    """An Odoo customer-invoice export (English labels): INV-0001… at 100 € + n."""
-    header = '"Number","Partner","Invoice/Bill Date","Due Date","Total","Amount Due","Status"\n'
-    lines = [
-        f'"INV-{n:04d}","Client {n % 7}","2024-03-{1 + n % 28:02d}","2024-04-30",'
-        f'"{100 + n}.50","{100 + n}.50","Posted"'
-        for n in numbers
-    ]
-    return (header + "\n".join(lines) + "\n").encode()
-
-
-def timesheets_csv(days: range, employees: tuple[str, ...] = ("Alice", "Bruno")) -> bytes:
-    """Odoo timesheet lines without ids (keyless): two lines a day per person in March 2024."""
-    header = '"Date","Employé","Projet","Description","Quantité"\n'
-    lines = [
-        f'"2024-03-{day:02d}","{who}","Site","{task}","{hours}"'
-        for day in days
-        for who in employees
-        for task, hours in (("Dév", "4"), ("Revue", "3.5"))
-    ]
-    return (header + "\n".join(lines) + "\n").encode()
 
 
 def run_together(url: str, files: list[Path]) -> list[dict]:

@@ -6,12 +6,13 @@ from datetime import date
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from model import store
 from model.store import StoreError, read_facts, undo_batch
+from model.tables import Invoice
 from tests.conftest import FIXTURES
-from tests.support import NOW, import_bytes, march_and_april_workbook, snapshot
+from tests.support import NOW, import_bytes, invoices_csv, march_and_april_workbook, snapshot
 
 HEADER = '"Date","Employé","Projet","Description","Quantité","Type de facturation"\r\n'
 
@@ -21,13 +22,14 @@ def timesheet_csv(*rows: tuple[str, str, str, str, float, str]) -> bytes:
     return (HEADER + "\r\n".join(lines) + "\r\n").encode()
 
 
-MARCH = timesheet_csv(
+MARCH_LINES = (
     ("2024-03-04", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
     ("2024-03-05", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
     ("2024-03-05", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
     ("2024-03-04", "Bruno", "Portail", "Dév", 6, "Facturé à un Prix Fixe"),
     ("2024-03-08", "Bruno", "Portail", "Dév", 5, "Facturé à un Prix Fixe"),
 )
+MARCH = timesheet_csv(*MARCH_LINES)
 FEBRUARY = timesheet_csv(("2024-02-26", "Alice", "Site", "Cadrage", 3.5, "Non facturable"))
 
 
@@ -132,24 +134,76 @@ def test_undo_restores_the_exact_previous_state(engine: Engine):
     assert statuses[:2] == [(batch_times, "undone"), (batch_invoices, "undone")]
 
 
-def test_undo_of_a_batch_whose_rows_were_updated_later_is_refused(engine: Engine):
+def test_undo_of_a_batch_updated_later_leaves_the_later_version(engine: Engine):
     path = FIXTURES / "odoo/invoices_en.csv"
     first = import_bytes(engine, path.read_bytes(), path.name).batch_id
     newer = path.read_bytes().replace(b'"1000.6","Partially Paid"', b'"0.0","Paid"')
     second = import_bytes(engine, newer, "newer.csv").batch_id
-    before = snapshot(engine)
-    with pytest.raises(StoreError) as refused:
-        undo_batch(engine, first, now=NOW)
-    assert str(refused.value) == (
-        f"L'import n° {first} ne peut pas être annulé seul : des imports plus récents "
-        f"(n° {second}) ont modifié ses lignes. Annulez-les d'abord."
-    )
-    assert snapshot(engine) == before
-    undo_batch(engine, second, now=NOW)
     undo_batch(engine, first, now=NOW)
+    # As if only the newer export had been imported: its four invoices, owned by it.
+    invoices = read_facts(engine, "invoices", with_meta=True).sort("number")
+    assert invoices["batch_id"].to_list() == [second] * 4
+    residual = dict(invoices.select("number", "amount_residual_cents").rows())
+    assert residual["FAC/2024/0013"] == 0
+    with engine.connect() as connection:
+        stored = connection.execute(select(func.count()).select_from(Invoice)).scalar()
+    assert stored == 4  # the first export's versions are gone, not kept as history
+    undo_batch(engine, second, now=NOW)
     assert read_facts(engine, "invoices").height == 0
     with pytest.raises(StoreError, match="déjà été annulé"):
         undo_batch(engine, first, now=NOW)
+
+
+def test_undo_keeps_the_invoices_a_later_export_also_delivered(engine: Engine):
+    """Issue 10 §2: A = INV-1…3, B = INV-1…4 (the first three unchanged), undo A."""
+    export_a, export_b = invoices_csv(range(1, 4)), invoices_csv(range(1, 5))
+    a = import_bytes(engine, export_a, "a.csv")
+    b = import_bytes(engine, export_b, "b.csv")
+    assert (b.added, b.unchanged) == (1, 3)
+    undo_batch(engine, a.batch_id, now=NOW)
+    invoices = read_facts(engine, "invoices", with_meta=True).sort("number")
+    assert invoices["number"].to_list() == ["INV-0001", "INV-0002", "INV-0003", "INV-0004"]
+    assert invoices["batch_id"].to_list() == [b.batch_id] * 4
+    # B's line numbers now, not A's: the drill-down shows B's file.
+    assert invoices["source_row"].to_list() == [2, 3, 4, 5]
+    assert import_bytes(engine, export_b, "b.csv").status == "already_imported"
+    undo_batch(engine, b.batch_id, now=NOW)
+    assert read_facts(engine, "invoices").height == 0
+
+
+def test_undo_keeps_the_timesheet_lines_a_later_export_also_delivered(engine: Engine):
+    first_three = timesheet_csv(*MARCH_LINES[:3])
+    all_five = timesheet_csv(*MARCH_LINES)
+    a = import_bytes(engine, first_three, "a.csv")
+    b = import_bytes(engine, all_five, "b.csv")
+    assert (b.added, b.unchanged, b.removed) == (2, 3, 0)
+    undo_batch(engine, a.batch_id, now=NOW)
+    lines = read_facts(engine, "timesheets", with_meta=True)
+    assert lines.height == 5
+    assert set(lines["batch_id"]) == {b.batch_id}
+    assert sorted(lines["hours"].to_list()) == [5.0, 6.0, 7.0, 7.0, 7.0]
+
+
+def test_undo_of_a_replacement_replays_the_later_timesheet_imports(engine: Engine):
+    march = import_bytes(engine, MARCH, "mars.csv")
+    shorter = timesheet_csv(
+        ("2024-03-04", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
+        ("2024-03-05", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
+    )
+    replacing = import_bytes(engine, shorter, "alice.csv")
+    assert (replacing.removed, replacing.unchanged) == (1, 2)
+    # The full export again (other bytes): the replaced line comes back as a new line.
+    again = import_bytes(engine, MARCH.replace(b"\r\n", b"\n"), "mars-bis.csv")
+    assert again.added == 1
+    undo_batch(engine, replacing.batch_id, now=NOW)
+    # As if March had been imported twice: five lines, all March's, none doubled.
+    lines = read_facts(engine, "timesheets", with_meta=True)
+    assert lines.height == 5
+    assert set(lines["batch_id"]) == {march.batch_id}
+    undo_batch(engine, march.batch_id, now=NOW)
+    lines = read_facts(engine, "timesheets", with_meta=True)
+    assert lines.height == 5
+    assert set(lines["batch_id"]) == {again.batch_id}
 
 
 def test_an_undone_file_can_be_imported_again(engine: Engine):
@@ -188,24 +242,6 @@ def test_template_round_trip_through_the_store(engine: Engine):
     result = import_bytes(engine, filled, "modele-rempli.xlsx")
     assert (result.status, result.added, result.updated, result.removed) == ("imported", 0, 0, 0)
     assert result.unchanged == result.rows_read == 17
-
-
-def test_undo_of_a_replacement_waits_for_later_timesheet_imports(engine: Engine):
-    import_bytes(engine, MARCH, "mars.csv")
-    shorter = timesheet_csv(
-        ("2024-03-04", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
-        ("2024-03-05", "Alice", "Site", "Maquettes", 7, "Facturé sur Feuilles de Temps"),
-    )
-    replacing = import_bytes(engine, shorter, "alice.csv")
-    assert (replacing.removed, replacing.unchanged) == (1, 2)
-    # The full export again (other bytes): the replaced line comes back as a new line.
-    again = import_bytes(engine, MARCH.replace(b"\r\n", b"\n"), "mars-bis.csv")
-    assert again.added == 1
-    with pytest.raises(StoreError, match=f"\\(n° {again.batch_id}\\)"):
-        undo_batch(engine, replacing.batch_id, now=NOW)
-    undo_batch(engine, again.batch_id, now=NOW)
-    undo_batch(engine, replacing.batch_id, now=NOW)
-    assert read_facts(engine, "timesheets").height == 5
 
 
 def test_two_sheets_of_one_workbook_imported_one_by_one(engine: Engine):
