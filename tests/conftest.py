@@ -20,10 +20,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 
 from model.db import get_engine, init_db
 from tests.apptest import server_navigation as server_navigation  # a fixture for AppTest tests
+
+# The test run never depends on chance: property tests draw the same examples at every run and
+# keep no local example database. Random exploration is tests/fuzz/fuzz_readers.py's job; what
+# it finds becomes an explicit @example.
+settings.register_profile("deterministic", derandomize=True, database=None, print_blob=True)
+settings.load_profile("deterministic")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"

@@ -165,3 +165,28 @@ def test_an_environment_setting_that_is_not_a_number_is_explained(
         "Erreur : La variable d'environnement PILOTAGE_MAX_FILE_MB vaut « beaucoup » : un "
         "nombre entier positif est attendu (par défaut 50)."
     )
+
+
+def test_control_characters_never_reach_the_terminal(db_url: str, tmp_path: Path):
+    """Issue 10 §4: a cell or a file name holding ESC sequences could clear the screen."""
+    clear_screen = "\x1b[2J\x1b]0;pwned\x07"
+    path = tmp_path / f"factures{clear_screen}.csv"
+    header = '"Numéro","Client","Date de facture","Montant TTC"\n'
+    cells = header + f'"F-1","ACME{clear_screen}\x00","31/13/2024","12"\n'
+    path.write_text(cells, encoding="utf-8")
+    human = run("import", str(path), db=db_url)
+    assert human.returncode == 1
+    assert "\x1b" not in human.stdout + human.stderr and "\x07" not in human.stdout
+    assert "factures\\u001b[2J\\u001b]0;pwned\\u0007.csv" in human.stdout
+    assert "« 31/13/2024 » n'est pas une date" in human.stdout
+    machine = run("import", str(path), "--json", db=db_url)
+    answer = json_lines(machine.stdout)[0]
+    assert answer["file"] == str(path)  # the JSON string decodes to the real name
+    # The cell's control characters were removed when the file was read (both databases).
+    fixed = path.read_text(encoding="utf-8").replace("31/13/2024", "31/12/2023")
+    path.write_text(fixed, encoding="utf-8")
+    imported = json_lines(run("import", str(path), "--json", db=db_url).stdout)[0]
+    assert imported["status"] == "imported"
+    exported = tmp_path / "factures.csv"
+    run("export", "invoices", "--out", str(exported), db=db_url)
+    assert pl.read_csv(exported)["client"].to_list() == ["ACME[2J]0;pwned"]

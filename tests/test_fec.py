@@ -78,3 +78,65 @@ def test_a_fec_without_client_accounts_says_so(name: str):
         FileRefused, match="aucune de ses écritures ne porte sur un compte client 411"
     ):
         parse(SAMPLES / "fec" / name)
+
+
+FEC_HEADER = (
+    "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\t"
+    "CompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\t"
+    "ValidDate\tMontantdevise\tIdevise\n"
+)
+
+
+def fec_entry(number: int, day: str, debit: str, credit: str) -> str:
+    """A sale: the client's 411 line (debit) and the revenue 706 line (credit)."""
+    head = f"VT\tVentes\t{number}\t{day}\t"
+    piece = f"FA-{number:03d}\t{day}\tFacture FA-{number:03d}\t"
+    return (
+        f"{head}411000\tClients\tC001\tACME\t{piece}{debit}\t0,00\t\t\t20240331\t\t\n"
+        f"{head}706000\tPrestations\t\t\t{piece}0,00\t{credit}\t\t\t20240331\t\t\n"
+    )
+
+
+FEC_ALL_REFUSED = {
+    "unbalanced": (
+        fec_entry(1, "20240201", "1200,00", "1000,00"),
+        [
+            f"Ligne {row}, colonne « EcritureNum » : l'écriture 1 du journal VT n'est pas "
+            "équilibrée (débit 1200,00 ≠ crédit 1000,00) : elle n'est pas importée"
+            for row in (2, 3)
+        ],
+    ),
+    "31 February": (
+        fec_entry(2, "20260231", "100,00", "100,00"),
+        [
+            f"Ligne {row}, colonne « EcritureDate » : « 20260231 » n'est pas une date "
+            "(attendu : AAAAMMJJ)"
+            for row in (2, 3)
+        ],
+    ),
+    "letters for digits": (
+        fec_entry(3, "20240205", "1000,00", "1OOO,OO"),
+        [
+            "Ligne 3, colonne « Credit » : « 1OOO,OO » n'est pas un montant (attendu : 1234,56)",
+            "Ligne 2, colonne « EcritureNum » : l'écriture 3 du journal VT a une ligne illisible "
+            "(ligne 3) : elle n'est pas importée",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("partial", [False, True])
+@pytest.mark.parametrize("case", list(FEC_ALL_REFUSED))
+def test_a_fec_whose_every_entry_is_refused_says_why(engine: Engine, case: str, partial: bool):
+    """Issue 10 §4: these raised `ColumnNotFoundError: "_row" not found`; a damaged credit
+    counted as 0 and balanced its entry."""
+    lines, messages = FEC_ALL_REFUSED[case]
+    before = snapshot(engine)
+    result = import_bytes(engine, (FEC_HEADER + lines).encode(), "fec.txt", allow_partial=partial)
+    assert result.status == "rejected"
+    assert result.message == (
+        "Fichier refusé : aucune ligne valide (2 ligne(s) en erreur sur 2). "
+        "Rien n'a été enregistré."
+    )
+    assert [e["message"] for e in result.errors] == messages
+    assert snapshot(engine) == before

@@ -61,7 +61,10 @@ def is_fec(table: Table) -> bool:
 def split_fec(table: Table, *, terms_days: int) -> tuple[list[Table], pl.DataFrame, list[str]]:
     """The FEC's customer invoices and payments as canonical text tables, its errors, notes."""
     lines = _typed_lines(table.frame)
-    errors = pl.concat([_line_errors(lines, table), _unbalanced(lines)])
+    unreadable = _line_errors(lines, table)
+    unreadable = pl.concat([unreadable, _rest_of_entries(lines, unreadable)])
+    readable = lines.filter(~pl.col(ROW).is_in(unreadable["row"].implode()))
+    errors = pl.concat([unreadable, _unbalanced(readable)])
     bad = errors["row"].implode()
     clean = lines.filter(~pl.col(ROW).is_in(bad))
     entries = _classify(clean)
@@ -187,6 +190,7 @@ def _typed_lines(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _line_errors(lines: pl.DataFrame, table: Table) -> pl.DataFrame:
     header = table.file_headers
+    not_amount = "n'est pas un montant (attendu : 1234,56)"
     checks = [
         (
             pl.col("debit_cents").is_null(),
@@ -195,7 +199,14 @@ def _line_errors(lines: pl.DataFrame, table: Table) -> pl.DataFrame:
                 pl.col("debit") if "debit" in lines.columns else pl.lit(None, pl.String),
                 pl.col("amount") if "amount" in lines.columns else pl.lit(None, pl.String),
             ),
-            "n'est pas un montant (attendu : 1234,56)",
+            not_amount,
+        ),
+        (
+            # A damaged credit would otherwise count as 0 and balance a wrong entry.
+            pl.col("credit_cents").is_null() & pl.col("debit_cents").is_not_null(),
+            header.get("credit", "Credit"),
+            file_column(lines, "credit"),
+            not_amount,
         ),
         (
             pl.col("entry_day").is_null(),
@@ -209,13 +220,42 @@ def _line_errors(lines: pl.DataFrame, table: Table) -> pl.DataFrame:
             pl.col(ROW).alias("row"),
             pl.lit(column).alias("column"),
             value.alias("value"),
-            pl.format(
-                "Ligne {}, colonne « {} » : « {} » {}", ROW, pl.lit(column), value, pl.lit(message)
+            pl.concat_str(
+                pl.lit("Ligne "),
+                pl.col(ROW).cast(pl.String),
+                pl.lit(f", colonne « {column} » : « "),
+                value.fill_null(""),
+                pl.lit(f" » {message}"),
             ).alias("message"),
         )
         for mask, column, value, message in checks
     ]
     return pl.concat([f.cast(ERROR_SCHEMA) for f in frames])
+
+
+def _rest_of_entries(lines: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:
+    """An entry is read whole or not at all: its other lines are refused with the first bad one."""
+    bad = lines.filter(pl.col(ROW).is_in(errors["row"].implode()))
+    first_bad = bad.group_by("journal", "entry").agg(pl.col(ROW).min().alias("_bad"))
+    siblings = lines.join(first_bad, on=["journal", "entry"]).filter(
+        ~pl.col(ROW).is_in(errors["row"].implode())
+    )
+    return siblings.select(
+        pl.col(ROW).alias("row"),
+        pl.lit("EcritureNum").alias("column"),
+        pl.col("entry").alias("value"),
+        pl.concat_str(
+            pl.lit("Ligne "),
+            pl.col(ROW).cast(pl.String),
+            pl.lit(", colonne « EcritureNum » : l'écriture "),
+            pl.col("entry").fill_null(""),
+            pl.lit(" du journal "),
+            pl.col("journal").fill_null(""),
+            pl.lit(" a une ligne illisible (ligne "),
+            pl.col("_bad").cast(pl.String),
+            pl.lit(") : elle n'est pas importée"),
+        ).alias("message"),
+    ).cast(ERROR_SCHEMA)
 
 
 def _unbalanced(lines: pl.DataFrame) -> pl.DataFrame:
