@@ -7,18 +7,22 @@ Exit codes: 0 success, 1 a file was rejected (or an operation refused), 2 misuse
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import re
 import sys
 from argparse import Namespace
+from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from model.db import DatabaseError, get_engine, init_db
 from model.facts import FACTS, KINDS
-from model.imports.service import ImportResult, import_file
+from model.imports.service import ImportResult, import_file, unpack_limits
 from model.kpi.report import NAMES as KPI_NAMES
 from model.settings import Settings, SettingsError, paris_now
 
@@ -122,7 +126,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class ControlEscapingWriter(io.TextIOBase):
+    """What the CLI prints, with control characters written as `\\u001b`: a file name or a
+    value cannot clear the screen or rewrite the terminal's title. The same escape is valid
+    inside a JSON string, so --json output stays JSON."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(re.sub(TERMINAL_CONTROLS, lambda m: f"\\u{ord(m[0]):04x}", text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+TERMINAL_CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # all but tab and line feed
+
+
 def main(argv: list[str] | None = None) -> int:
+    with (
+        redirect_stdout(ControlEscapingWriter(sys.stdout)),
+        redirect_stderr(ControlEscapingWriter(sys.stderr)),
+    ):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings(database_url=args.db) if args.db else Settings()
@@ -322,7 +353,10 @@ def cmd_mapping(args: Namespace, engine: Engine, settings: Settings) -> int:
         return 0
     try:
         headers = file_headers(
-            Path(args.file).read_bytes(), Path(args.file).name, max_bytes=settings.max_file_bytes
+            Path(args.file).read_bytes(),
+            Path(args.file).name,
+            max_bytes=settings.max_file_bytes,
+            unpack=unpack_limits(settings),
         )
     except (OSError, ReadError) as error:
         print(f"Erreur : {error}", file=sys.stderr)

@@ -44,9 +44,21 @@ class Settings:
     max_file_bytes: int = field(
         default_factory=lambda: _whole_number("PILOTAGE_MAX_FILE_MB", 50) * 1024 * 1024
     )
+    # A workbook is refused when it unpacks beyond this many megabytes, or (past 50 MB) to more
+    # than this many times its size: real exports unpack to 10-20 times, bombs to hundreds.
+    max_unpacked_mb: int = field(
+        default_factory=lambda: _whole_number("PILOTAGE_MAX_UNPACKED_MB", 1000)
+    )
+    max_unpack_ratio: int = field(
+        default_factory=lambda: _whole_number("PILOTAGE_MAX_UNPACK_RATIO", 50)
+    )
     # Work dates, invoice dates and payment dates further in the future than this are refused.
     future_tolerance_days: int = field(
         default_factory=lambda: _whole_number("PILOTAGE_FUTURE_DAYS", 31)
+    )
+    # Work, invoice and payment dates before 1 January of this year are refused (typing errors).
+    earliest_year: int = field(
+        default_factory=lambda: _whole_number("PILOTAGE_EARLIEST_YEAR", 2000)
     )
     # Client payment terms given to invoices that come without a due date (FEC).
     payment_terms_days: int = field(

@@ -42,6 +42,17 @@ class StoreError(Exception):
     """An operation on the store is refused; the message is for the user."""
 
 
+class PlanRefused(StoreError):
+    """The file is valid alone but not with what the store holds; `errors` says where."""
+
+    def __init__(self, message: str, errors: list[dict]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+MAX_HOURS_A_DAY = 24
+
+
 @dataclass
 class KindPlan:
     kind: str
@@ -79,7 +90,72 @@ def _plan(connection: Connection, parsed: ParsedFile) -> Plan:
     for kind in parsed.kinds:
         rows = parsed.valid(kind)
         plan.kinds.append(_plan_kind(connection, FACTS[kind], rows, parsed.source))
+    for kind_plan in plan.kinds:
+        if kind_plan.kind == "timesheets":
+            _refuse_days_over_24_hours(connection, kind_plan)
     return plan
+
+
+def _refuse_days_over_24_hours(connection: Connection, plan: KindPlan) -> None:
+    """A person's day, over the lines already stored and the new ones, stays within 24 h."""
+    new = plan.rows
+    if new.height == 0:
+        return
+    table = FACT_TABLES["timesheets"]
+    day = ["employee", "date"]
+    sums = select(table.employee, table.date, func.sum(table.hours))
+    stored = _day_sums(
+        connection,
+        sums.where(
+            table.superseded_by.is_(None),
+            table.employee.in_(new["employee"].unique().to_list()),
+            table.date.between(new["date"].min(), new["date"].max()),
+        ),
+    )
+    replaced = [
+        _day_sums(connection, sums.where(table.id.in_(ids))).with_columns(-pl.col("hours"))
+        for ids in _chunks(plan.supersede_ids)
+    ]
+    totals = (
+        pl.concat([stored, *replaced, new.select(*day, "hours")])
+        .group_by(day)
+        .agg(pl.col("hours").sum().alias("total"))
+        .filter(pl.col("total") > MAX_HOURS_A_DAY + 1e-6)
+    )
+    if totals.height == 0:
+        return
+    over = new.join(totals, on=day).filter(pl.col("hours") > 0).sort("source_row")
+    errors = [_day_over_error(row) for row in over.iter_rows(named=True)]
+    raise PlanRefused(
+        f"Fichier refusé : {len(errors)} ligne(s) portent une journée au-delà de "
+        f"{MAX_HOURS_A_DAY} h avec les temps déjà importés. Rien n'a été enregistré.",
+        errors,
+    )
+
+
+def _day_over_error(row: dict) -> dict:
+    header = FACTS["timesheets"].column("hours").header
+    hours, total = _decimal_comma(row["hours"]), _decimal_comma(row["total"])
+    message = (
+        f"Ligne {row['source_row']}, colonne « {header} » : « {hours} » porte le total de "
+        f"{row['employee']} le {row['date']:%d/%m/%Y} à {total} h avec les lignes déjà "
+        f"importées (au plus {MAX_HOURS_A_DAY} h par jour)"
+    )
+    return {"row": row["source_row"], "column": header, "value": hours, "message": message}
+
+
+def _day_sums(connection: Connection, query) -> pl.DataFrame:
+    schema = {"employee": pl.String, "date": pl.Date, "hours": pl.Float64}
+    rows = connection.execute(query.group_by(query.selected_columns[0], query.selected_columns[1]))
+    return pl.DataFrame(rows.all(), schema=schema, orient="row")
+
+
+def _chunks(values: list) -> list[list]:
+    return [values[start : start + CHUNK] for start in range(0, len(values), CHUNK)]
+
+
+def _decimal_comma(hours: float) -> str:
+    return f"{hours:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def _plan_kind(connection: Connection, fact: Fact, rows: pl.DataFrame, source: str) -> KindPlan:

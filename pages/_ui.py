@@ -21,7 +21,7 @@ from model.facts import BILLING, FACTS
 from model.formatting import change, day, in_unit
 from model.imports.pipeline import file_headers
 from model.imports.reader import ReadError
-from model.imports.service import ImportResult, import_file
+from model.imports.service import ImportResult, import_file, unpack_limits
 from model.kpi import dashboard
 from model.kpi.cash import Levers
 from model.kpi.common import Explanation
@@ -491,7 +491,10 @@ def preview(
 def headers_of(name: str, data: bytes) -> list[str]:
     """The headers a column mapping starts from; none when the file cannot be read at all."""
     try:
-        return file_headers(data, name, max_bytes=settings().max_file_bytes)
+        limits = settings()
+        return file_headers(
+            data, name, max_bytes=limits.max_file_bytes, unpack=unpack_limits(limits)
+        )
     except ReadError:
         return []
 

@@ -11,6 +11,7 @@ import polars as pl
 from openpyxl import Workbook
 from polars.testing import assert_frame_equal
 from sqlalchemy import Engine, select
+from sqlmodel import SQLModel
 
 from model.facts import FACTS
 from model.imports.pipeline import ParsedFile, parse_file
@@ -18,7 +19,6 @@ from model.imports.reader import ROW
 from model.imports.service import ImportResult, import_file
 from model.settings import Settings
 from model.store import POLARS_TYPES
-from model.tables import FACT_TABLES, ImportBatch
 
 NOW = datetime(2024, 7, 1, 9, 30)
 SETTINGS = Settings(database_url="unused", user="compta@test")
@@ -73,12 +73,14 @@ def assert_same_rows(actual: pl.DataFrame, expected: pl.DataFrame) -> None:
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of every table, superseded versions and batches included."""
+    """Every row of every table of the store: facts with their superseded versions, batches,
+    deliveries, settings, mappings, metadata (the data version included)."""
     state = {}
     with engine.connect() as connection:
-        for name, table in {**FACT_TABLES, "batches": ImportBatch}.items():
-            rows = connection.execute(select(table).order_by(table.id)).all()
-            state[name] = [tuple(row) for row in rows]
+        for table in SQLModel.metadata.sorted_tables:
+            order = list(table.primary_key.columns)
+            rows = connection.execute(select(table).order_by(*order)).all()
+            state[table.name] = [tuple(row) for row in rows]
     return state
 
 

@@ -129,7 +129,7 @@ def test_the_store_refuses_a_second_current_row_for_one_key(engine: Engine):
     import_bytes(engine, invoices_csv(range(1, 3)), "f.csv")
     before = snapshot(engine)
     names = Invoice.__table__.columns.keys()
-    row = dict(zip(names, before["invoices"][0], strict=True))
+    row = dict(zip(names, before["invoice"][0], strict=True))
     row.pop("id")
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(Invoice.__table__.insert(), row)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -17,6 +21,7 @@ from model.imports.service import import_file
 from model.settings import Settings
 from tests.conftest import FIXTURES, SAMPLES
 from tests.support import NOW, SETTINGS, import_bytes, parse, snapshot
+from tests.test_cli import PROJECT
 
 
 def xlsx_bytes(rows: list[list]) -> bytes:
@@ -45,13 +50,63 @@ INVOICES = [
 ]
 
 
-SMALL_LIMIT = 1024 * 1024  # 1 MB files, so a bomb of 25 MB unpacked is enough to test
+MB = 1024 * 1024
 
 
 def zip_bomb() -> bytes:
-    """Shared strings of a few kilobytes that unpack to 20+ times the size limit."""
-    huge = b"<sst><si><t>" + b"A" * (25 * SMALL_LIMIT) + b"</t></si></sst>"
+    """Shared strings of a few kilobytes that unpack to 25 MB (over a ceiling set to 20 MB)."""
+    huge = b"<sst><si><t>" + b"A" * (25 * MB) + b"</t></si></sst>"
     return rezip(xlsx_bytes(INVOICES), {}, {"xl/sharedStrings.xml": huge})
+
+
+def write_big_bomb(path: Path, unpacked_mb: int) -> None:
+    """A real invoice workbook plus shared strings of `unpacked_mb` MB, streamed to disk
+    (1 MB on disk for 990 MB unpacked: deflate packs repeated bytes a thousandfold)."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(INVOICES)))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, source.read(info.filename))
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as shared:
+            shared.write(b"<sst><si><t>")
+            for _ in range(unpacked_mb):
+                shared.write(b"A" * MB)
+            shared.write(b"</t></si></sst>")
+
+
+# Runs the CLI, then reports the process's own peak memory (VmHWM counts from its exec: the
+# kernel's ru_maxrss would include the pytest process it was forked from).
+CLI_WITH_PEAK = (
+    "import re, sys\n"
+    "from model.__main__ import main\n"
+    "code = main(sys.argv[1:])\n"
+    "status = open('/proc/self/status').read()\n"
+    "print(re.search(r'VmHWM:\\s+(\\d+)', status)[1], file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def test_a_decompression_bomb_is_refused_before_it_costs_memory(tmp_path: Path):
+    """Issue 10 §5: 1 MB unpacking to 990 MB (under the former 20× ceiling) cost 3 GB to read.
+    The import runs in its own process, which reports its peak memory."""
+    bomb = tmp_path / "factures.xlsx"
+    write_big_bomb(bomb, 990)
+    database = f"sqlite:///{tmp_path / 'p.db'}"
+    command = [sys.executable, "-c", CLI_WITH_PEAK, "--db", database, "import", str(bomb), "--json"]
+    done = subprocess.run(command, cwd=PROJECT, capture_output=True, check=False)
+    assert done.returncode == 1
+    answer = json.loads(done.stdout)
+    unpacked = sum(info.file_size for info in zipfile.ZipFile(bomb).infolist())
+    times = f"{unpacked / bomb.stat().st_size:,.0f}".replace(",", "\u202f")  # about 1 000
+    assert answer["status"] == "rejected"
+    assert answer["message"] == (
+        f"Ce classeur de 1,0 Mo se décompresse en 990,0 Mo, {times} fois sa taille ; un "
+        "export réel se décompresse en 10 à 20 fois sa taille (limite : 50 fois, "
+        "PILOTAGE_MAX_UNPACK_RATIO) : il n'est pas lu (c'est le signe d'un fichier piégé, pas "
+        "d'un export). Enregistrez-le à nouveau dans votre tableur s'il vient bien de votre "
+        "logiciel."
+    )
+    peak_mb = int(done.stderr.split()[-1]) / 1024  # kilobytes
+    assert peak_mb < 300, f"peak memory {peak_mb:.0f} MB"
 
 
 def entity_expansion() -> bytes:
@@ -78,7 +133,7 @@ def loaded(engine: Engine) -> Engine:
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
-        ("zip bomb", "se décompresse en"),
+        ("zip bomb", "se décompresse en 25,0 Mo, au-delà de la limite de 20,0 Mo"),
         ("entity expansion", "est endommagé ou d'un format non reconnu"),
         ("million columns", "colonnes sur une ligne"),
     ],
@@ -90,13 +145,8 @@ def test_hostile_files_are_refused_and_change_nothing(loaded: Engine, case: str,
         "million columns": lambda: b"a" + b",a" * 1_000_000 + b"\n",
     }[case]()
     before = snapshot(loaded)
-    limit = SMALL_LIMIT if case == "zip bomb" else SETTINGS.max_file_bytes
     result = import_file(
-        loaded,
-        data,
-        "piege.xlsx",
-        settings=Settings(database_url="-", max_file_bytes=limit),
-        now=NOW,
+        loaded, data, "piege.xlsx", settings=Settings(database_url="-", max_unpacked_mb=20), now=NOW
     )
     assert result.status == "rejected"
     assert expected in result.message

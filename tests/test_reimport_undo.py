@@ -227,9 +227,14 @@ def test_a_failure_while_writing_leaves_nothing_behind(engine: Engine, monkeypat
     real_write = store._write_kind
     monkeypatch.setattr(store, "_write_kind", failing_write)
     template = (FIXTURES / "template/template_filled.xlsx").read_bytes()
-    with pytest.raises(RuntimeError, match="disk full"):
-        import_bytes(engine, template, "modele.xlsx")
+    result = import_bytes(engine, template, "modele.xlsx")
     assert calls[:1] and len(calls) == 2
+    # Rolled back whole, and said in a sentence (the traceback goes to the log).
+    assert result.status == "rejected"
+    assert result.message == (
+        "Le fichier « modele.xlsx » n'a pas pu être importé à cause d'une erreur inattendue de "
+        "Pilotage. Rien n'a été enregistré. Merci de signaler le problème avec ce fichier."
+    )
     assert snapshot(engine) == before
 
 

@@ -138,22 +138,35 @@ def _drop_non_records(
     """Remove blank rows, group rows and totals rows; return what was set aside, with reasons."""
     any_value = pl.any_horizontal([pl.col(c).is_not_null() for c in cells])
     first_value = pl.coalesce([pl.col(c) for c in cells])
-    numeric = [pl.col(c).str.contains(r"^[\s\d.,+\-−€%()']*$").fill_null(True) for c in cells]
+    # A formula counts as a number here: a totals row's sums may be saved without their value.
+    number_or_formula = r"^([\s\d.,+\-−€%()']*|\x{e000}?=.*)$"
+    numeric = [pl.col(c).str.contains(number_or_formula).fill_null(True) for c in cells]
     only_numbers_besides_first = pl.all_horizontal(numeric[1:]) if len(cells) > 1 else pl.lit(True)
     group_row = first_value.str.contains(r"^.+\s\(\d+\)$") & only_numbers_besides_first
     text_keys = [
         cells[found[c]] for c in layout.required if c in found and not _is_numeric(layout, c)
     ]
-    keys_empty = pl.all_horizontal([pl.col(c).is_null() for c in text_keys]) if text_keys else False
+    keys_empty = pl.all_horizontal([pl.col(c).is_null() for c in text_keys] or [pl.lit(False)])
+    # A row without its keys that carries hours or an amount is data with a mistake, reported
+    # with its line; only rows labelled as totals (or a formula) are set aside as totals.
+    numbers = [cells[i] for c, i in found.items() if _is_numeric(layout, c)]
+    carries_numbers = pl.any_horizontal(
+        [pl.col(c).is_not_null() for c in numbers] or [pl.lit(False)]
+    )
+    labelled_total = first_value.str.contains(SUMMARY_LABEL) | first_value.str.contains(
+        r"^\x{e000}?="
+    )
     # "Total" (or a formula) followed by numbers only: a project named "Total Energies" with
     # text in its other cells stays a record.
-    labelled_total = first_value.str.contains(SUMMARY_LABEL) | first_value.str.starts_with("=")
-    summary_row = (labelled_total & only_numbers_besides_first) | keys_empty
+    summary_row = labelled_total & only_numbers_besides_first
+    empty_record = keys_empty & ~carries_numbers
     classified = data.filter(any_value).with_columns(
         pl.when(group_row)
         .then(pl.lit("ligne de regroupement"))
         .when(summary_row)
         .then(pl.lit("ligne de total"))
+        .when(empty_record)
+        .then(pl.lit("ligne sans donnée (ni clé, ni heures, ni montant)"))
         .otherwise(None)
         .alias("_skip")
     )

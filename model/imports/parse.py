@@ -41,39 +41,51 @@ def fold_text(text: str) -> str:
     return re.sub(r"[\s_]+", " ", stripped.lower()).strip()
 
 
-def number(expr: pl.Expr) -> pl.Expr:
-    """`12 345,67`, `2.000,0`, `1,234.50`, `-12.5`, `'−3`, `45 €`, `(12,00)` → float.
+# Thousands separators a file may use, and the decimal mark that can go with each.
+_GROUPED = tuple(
+    (thousands, decimal)
+    for thousands in (" ", ".", ",", "'", "\u2019")
+    for decimal in (",", ".")
+    if thousands != decimal
+)
+# Currencies other than the euro: an amount written in one is refused, never read as euros.
+FOREIGN_CURRENCY = r"[$£¥₣₤₹₽¢]|(?i:\b(usd|gbp|chf|cad|jpy|cny|aud|xof|mad|tnd)\b)"
 
-    The last of `.` and `,` is the decimal mark when both appear; a lone `,` is a decimal
-    comma; several `.` (or several `,`) are thousands separators.
+
+def number(expr: pl.Expr) -> pl.Expr:
+    """`12 345,67`, `2.000,0`, `1,234.50`, `-12.5`, `'−3`, `45 €`, `(12,00)`, `15 %` → float.
+
+    One `.` or `,` alone is the decimal mark. Thousands separators (space, `.`, `,`, `'`)
+    must group the digits by three, with the other mark as the decimal one: `1,234,56`
+    or `1 2345` are refused (null), never guessed. Only euros: `1 200 $` is null too.
     """
     cleaned = (
         expr.str.strip_chars()
         .str.strip_chars_start("'")
-        .str.replace_all(r"[\s\u00a0\u202f€$£%]|EUR|USD", "")
+        .str.replace_all(r"[\u00a0\u202f\u2009]", " ")
+        .str.replace_all(r"(?i)€|\bEUR\b|%", "")
+        .str.strip_chars()
         .str.replace_all("\u2212", "-")
         .str.replace(r"^\((.*)\)$", "-$1")
+        .str.replace(r"^([+-])\s+", "$1")
     )
-    both = cleaned.str.contains(r"\.") & cleaned.str.contains(",")
-    comma_last = cleaned.str.find(",", literal=True) > cleaned.str.find(r"\.[^.]*$")
-    normalised = (
-        pl.when(both & comma_last)
-        .then(cleaned.str.replace_all(r"\.", "").str.replace(",", ".", literal=True))
-        .when(both)
-        .then(cleaned.str.replace_all(",", "", literal=True))
-        .when(cleaned.str.count_matches(",", literal=True) > 1)
-        .then(cleaned.str.replace_all(",", "", literal=True))
-        .when(cleaned.str.count_matches(r"\.") > 1)
-        .then(cleaned.str.replace_all(r"\.", ""))
-        .otherwise(cleaned.str.replace(",", ".", literal=True))
-    )
-    valid = normalised.str.contains(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-    return pl.when(valid).then(normalised.cast(pl.Float64, strict=False)).otherwise(None)
+    sign, body = cleaned.str.extract(r"^([+-]?)", 1), cleaned.str.replace(r"^[+-]", "")
+    plain = body.str.contains(r"^(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+    normalised = pl.when(plain).then(body.str.replace(",", ".", literal=True))
+    for thousands, decimal in _GROUPED:
+        t, d = re.escape(thousands), re.escape(decimal)
+        grouped = body.str.contains(rf"^\d{{1,3}}({t}\d{{3}})+({d}\d+)?$")
+        normalised = normalised.when(grouped).then(
+            body.str.replace_all(t, "").str.replace(decimal, ".", literal=True)
+        )
+    value = (sign + normalised.otherwise(None)).cast(pl.Float64, strict=False)
+    return pl.when(~cleaned.str.contains(FOREIGN_CURRENCY)).then(value)
 
 
 def duration_hours(expr: pl.Expr) -> pl.Expr:
     """Hours given as a number (`7,5`) or a duration (`7:30`, `31:15`, `01:05:00`)."""
-    parts = expr.str.strip_chars().str.extract_groups(r"^(-?)(\d+):(\d{1,2})(?::(\d{1,2}))?$")
+    # Minutes and seconds stop at 59: `7:75` is a typing error, not 8 h 15.
+    parts = expr.str.strip_chars().str.extract_groups(r"^(-?)(\d+):([0-5]?\d)(?::([0-5]?\d))?$")
     sign = pl.when(parts.struct.field("1") == "-").then(-1.0).otherwise(1.0)
     as_duration = sign * (
         parts.struct.field("2").cast(pl.Float64)
@@ -88,9 +100,12 @@ def duration_hours(expr: pl.Expr) -> pl.Expr:
         # Rounded to the second: Excel stores durations as binary fractions of a day.
         ((excel - pl.datetime(1899, 12, 31)).dt.total_milliseconds() / 1000).round(0) / 3600
     )
+    looks_like_duration = expr.str.contains(r"^\s*-?\d+:")
     return (
         pl.when(parts.struct.field("2").is_not_null())
         .then(as_duration)
+        .when(looks_like_duration)
+        .then(None)
         .otherwise(pl.coalesce(from_excel, number(expr)))
     )
 

@@ -15,8 +15,15 @@ from model.facts import FACTS
 from model.imports import fec, odoo, template, timetrackers
 from model.imports.layouts import HEADER_SEARCH_ROWS, Layout, Table, find_table
 from model.imports.parse import fold_text
-from model.imports.reader import ROW, RawSheet, ReadError, read_file
-from model.imports.validate import ERROR_SCHEMA, check_table
+from model.imports.reader import (
+    DEFAULT_UNPACK,
+    ROW,
+    RawSheet,
+    ReadError,
+    UnpackLimits,
+    read_file,
+)
+from model.imports.validate import EARLIEST_DATE, ERROR_SCHEMA, check_table
 
 # Template layouts first: on a tie, the exact canonical headers win.
 LAYOUTS: tuple[Layout, ...] = (
@@ -93,7 +100,9 @@ def parse_file(
     *,
     today: date,
     max_bytes: int,
+    unpack: UnpackLimits = DEFAULT_UNPACK,
     future_days: int,
+    earliest: date = EARLIEST_DATE,
     kind: str | None = None,
     payment_terms_days: int = 30,
     extra_layouts: tuple[Layout, ...] = (),
@@ -102,7 +111,7 @@ def parse_file(
     """Read and check one file; raise `FileRefused` or `ReadError` with a French sentence."""
     if kind is not None and kind not in FACTS and kind != "fec":
         raise FileRefused(f"Type de données inconnu : « {kind} ».")
-    sheets = read_file(data, file_name, max_bytes=max_bytes)
+    sheets = read_file(data, file_name, max_bytes=max_bytes, unpack=unpack)
     if sheet is not None:
         sheets = _only_sheet(sheets, sheet, file_name)
     known = (*LAYOUTS, *extra_layouts)  # saved column mappings come after the known sources
@@ -123,9 +132,10 @@ def parse_file(
         if table.frame.height == 0:
             continue
         if fec.is_fec(table):
-            parsed.sheets += _fec_sheets(table, parsed, today, future_days, payment_terms_days)
+            limits = _Limits(today, future_days, earliest)
+            parsed.sheets += _fec_sheets(table, parsed, limits, payment_terms_days)
             continue
-        checked = check_table(table, today=today, future_days=future_days)
+        checked = check_table(table, today=today, future_days=future_days, earliest=earliest)
         parsed.sheets.append(SheetResult(table, checked.valid, checked.errors, checked.rows_read))
         parsed.notes += _table_notes(table)
     if not parsed.sheets:
@@ -198,15 +208,24 @@ def _only_sheet(sheets: list[RawSheet], wanted: str, file_name: str) -> list[Raw
     return chosen
 
 
+@dataclass(frozen=True)
+class _Limits:
+    today: date
+    future_days: int
+    earliest: date
+
+
 def _fec_sheets(
-    table: Table, parsed: ParsedFile, today: date, future_days: int, terms_days: int
+    table: Table, parsed: ParsedFile, limits: _Limits, terms_days: int
 ) -> list[SheetResult]:
     """A FEC holds invoices and payments at once: one checked result per fact."""
     split, errors, notes = fec.split_fec(table, terms_days=terms_days)
     parsed.notes += notes
     results = []
     for part in split:
-        checked = check_table(part, today=today, future_days=future_days)
+        checked = check_table(
+            part, today=limits.today, future_days=limits.future_days, earliest=limits.earliest
+        )
         results.append(SheetResult(part, checked.valid, checked.errors, checked.rows_read))
     if not results and errors.height == 0:
         raise FileRefused(
@@ -273,9 +292,11 @@ def _first_header(layout: Layout, column: str) -> str:
     return spelling if isinstance(spelling, str) else spelling[0]
 
 
-def file_headers(data: bytes, file_name: str, *, max_bytes: int) -> list[str]:
+def file_headers(
+    data: bytes, file_name: str, *, max_bytes: int, unpack: UnpackLimits = DEFAULT_UNPACK
+) -> list[str]:
     """The headers a column mapping starts from: the fullest of the first rows."""
-    sheets = read_file(data, file_name, max_bytes=max_bytes)
+    sheets = read_file(data, file_name, max_bytes=max_bytes, unpack=unpack)
     best = max(sheets, key=lambda sheet: len(_likely_headers(sheet)))
     return _likely_headers(best)
 

@@ -19,14 +19,21 @@ from typing import Literal
 import fastexcel
 import polars as pl
 
-from model.imports.merged import fill_merged, merged_ranges
+from model.imports.merged import fill_merged, merged_ranges, unsaved_formulas
 
 ROW = "_row"
 logger = logging.getLogger(__name__)
 SEPARATORS = (";", ",", "\t", "|")
 SNIFF_RECORDS = 1000
 MAX_COLUMNS = 2000
-UNPACKED_FACTOR = 20  # a workbook may unpack to 20 times the file size limit, no more
+# Marks a formula cell saved without its value (`\ue000=SUM(B2:B4)`): a private-use character
+# no export writes, so that the validator can say what to do instead of "missing value".
+UNSAVED_FORMULA = "\ue000"
+# A real export unpacks to about 10 times its size (a 500k-line Odoo xlsx: 24 MB → 270 MB).
+# Far more is a decompression bomb: 1 MB that unpacks to 990 MB costs 3 GB of memory to read.
+MAX_UNPACKED_BYTES = 1000 * 1024 * 1024
+MAX_UNPACK_RATIO = 50
+RATIO_FLOOR_BYTES = 50 * 1024 * 1024  # below this, small workbooks' fixed parts skew the ratio
 
 
 class ReadError(Exception):
@@ -42,15 +49,29 @@ class RawSheet:
     origin: Literal["excel", "text"]
 
 
-def read_file(data: bytes, file_name: str, *, max_bytes: int) -> list[RawSheet]:
+@dataclass(frozen=True)
+class UnpackLimits:
+    """How far a workbook may unpack: an absolute ceiling, and a ratio to its size."""
+
+    max_bytes: int = MAX_UNPACKED_BYTES
+    max_ratio: int = MAX_UNPACK_RATIO
+
+
+DEFAULT_UNPACK = UnpackLimits()
+
+
+def read_file(
+    data: bytes, file_name: str, *, max_bytes: int, unpack: UnpackLimits = DEFAULT_UNPACK
+) -> list[RawSheet]:
     if len(data) == 0:
         raise ReadError(f"Le fichier « {file_name} » est vide (0 octet).")
     if len(data) > max_bytes:
+        size, limit = _sizes(len(data), max_bytes)
         raise ReadError(
-            f"Le fichier « {file_name} » fait {_megabytes(len(data))}, au-delà de la limite "
-            f"de {_megabytes(max_bytes)} fixée dans les paramètres."
+            f"Le fichier « {file_name} » fait {size}, au-delà de la limite de {limit} fixée "
+            "dans les paramètres (PILOTAGE_MAX_FILE_MB)."
         )
-    container = _container(data, max_bytes)
+    container = _container(data, unpack)
     if container == "text":
         return [RawSheet("", _read_text(data, file_name), "text")]
     return _read_workbook(data, file_name)
@@ -60,20 +81,29 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
 
 
-def _container(data: bytes, max_bytes: int) -> str:
+def _sizes(size: int, limit: int) -> tuple[str, str]:
+    """Both in Mo, or in octets when the Mo would read the same (`1,0 Mo` over `1,0 Mo`)."""
+    if _megabytes(size) != _megabytes(limit):
+        return _megabytes(size), _megabytes(limit)
+    octets = [f"{value:,} octets".replace(",", "\u202f") for value in (size, limit)]
+    return octets[0], octets[1]
+
+
+def _container(data: bytes, unpack: UnpackLimits) -> str:
     """'workbook' or 'text'; raise for what is neither, naming what it seems to be."""
     if data.startswith(b"PK\x03\x04"):
-        return _zip_container(data, max_bytes)
+        return _zip_container(data, unpack)
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return _ole_container(data)
     for magic, what in _NOT_SPREADSHEETS:
         if data.startswith(magic):
             raise ReadError(f"Ce fichier est {what}, pas un tableur ni un fichier CSV.")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "text"  # UTF-16, as Excel's "Unicode text" writes it
+    if wide_encoding(data) is not None:
+        return "text"  # UTF-16 (Excel's "Unicode text") or UTF-32, with or without BOM
     head = data[:65536]
     controls = sum(head.count(bytes([c])) for c in (*range(0, 9), *range(14, 32)))
-    if controls > len(head) // 200:
+    # A few stray control characters are a damaged cell (removed when read), not a binary file.
+    if controls > max(8, len(head) // 200):
         raise ReadError(
             "Ce fichier n'est ni un tableur (xlsx, xls, ods) ni un fichier texte (csv, txt) : "
             "son contenu est binaire."
@@ -92,7 +122,7 @@ _NOT_SPREADSHEETS = (
 )
 
 
-def _zip_container(data: bytes, max_bytes: int) -> str:
+def _zip_container(data: bytes, unpack: UnpackLimits) -> str:
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     # NotImplementedError: a damaged header claiming a zip version Python cannot read.
@@ -102,13 +132,7 @@ def _zip_container(data: bytes, max_bytes: int) -> str:
             "exportez-le ou enregistrez-le à nouveau."
         ) from error
     names = {info.filename for info in infos}
-    unpacked = sum(info.file_size for info in infos)
-    if unpacked > max_bytes * UNPACKED_FACTOR:
-        # A zip bomb (huge shared strings or sheet XML) would exhaust the memory.
-        raise ReadError(
-            f"Ce classeur se décompresse en {_megabytes(unpacked)}, bien au-delà de la limite de "
-            f"{_megabytes(max_bytes * UNPACKED_FACTOR)} : il n'est pas lu."
-        )
+    _refuse_bombs(len(data), sum(info.file_size for info in infos), unpack)
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return "workbook"
     if "content.xml" in names and b"opendocument.spreadsheet" in data[:200]:
@@ -122,6 +146,28 @@ def _zip_container(data: bytes, max_bytes: int) -> str:
     if "content.xml" in names:
         raise ReadError("Ce fichier est un document OpenDocument qui n'est pas un tableur.")
     raise ReadError("Ce fichier est une archive ZIP, pas un tableur ni un fichier CSV.")
+
+
+def _refuse_bombs(size: int, unpacked: int, unpack: UnpackLimits) -> None:
+    """Huge shared strings or sheet XML packed small would exhaust the memory when read."""
+    ratio = unpacked / size
+    if unpacked > unpack.max_bytes:
+        reason = (
+            f"au-delà de la limite de {_megabytes(unpack.max_bytes)} (PILOTAGE_MAX_UNPACKED_MB)"
+        )
+    elif unpacked > RATIO_FLOOR_BYTES and ratio > unpack.max_ratio:
+        times = f"{ratio:,.0f}".replace(",", "\u202f")
+        reason = (
+            f"{times} fois sa taille ; un export réel se décompresse en 10 à 20 fois sa "
+            f"taille (limite : {unpack.max_ratio} fois, PILOTAGE_MAX_UNPACK_RATIO)"
+        )
+    else:
+        return
+    raise ReadError(
+        f"Ce classeur de {_megabytes(size)} se décompresse en {_megabytes(unpacked)}, {reason} : "
+        "il n'est pas lu (c'est le signe d'un fichier piégé, pas d'un export). Enregistrez-le "
+        "à nouveau dans votre tableur s'il vient bien de votre logiciel."
+    )
 
 
 def _ole_container(data: bytes) -> str:
@@ -141,16 +187,17 @@ def _ole_container(data: bytes) -> str:
 def _read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
     try:
         reader = fastexcel.read_excel(data)
-        merges = merged_ranges(data)
+        merges, formulas = merged_ranges(data), unsaved_formulas(data)
         sheets = []
         for name in reader.sheet_names:
             sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
             if sheet.visible != "visible":
                 continue
             grid = _normalise_grid(sheet.to_polars())
+            offset = min((c.absolute_index for c in sheet.available_columns()), default=0)
+            if name in formulas:
+                grid = _mark_unsaved_formulas(grid, offset, formulas[name])
             if name in merges:
-                columns = sheet.available_columns
-                offset = min((c.absolute_index for c in columns()), default=0)
                 grid = fill_merged(grid, offset, merges[name])
             sheets.append(RawSheet(name, grid, "excel"))
     except ReadError:
@@ -166,25 +213,82 @@ def _read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
     return sheets
 
 
+# Control characters never belong in a cell: NUL is refused by PostgreSQL (and stored by
+# SQLite), ESC sequences would drive the terminal that prints them. Tabs and line breaks stay.
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+
+
+def _mark_unsaved_formulas(
+    grid: pl.DataFrame, offset: int, cells: list[tuple[int, int, str]]
+) -> pl.DataFrame:
+    for row, column, formula in cells:
+        name = f"c{column - offset}"
+        if name not in grid.columns:
+            continue
+        here = (pl.col(ROW) == row) & pl.col(name).is_null()
+        mark = pl.lit(f"{UNSAVED_FORMULA}={formula}")
+        grid = grid.with_columns(pl.when(here).then(mark).otherwise(pl.col(name)).alias(name))
+    return grid
+
+
 def _normalise_grid(frame: pl.DataFrame) -> pl.DataFrame:
-    """Columns c0…cN of trimmed text (empty → null) and the 1-based row number."""
+    """Columns c0…cN of trimmed text without control characters (empty → null), and the
+    1-based row number."""
     frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
     frame = frame.with_columns(
-        pl.all().cast(pl.String).str.strip_chars().replace("", None)
+        pl.all()
+        .cast(pl.String)
+        .str.replace_all(CONTROL_CHARACTERS, "")
+        .str.strip_chars()
+        .replace("", None)
     ).with_row_index(ROW, offset=1)
     return frame.with_columns(pl.col(ROW).cast(pl.Int64))
 
 
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 by their BOM, or without one by where the zero bytes of Latin text
+    fall (`a\0b\0` is UTF-16-LE, `a\0\0\0` UTF-32-LE); None for 8-bit and UTF-8 text."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    head = data[:4096]
+    if len(head) < 8:
+        return None
+    zeros = [head[offset::4].count(0) / len(head[offset::4]) for offset in range(4)]
+    patterns = {
+        "utf-32-le": (0, 1, 1, 1),
+        "utf-32-be": (1, 1, 1, 0),
+        "utf-16-le": (0, 1, 0, 1),
+        "utf-16-be": (1, 0, 1, 0),
+    }
+    for encoding, pattern in patterns.items():
+        if all(
+            (share > 0.7) if zero else (share < 0.3)
+            for share, zero in zip(zeros, pattern, strict=True)
+        ):
+            return encoding
+    return None
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 or ISO 8859-15.
+    """UTF-8 (with or without BOM), UTF-16 or UTF-32, else Windows-1252 or ISO 8859-15.
 
     The two 8-bit encodings differ where it matters for French (`€`, `œ`): Windows-1252 puts
     them in 0x80–0x9F, a range ISO 8859-15 leaves to control characters never found in text.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+    wide = wide_encoding(data)
+    if wide is not None:
+        return data.decode(wide, errors="replace").removeprefix("\ufeff")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -7,17 +7,18 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import polars as pl
 from openpyxl import Workbook
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from model import store
 from model.db import DatabaseError
 from model.imports.mapping import saved_mappings
 from model.imports.pipeline import FileRefused, ParsedFile, file_identity, parse_file
-from model.imports.reader import ROW, ReadError
+from model.imports.reader import ROW, ReadError, UnpackLimits
 from model.imports.template import append_text_safe
 from model.settings import Settings
 from model.store import Plan
@@ -74,6 +75,40 @@ def import_file(
     a real change, not the same export imported twice. `on_wait` is called when another
     import holds the base, before this one waits for its turn.
     """
+    options = {
+        "kind": kind, "dry_run": dry_run, "allow_partial": allow_partial, "sheet": sheet,
+        "same_bytes_check": same_bytes_check, "on_wait": on_wait,
+    }  # fmt: skip
+    try:
+        return _import(engine, data, file_name, settings=settings, now=now, **options)
+    except OperationalError:
+        raise  # the database is out of reach: the caller says so in its own words
+    # A bug of ours (or a panic inside polars) must still not show the user a traceback;
+    # the transaction, if any, was rolled back.
+    except (Exception, pl.exceptions.PanicException):
+        logger.exception("Unexpected error while importing %s", file_name)
+        return _refused(
+            file_name,
+            kind,
+            f"Le fichier « {file_name} » n'a pas pu être importé à cause d'une erreur inattendue "
+            "de Pilotage. Rien n'a été enregistré. Merci de signaler le problème avec ce fichier.",
+        )
+
+
+def _import(
+    engine: Engine,
+    data: bytes,
+    file_name: str,
+    *,
+    settings: Settings,
+    now: datetime,
+    kind: str | None,
+    dry_run: bool,
+    allow_partial: bool,
+    sheet: str | None,
+    same_bytes_check: bool,
+    on_wait: Callable[[], None] | None,
+) -> ImportResult:
     # The same bytes again are recognised before any parsing: re-importing is instant.
     previous = store.find_active_batch(engine, file_identity(data, sheet))
     if previous is not None and same_bytes_check:
@@ -84,7 +119,9 @@ def import_file(
             file_name,
             today=now.date(),
             max_bytes=settings.max_file_bytes,
+            unpack=unpack_limits(settings),
             future_days=settings.future_tolerance_days,
+            earliest=date(max(settings.earliest_year, 1), 1, 1),
             kind=kind,
             payment_terms_days=settings.payment_terms_days,
             extra_layouts=tuple(m.layout() for m in saved_mappings(engine)),
@@ -92,16 +129,14 @@ def import_file(
         )
     except (ReadError, FileRefused) as refusal:
         return _refused(file_name, kind, str(refusal))
-    # A bug of ours (or a panic inside polars) must still not show the user a traceback.
-    except (Exception, pl.exceptions.PanicException):
-        logger.exception("Unexpected error while reading %s", file_name)
-        return _refused(
-            file_name,
-            kind,
-            f"Le fichier « {file_name} » n'a pas pu être lu à cause d'une erreur inattendue de "
-            "Pilotage. Rien n'a été enregistré. Merci de signaler le problème avec ce fichier.",
-        )
     result = _result_from(parsed)
+    if result.rejected and not any(parsed.valid(k).height for k in parsed.kinds):
+        result.status = "rejected"
+        result.message = (
+            f"Fichier refusé : aucune ligne valide ({result.rejected} ligne(s) en erreur sur "
+            f"{result.rows_read}). Rien n'a été enregistré."
+        )
+        return result
     if result.rejected and not allow_partial:
         result.status = "rejected"
         result.message = (
@@ -110,18 +145,25 @@ def import_file(
             "valides (les lignes refusées restent dans le rapport d'erreurs)."
         )
         return result
+    try:
+        if dry_run:
+            _set_counts(result, store.plan_import(engine, parsed))
+        else:
+            written = store.write_import(
+                engine, parsed, user=settings.user, rejected=result.rejected, now=now,
+                same_bytes_check=same_bytes_check, on_wait=on_wait,
+            )  # fmt: skip
+    except store.PlanRefused as refusal:
+        result.status, result.message = "rejected", str(refusal)
+        result.errors += refusal.errors
+        result.rejected += len(refusal.errors)
+        return result
+    except DatabaseError as busy:
+        return _refused(file_name, kind, str(busy))
     if dry_run:
-        _set_counts(result, store.plan_import(engine, parsed))
         result.status = "preview"
         result.message = "Aperçu : " + _counts_sentence(result) + " Rien n'a encore été enregistré."
         return result
-    try:
-        written = store.write_import(
-            engine, parsed, user=settings.user, rejected=result.rejected, now=now,
-            same_bytes_check=same_bytes_check, on_wait=on_wait,
-        )  # fmt: skip
-    except DatabaseError as busy:
-        return _refused(file_name, kind, str(busy))
     if written.already is not None:  # the same bytes landed while this one was being read
         return _already_imported(file_name, written.already)
     _set_counts(result, written.plan)
@@ -129,6 +171,10 @@ def import_file(
     result.status = "imported"
     result.message = f"Import n° {result.batch_id} enregistré : " + _counts_sentence(result)
     return result
+
+
+def unpack_limits(settings: Settings) -> UnpackLimits:
+    return UnpackLimits(settings.max_unpacked_mb * 1024 * 1024, settings.max_unpack_ratio)
 
 
 def _already_imported(file_name: str, previous: ImportBatch) -> ImportResult:
@@ -171,7 +217,9 @@ def _result_from(parsed: ParsedFile) -> ImportResult:
         errors=errors.drop("sheet").to_dicts() if errors.height else [],
         source_label=parsed.source_label,
         notes=parsed.notes,
-        preview={k: parsed.valid(k).drop(ROW).head(PREVIEW_ROWS) for k in parsed.kinds},
+        preview={
+            k: parsed.valid(k).drop(ROW, strict=False).head(PREVIEW_ROWS) for k in parsed.kinds
+        },
     )
 
 

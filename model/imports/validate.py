@@ -16,7 +16,7 @@ import polars as pl
 from model.facts import Column, Fact
 from model.imports import parse
 from model.imports.layouts import Table
-from model.imports.reader import ROW
+from model.imports.reader import ROW, UNSAVED_FORMULA
 
 RAW = "__raw"
 ERROR_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "message": pl.String}
@@ -58,7 +58,12 @@ class Checked:
     rows_read: int
 
 
-def check_table(table: Table, *, today: Date, future_days: int) -> Checked:
+EARLIEST_DATE = Date(2000, 1, 1)
+
+
+def check_table(
+    table: Table, *, today: Date, future_days: int, earliest: Date = EARLIEST_DATE
+) -> Checked:
     layout, fact = table.layout, table.layout.fact
     text = table.frame
     if layout.convert is not None:
@@ -75,7 +80,9 @@ def check_table(table: Table, *, today: Date, future_days: int) -> Checked:
     typed = _finalise(fact.kind, typed)
     # Rules test typed values but quote the cell as written in the file.
     with_raw = typed.hstack(text.drop(ROW).rename(lambda name: name + RAW))
-    problems += _rules(fact.kind, with_raw, headers, today=today, future_days=future_days)
+    problems += _rules(
+        fact.kind, with_raw, headers, today=today, future_days=future_days, earliest=earliest
+    )
     problems.append(_duplicate_keys(fact, with_raw, headers))
     errors = pl.concat([p.cast(ERROR_SCHEMA) for p in problems]).sort("row", maintain_order=True)
     bad_rows = errors["row"].unique()
@@ -108,7 +115,12 @@ def _type_columns(
         }
         typed = _typed(column, raw, date_formats, aliases)
         typed_exprs.append(typed.alias(column.name))
-        bad = raw.is_not_null() & typed.is_null()
+        # A precise reason where there is one; else "is not a date / an amount…".
+        explained = pl.lit(False)
+        for mask, message in _specific_reasons(column, raw):
+            explained = explained | mask.fill_null(False)
+            problems.append(_problems(text, mask.fill_null(False), column.name, headers, message))
+        bad = raw.is_not_null() & typed.is_null() & ~explained
         expected = _expected(column, table.layout.date_hint)
         problems.append(_problems(text, bad, column.name, headers, expected))
         if column.required:
@@ -120,6 +132,30 @@ def _type_columns(
         pl.col(c.name).fill_null(pl.lit(c.default)) for c in fact.columns if c.default is not None
     )
     return typed_frame, problems
+
+
+MAX_EUROS = 100_000_000_000  # 10^11 €: far beyond any invoice of a 50-person firm
+TOO_BIG = "dépasse la limite de 100 milliards d'euros (montant aberrant)"
+FOREIGN = (
+    "n'est pas en euros : Pilotage additionne des montants en euros et ne convertit pas "
+    "encore les autres devises (attendu : 1 234,56 ou 1 234,56 €)"
+)
+
+
+UNSAVED = (
+    "est une formule dont la valeur n'a pas été enregistrée dans le fichier : ouvrez-le dans "
+    "Excel ou LibreOffice, enregistrez-le, puis importez-le à nouveau"
+)
+
+
+def _specific_reasons(column: Column, raw: pl.Expr) -> list[tuple[pl.Expr, str]]:
+    reasons = [(raw.str.starts_with(UNSAVED_FORMULA), UNSAVED)]
+    if column.type == "money":
+        reasons += [
+            (raw.str.contains(parse.FOREIGN_CURRENCY), FOREIGN),
+            (parse.number(raw).abs() >= MAX_EUROS, TOO_BIG),
+        ]
+    return reasons
 
 
 def _typed(
@@ -138,8 +174,10 @@ def _typed(
         case "number":
             return parse.number(raw)
         case "money":
-            # Out-of-range amounts become null, hence "not an amount", never an overflow.
-            return (parse.number(raw) * 100).round(0).cast(pl.Int64, strict=False)
+            # Out-of-range amounts become null (refused), never an overflow of the totals.
+            euros = parse.number(raw)
+            cents = (euros * 100).round(0).cast(pl.Int64, strict=False)
+            return pl.when(euros.abs() < MAX_EUROS).then(cents)
         case "int":
             value = parse.number(raw)
             whole = value == value.floor()
@@ -194,7 +232,7 @@ def _problems(
     return frame.filter(mask).select(
         pl.col(ROW).cast(pl.Int64).alias("row"),
         pl.lit(headers.get(column, column)).alias("column"),
-        pl.col(value).cast(pl.String).alias("value"),
+        pl.col(value).cast(pl.String).str.strip_chars_start(UNSAVED_FORMULA).alias("value"),
         pl.lit(message).alias("message"),
     )
 
@@ -220,16 +258,33 @@ def _finalise(kind: str, typed: pl.DataFrame) -> pl.DataFrame:
 
 
 def _rules(
-    kind: str, typed: pl.DataFrame, headers: dict[str, str], *, today: Date, future_days: int
+    kind: str,
+    typed: pl.DataFrame,
+    headers: dict[str, str],
+    *,
+    today: Date,
+    future_days: int,
+    earliest: Date,
 ) -> list[pl.DataFrame]:
     limit = today + timedelta(days=future_days)
     future = f"est dans le futur, au-delà de la limite de {future_days} jours après aujourd'hui"
+    too_old = (
+        f"est antérieure au {earliest:%d/%m/%Y}, la date la plus ancienne acceptée "
+        "(PILOTAGE_EARLIEST_YEAR) : une faute de frappe dans l'année ?"
+    )
     checks: list[tuple[pl.Expr, str, str]] = []
     if kind == "timesheets":
         net = pl.col("hours").sum().over("employee", "date")
         checks += [
             (pl.col("date") > limit, "date", future),
+            (pl.col("date") < earliest, "date", too_old),
             (pl.col("hours").abs() > 24, "hours", "dépasse 24 heures sur une journée"),
+            (
+                (pl.col("hours").abs() <= 24) & (pl.col("hours") > 0) & (net > 24 + 1e-6),
+                "hours",
+                "porte le total de ce collaborateur ce jour-là au-delà de 24 heures "
+                "(toutes ses lignes de ce jour dans le fichier)",
+            ),
             (
                 (pl.col("hours") < 0) & (net < 0),
                 "hours",
@@ -245,6 +300,7 @@ def _rules(
     elif kind == "invoices":
         checks += [
             (pl.col("invoice_date") > limit, "invoice_date", future),
+            (pl.col("invoice_date") < earliest, "invoice_date", too_old),
             (
                 pl.col("due_date") < pl.col("invoice_date"),
                 "due_date",
@@ -264,6 +320,7 @@ def _rules(
     elif kind == "payments":
         checks += [
             (pl.col("date") > limit, "date", future),
+            (pl.col("date") < earliest, "date", too_old),
             (pl.col("amount") == 0, "amount", "est nul"),
         ]
     elif kind == "projects":
