@@ -153,13 +153,17 @@ def test_totals_row_and_trailing_empty_rows_are_not_data():
             [date(2024, 3, 4), "Alice Martin", 6.5],
             ["Total", None, 13.5],
             [None, None, None],
+            [None, None, None, "Exporté par la paie"],
             [None, None, None],
         ]
     )
     parsed = parse_file(data, "temps.xlsx", today=NOW.date(), max_bytes=LIMIT, future_days=31)
     sheet = parsed.sheets[0]
     assert sheet.table.header_row == 2
-    assert sheet.table.skipped == [(5, "ligne de total")]
+    assert sheet.table.skipped == [
+        (5, "ligne de total"),
+        (7, "ligne sans clé, ni heures, ni montant"),
+    ]
     assert sheet.valid["hours"].to_list() == [7.0, 6.5]
     assert sheet.valid[ROW].to_list() == [3, 4]
 

@@ -166,7 +166,7 @@ def _drop_non_records(
         .when(summary_row)
         .then(pl.lit("ligne de total"))
         .when(empty_record)
-        .then(pl.lit("ligne sans donnée (ni clé, ni heures, ni montant)"))
+        .then(pl.lit("ligne sans clé, ni heures, ni montant"))
         .otherwise(None)
         .alias("_skip")
     )

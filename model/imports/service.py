@@ -131,46 +131,72 @@ def _import(
         return _refused(file_name, kind, str(refusal))
     result = _result_from(parsed)
     if result.rejected and not any(parsed.valid(k).height for k in parsed.kinds):
-        result.status = "rejected"
-        result.message = (
+        return _with_status(
+            result,
+            "rejected",
             f"Fichier refusé : aucune ligne valide ({result.rejected} ligne(s) en erreur sur "
-            f"{result.rows_read}). Rien n'a été enregistré."
+            f"{result.rows_read}). Rien n'a été enregistré.",
         )
-        return result
     if result.rejected and not allow_partial:
-        result.status = "rejected"
-        result.message = (
+        return _with_status(
+            result,
+            "rejected",
             f"Fichier refusé : {result.rejected} ligne(s) en erreur sur {result.rows_read}. "
             "Rien n'a été enregistré. Corrigez le fichier, ou importez seulement les lignes "
-            "valides (les lignes refusées restent dans le rapport d'erreurs)."
+            "valides (les lignes refusées restent dans le rapport d'erreurs).",
         )
-        return result
-    try:
-        if dry_run:
-            _set_counts(result, store.plan_import(engine, parsed))
-        else:
-            written = store.write_import(
-                engine, parsed, user=settings.user, rejected=result.rejected, now=now,
-                same_bytes_check=same_bytes_check, on_wait=on_wait,
-            )  # fmt: skip
-    except store.PlanRefused as refusal:
-        result.status, result.message = "rejected", str(refusal)
-        result.errors += refusal.errors
-        result.rejected += len(refusal.errors)
-        return result
-    except DatabaseError as busy:
-        return _refused(file_name, kind, str(busy))
     if dry_run:
-        result.status = "preview"
-        result.message = "Aperçu : " + _counts_sentence(result) + " Rien n'a encore été enregistré."
-        return result
+        return _preview(engine, parsed, result)
+    return _write(engine, parsed, result, settings=settings, now=now,
+                  same_bytes_check=same_bytes_check, on_wait=on_wait)  # fmt: skip
+
+
+def _preview(engine: Engine, parsed: ParsedFile, result: ImportResult) -> ImportResult:
+    try:
+        _set_counts(result, store.plan_import(engine, parsed))
+    except store.PlanRefused as refusal:
+        return _refused_by_plan(result, refusal)
+    message = "Aperçu : " + _counts_sentence(result) + " Rien n'a encore été enregistré."
+    return _with_status(result, "preview", message)
+
+
+def _write(
+    engine: Engine,
+    parsed: ParsedFile,
+    result: ImportResult,
+    *,
+    settings: Settings,
+    now: datetime,
+    same_bytes_check: bool,
+    on_wait: Callable[[], None] | None,
+) -> ImportResult:
+    try:
+        written = store.write_import(
+            engine, parsed, user=settings.user, rejected=result.rejected, now=now,
+            same_bytes_check=same_bytes_check, on_wait=on_wait,
+        )  # fmt: skip
+    except store.PlanRefused as refusal:
+        return _refused_by_plan(result, refusal)
+    except DatabaseError as busy:
+        return _refused(result.file, result.kind, str(busy))
     if written.already is not None:  # the same bytes landed while this one was being read
-        return _already_imported(file_name, written.already)
+        return _already_imported(result.file, written.already)
     _set_counts(result, written.plan)
     result.batch_id = written.batch_id
-    result.status = "imported"
-    result.message = f"Import n° {result.batch_id} enregistré : " + _counts_sentence(result)
+    message = f"Import n° {result.batch_id} enregistré : " + _counts_sentence(result)
+    return _with_status(result, "imported", message)
+
+
+def _with_status(result: ImportResult, status: str, message: str) -> ImportResult:
+    result.status, result.message = status, message
     return result
+
+
+def _refused_by_plan(result: ImportResult, refusal: store.PlanRefused) -> ImportResult:
+    """Valid alone, refused with what the store holds (a day over 24 hours)."""
+    result.errors += refusal.errors
+    result.rejected += len(refusal.errors)
+    return _with_status(result, "rejected", str(refusal))
 
 
 def unpack_limits(settings: Settings) -> UnpackLimits:

@@ -51,6 +51,20 @@ TYPE_EXPECTED = {
 }
 
 
+MAX_EUROS = 100_000_000_000  # 10^11 €: far beyond any invoice of a 50-person firm
+TOO_BIG = "dépasse la limite de 100 milliards d'euros (montant aberrant)"
+FOREIGN = (
+    "n'est pas en euros : Pilotage additionne des montants en euros et ne convertit pas "
+    "encore les autres devises (attendu : 1 234,56 ou 1 234,56 €)"
+)
+
+
+UNSAVED = (
+    "est une formule dont la valeur n'a pas été enregistrée dans le fichier : ouvrez-le dans "
+    "Excel ou LibreOffice, enregistrez-le, puis importez-le à nouveau"
+)
+
+
 @dataclass
 class Checked:
     valid: pl.DataFrame  # canonical typed columns + `_row`
@@ -132,20 +146,6 @@ def _type_columns(
         pl.col(c.name).fill_null(pl.lit(c.default)) for c in fact.columns if c.default is not None
     )
     return typed_frame, problems
-
-
-MAX_EUROS = 100_000_000_000  # 10^11 €: far beyond any invoice of a 50-person firm
-TOO_BIG = "dépasse la limite de 100 milliards d'euros (montant aberrant)"
-FOREIGN = (
-    "n'est pas en euros : Pilotage additionne des montants en euros et ne convertit pas "
-    "encore les autres devises (attendu : 1 234,56 ou 1 234,56 €)"
-)
-
-
-UNSAVED = (
-    "est une formule dont la valeur n'a pas été enregistrée dans le fichier : ouvrez-le dans "
-    "Excel ou LibreOffice, enregistrez-le, puis importez-le à nouveau"
-)
 
 
 def _specific_reasons(column: Column, raw: pl.Expr) -> list[tuple[pl.Expr, str]]:
