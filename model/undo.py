@@ -48,9 +48,18 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Where a batch's keyless timesheet lines replace those of its source (store._plan_keyless)."""
+
+    first: date
+    last: date
+    employees: frozenset[str]
+
+
+@dataclass(frozen=True)
 class BatchInfo:
     source: str
-    scope: dict | None  # keyless timesheet replacement scope: source, from, to, employees
+    scope: Scope | None
 
 
 @dataclass
@@ -123,7 +132,8 @@ def keyless_versions(
         by_batch[line.batch].append((line, row_hash))
     current: list[Version] = []
     gone: list[Version] = []
-    for batch in sorted(set(by_batch) | {b for b in batches if _covers(batches[b], cell)}):
+    covering = {b for b, info in batches.items() if info.scope and _covers(info, cell)}
+    for batch in sorted(set(by_batch) | covering):
         source = batches[batch].source
         ranked = sorted(
             current, key=lambda v: (batches[v.owner.batch].source != source, v.owner.row_id)
@@ -155,12 +165,8 @@ def keyless_versions(
 
 
 def _covers(batch: BatchInfo, cell: tuple[str, date]) -> bool:
-    scope = batch.scope
-    if not scope:
-        return False
-    employee, day = cell
-    inside = scope["from"] <= day.isoformat() <= scope["to"]
-    return inside and employee in scope["employees"]
+    scope, (employee, day) = batch.scope, cell
+    return scope is not None and scope.first <= day <= scope.last and employee in scope.employees
 
 
 def _active_batches(connection: Connection, undone: int) -> dict[int, BatchInfo]:
@@ -170,7 +176,11 @@ def _active_batches(connection: Connection, undone: int) -> dict[int, BatchInfo]
     batches = {}
     for batch_id, source, details in connection.execute(query):
         scope = json.loads(details or "{}").get("scopes", {}).get("timesheets")
-        batches[batch_id] = BatchInfo(source, scope)
+        if scope:
+            first, last = date.fromisoformat(scope["from"]), date.fromisoformat(scope["to"])
+            batches[batch_id] = BatchInfo(source, Scope(first, last, frozenset(scope["employees"])))
+        else:
+            batches[batch_id] = BatchInfo(source, None)
     return batches
 
 
