@@ -22,7 +22,13 @@ from sqlalchemy.exc import OperationalError
 
 from model.db import DatabaseError, get_engine, init_db
 from model.facts import FACTS, KINDS
-from model.imports.service import ImportResult, import_file, unpack_limits
+from model.importing import (
+    ImportResult,
+    import_file,
+    save_mapping,
+    saved_mappings,
+    unpack_limits,
+)
 from model.kpi.report import NAMES as KPI_NAMES
 from model.settings import Settings, SettingsError, paris_now
 
@@ -347,7 +353,7 @@ def cmd_mapping(args: Namespace, engine: Engine, settings: Settings) -> int:
     if args.action == "list":
         saved = [
             {"name": m.name, "kind": m.kind, "columns": m.columns, "headers": list(m.headers)}
-            for m in mapping.saved_mappings(engine)
+            for m in saved_mappings(engine)
         ]
         print(json.dumps(saved, ensure_ascii=False, indent=None if args.json else 2))
         return 0
@@ -374,7 +380,7 @@ def cmd_mapping(args: Namespace, engine: Engine, settings: Settings) -> int:
         canonical, _, header = change.partition("=")
         columns[canonical] = header or None
     try:
-        saved = mapping.save(engine, args.name, args.kind, headers, columns, now=paris_now())
+        saved = save_mapping(engine, args.name, args.kind, headers, columns, now=paris_now())
     except mapping.MappingError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 1

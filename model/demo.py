@@ -23,7 +23,7 @@ import polars as pl
 from openpyxl import Workbook
 from sqlalchemy import Engine
 
-from model.imports.service import ImportResult, import_file
+from model.importing import ImportResult, import_file
 from model.imports.template import build_template
 from model.kpi.cash import occurrences
 from model.settings import DATA_DIR, Settings

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from model.exports import csv_bytes, export_frame
 from model.facts import FACTS
-from model.imports.service import ImportResult, import_file
+from model.importing import ImportResult, import_file
 from model.settings import Settings
 
 EDITABLE = ("employees", "projects", "contracts", "flows")

@@ -18,10 +18,9 @@ import polars as pl
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlmodel import Session, SQLModel
 
+from model.batch import ROW, Batch
 from model.db import bump_data_version, writer_transaction
 from model.facts import FACTS, Fact
-from model.imports.pipeline import ParsedFile
-from model.imports.reader import ROW
 from model.tables import (
     FACT_TABLES,
     CashForecastSnapshot,
@@ -79,17 +78,17 @@ class Plan:
 # ---------------------------------------------------------------- planning
 
 
-def plan_import(engine: Engine, parsed: ParsedFile) -> Plan:
-    """What writing `parsed` would change, computed against the current facts (the preview)."""
+def plan_import(engine: Engine, batch: Batch) -> Plan:
+    """What writing `batch` would change, computed against the current facts (the preview)."""
     with engine.connect() as connection:
-        return _plan(connection, parsed)
+        return _plan(connection, batch)
 
 
-def _plan(connection: Connection, parsed: ParsedFile) -> Plan:
+def _plan(connection: Connection, batch: Batch) -> Plan:
     plan = Plan()
-    for kind in parsed.kinds:
-        rows = parsed.valid(kind)
-        plan.kinds.append(_plan_kind(connection, FACTS[kind], rows, parsed.source))
+    for kind in batch.kinds:
+        rows = batch.valid(kind)
+        plan.kinds.append(_plan_kind(connection, FACTS[kind], rows, batch.source))
     for kind_plan in plan.kinds:
         if kind_plan.kind == "timesheets":
             _refuse_days_over_24_hours(connection, kind_plan)
@@ -335,26 +334,25 @@ class Written:
 
 def write_import(
     engine: Engine,
-    parsed: ParsedFile,
+    batch: Batch,
     *,
     user: str,
-    rejected: int,
     now: datetime,
     same_bytes_check: bool = True,
     on_wait: Callable[[], None] | None = None,
 ) -> Written:
-    """Plan and write `parsed` in one transaction, the only writer of the base meanwhile.
+    """Plan and write `batch` in one transaction, the only writer of the base meanwhile.
 
     The plan is made inside the transaction, against the state it writes over: a preview made
     earlier may be stale when another import landed in between.
     """
     with writer_transaction(engine, on_wait=on_wait) as connection:
         if same_bytes_check:
-            already = _active_batch(connection, parsed.sha256)
+            already = _active_batch(connection, batch.sha256)
             if already is not None:
                 return Written(Plan(), already=already)
-        plan = _plan(connection, parsed)
-        batch_id = _insert_batch(connection, parsed, plan, user=user, rejected=rejected, now=now)
+        plan = _plan(connection, batch)
+        batch_id = _insert_batch(connection, batch, plan, user=user, now=now)
         for kind_plan in plan.kinds:
             _write_kind(connection, kind_plan, batch_id)
         bump_data_version(connection)
@@ -363,11 +361,10 @@ def write_import(
 
 def _insert_batch(
     connection: Connection,
-    parsed: ParsedFile,
+    batch: Batch,
     plan: Plan,
     *,
     user: str,
-    rejected: int,
     now: datetime,
 ) -> int:
     details = {
@@ -381,25 +378,25 @@ def _insert_batch(
             for k in plan.kinds
         },
         "scopes": {k.kind: k.scope for k in plan.kinds if k.scope},
-        "source_label": parsed.source_label,
-        "notes": parsed.notes[:200],
+        "source_label": batch.source_label,
+        "notes": batch.notes[:200],
     }
     return connection.execute(
         insert(ImportBatch).returning(ImportBatch.id),
         {
             "created_at": now,
             "user": user,
-            "file_name": parsed.file_name,
-            "file_sha256": parsed.sha256,
-            "file_size": parsed.size,
-            "source": parsed.source,
-            "kinds": ",".join(parsed.kinds),
-            "rows_read": parsed.rows_read,
+            "file_name": batch.file_name,
+            "file_sha256": batch.sha256,
+            "file_size": batch.size,
+            "source": batch.source,
+            "kinds": ",".join(batch.kinds),
+            "rows_read": batch.rows_read,
             "added": plan.total("added"),
             "updated": plan.total("updated"),
             "removed": plan.total("removed"),
             "unchanged": plan.total("unchanged"),
-            "rejected": rejected,
+            "rejected": batch.rejected_rows,
             "status": "active",
             "details": json.dumps(details, ensure_ascii=False),
         },

@@ -19,9 +19,9 @@ from model.db import DatabaseError, data_version, get_engine, init_db
 from model.exports import template_bytes
 from model.facts import BILLING, FACTS
 from model.formatting import change, day, in_unit
+from model.importing import ImportResult, import_file, unpack_limits
 from model.imports.pipeline import file_headers
 from model.imports.reader import ReadError
-from model.imports.service import ImportResult, import_file, unpack_limits
 from model.kpi import dashboard
 from model.kpi.cash import Levers
 from model.kpi.common import Explanation
@@ -477,7 +477,9 @@ def batches(_engine: Engine, data_version_key: int) -> pl.DataFrame:
     return store.list_batches(_engine)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# A resource, not data: the result holds the file as read (its Batch), which confirming writes
+# without reading the file again; copying it out of the cache at every redraw would cost more.
+@st.cache_resource(max_entries=8, show_spinner=False)
 def preview(
     _engine: Engine, name: str, data: bytes, kind: str | None, data_version_key: int
 ) -> ImportResult:
@@ -740,5 +742,7 @@ def batch_column_config() -> dict:
 
 
 def refresh_after_write() -> None:
-    """Every cached figure depends on the data version; drop what the write made stale."""
+    """Every cached figure depends on the data version; drop what the write made stale (a saved
+    mapping changes no data but how a waiting file reads: its preview goes too)."""
     st.cache_data.clear()
+    preview.clear()

@@ -9,8 +9,8 @@ import streamlit as st
 from model.db import DatabaseError
 from model.exports import template_bytes
 from model.facts import FACTS, KINDS
+from model.importing import ImportResult, errors_workbook, import_batch, save_mapping
 from model.imports import mapping
-from model.imports.service import ImportResult, errors_workbook, import_file
 from model.settings import paris_now
 from model.store import StoreError, undo_batch
 from pages._ui import (
@@ -80,7 +80,7 @@ def offer_mapping(name: str, data: bytes, file_id: str) -> None:
                                      key=f"mapping-name-{file_id}")  # fmt: skip
         if st.button(t("mapping_save"), key=f"mapping-save-{file_id}", type="primary"):
             try:
-                mapping.save(engine, mapping_name.strip() or name, mapped_kind, headers, columns,
+                save_mapping(engine, mapping_name.strip() or name, mapped_kind, headers, columns,
                              now=paris_now())  # fmt: skip
             except mapping.MappingError as refusal:
                 st.error(str(refusal))
@@ -133,7 +133,7 @@ for upload in uploads or []:
         st.subheader(upload.name)
         result = preview(engine, upload.name, data, kind, version())
         show_preview(result, file_id, upload.name, data)
-        if result.status == "already_imported" or (result.rows_read == 0):
+        if result.status == "already_imported" or result.batch is None or result.rows_read == 0:
             continue
         partial = False
         if result.rejected:
@@ -143,8 +143,9 @@ for upload in uploads or []:
         if left.button(
             t("confirm"), key=f"confirm-{file_id}", type="primary", disabled=not can_write
         ):
-            done = import_file(
-                engine, data, upload.name, settings=settings(), now=paris_now(), kind=kind,
+            # The preview's reading is written as it is: the file is not read a second time.
+            done = import_batch(
+                engine, result.batch, settings=settings(), now=paris_now(),
                 allow_partial=partial, on_wait=lambda: st.info(t("waiting_writer")),
             )  # fmt: skip
             refresh_after_write()

@@ -14,9 +14,9 @@ from sqlalchemy import Engine, select
 from sqlmodel import SQLModel
 
 from model.facts import FACTS
+from model.importing import ImportResult, import_file
 from model.imports.pipeline import ParsedFile, parse_file
 from model.imports.reader import ROW
-from model.imports.service import ImportResult, import_file
 from model.settings import Settings
 from model.store import POLARS_TYPES
 

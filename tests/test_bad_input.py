@@ -10,7 +10,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine
 
-from model.imports.service import errors_workbook, import_file
+from model.importing import errors_workbook, import_file
 from model.settings import Settings
 from model.store import read_facts
 from tests.conftest import FIXTURES

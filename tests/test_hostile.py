@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import Engine
 
+from model.importing import import_file
 from model.imports.pipeline import FileRefused, parse_file
 from model.imports.reader import ReadError
-from model.imports.service import import_file
 from model.settings import Settings
 from tests.conftest import FIXTURES, SAMPLES
 from tests.support import NOW, SETTINGS, import_bytes, parse, snapshot

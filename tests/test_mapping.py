@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from model.__main__ import main
+from model.importing import save_mapping
 from model.imports import mapping
 from model.imports.pipeline import file_headers
 from model.store import read_facts
@@ -54,7 +55,7 @@ def test_saved_mapping_is_used_for_the_next_file_with_those_headers(engine: Engi
     refused = import_bytes(engine, HANDMADE.read_bytes(), HANDMADE.name)
     assert refused.status == "rejected"
     assert "correspondance de colonnes" in refused.message
-    mapping.save(engine, "Relevé maison", "timesheets", HEADERS,
+    save_mapping(engine, "Relevé maison", "timesheets", HEADERS,
                  mapping.suggest(HEADERS, "timesheets"), now=NOW)  # fmt: skip
     result = import_bytes(engine, HANDMADE.read_bytes(), HANDMADE.name)
     assert (result.status, result.source, result.added) == ("imported", "mapping:Relevé maison", 2)
@@ -64,7 +65,7 @@ def test_saved_mapping_is_used_for_the_next_file_with_those_headers(engine: Engi
         (date(2024, 3, 5), "Bruno Petit", "Portail", 3.25, "non_billable"),
     ]
     with pytest.raises(mapping.MappingError, match="obligatoire"):
-        mapping.save(engine, "Incomplète", "timesheets", HEADERS, {"date": "Jour"}, now=NOW)
+        save_mapping(engine, "Incomplète", "timesheets", HEADERS, {"date": "Jour"}, now=NOW)
 
 
 def test_mapping_from_the_command_line(db_url: str, capsys: pytest.CaptureFixture):

@@ -10,11 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import Engine
-
-from model import store
 from model.facts import FACTS
 from model.imports.layouts import Layout
 from model.imports.parse import fold_text
@@ -115,30 +111,19 @@ def check(columns: dict[str, str | None], headers: list[str], kind: str) -> list
     return problems
 
 
-def saved_mappings(engine: Engine) -> list[SavedMapping]:
-    mappings = []
-    for name, kind, definition in store.read_mappings(engine):
-        data = json.loads(definition)
-        mappings.append(SavedMapping(name, kind, tuple(data["headers"]), data["columns"]))
-    return mappings
-
-
-def save(
-    engine: Engine,
-    name: str,
-    kind: str,
-    headers: list[str],
-    columns: dict[str, str | None],
-    *,
-    now: datetime,
+def checked(
+    name: str, kind: str, headers: list[str], columns: dict[str, str | None]
 ) -> SavedMapping:
-    """Check then store a mapping; `MappingError` lists what is wrong, in French."""
+    """The mapping to save; `MappingError` lists what is wrong, in French."""
     problems = check(columns, headers, kind)
     if problems:
         raise MappingError(" ".join(problems))
-    mapping = SavedMapping(name, kind, tuple(headers), {k: v for k, v in columns.items() if v})
-    store.save_mapping(engine, name, kind, mapping.to_json(), now=now)
-    return mapping
+    return SavedMapping(name, kind, tuple(headers), {k: v for k, v in columns.items() if v})
+
+
+def from_json(name: str, kind: str, definition: str) -> SavedMapping:
+    data = json.loads(definition)
+    return SavedMapping(name, kind, tuple(data["headers"]), data["columns"])
 
 
 class MappingError(ValueError):

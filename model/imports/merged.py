@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import polars as pl
 
-ROW = "_row"  # the reader's row-number column (model.imports.reader.ROW)
+from model.batch import ROW
 
 MAX_RANGES = 2000  # beyond that, a sheet is not hand-made: leave it as read
 MAX_SHEET_BYTES = 16 * 1024 * 1024  # an export this large is machine-made: no merges to look for

@@ -11,6 +11,7 @@ from datetime import date
 
 import polars as pl
 
+from model.batch import BATCH_ERRORS, Batch
 from model.facts import FACTS
 from model.imports import fec, odoo, template, timetrackers
 from model.imports.layouts import HEADER_SEARCH_ROWS, Layout, Table, find_table
@@ -86,12 +87,31 @@ class ParsedFile:
     def errors(self) -> pl.DataFrame:
         """Every problem, with the sheet it is on."""
         frames = [s.errors.with_columns(pl.lit(s.table.sheet).alias("sheet")) for s in self.sheets]
-        schema = {"sheet": pl.String, **ERROR_SCHEMA}
-        return pl.concat(frames).select(list(schema)) if frames else pl.DataFrame(schema=schema)
+        return pl.concat(frames).select(list(BATCH_ERRORS)) if frames else Batch.no_errors()
 
     def valid(self, kind: str) -> pl.DataFrame:
         frames = [s.valid for s in self.sheets if s.kind == kind]
         return pl.concat(frames) if frames else pl.DataFrame()
+
+    def batch(self) -> Batch:
+        """What the store is given: the facts, the problems and the notes, without the layouts."""
+        return Batch(
+            file_name=self.file_name,
+            sha256=self.sha256,
+            size=self.size,
+            source=self.source,
+            source_label=self.source_label,
+            rows_read=self.rows_read,
+            facts={kind: self.valid(kind) for kind in self.kinds},
+            errors=self.errors(),
+            notes=self.notes,
+        )
+
+
+def read(data: bytes, file_name: str, **options: object) -> Batch:
+    """The pure reader: bytes → Batch; raises `FileRefused` or `ReadError` with a sentence.
+    Options are `parse_file`'s."""
+    return parse_file(data, file_name, **options).batch()
 
 
 def parse_file(
@@ -311,4 +331,4 @@ def _likely_headers(sheet: RawSheet) -> list[str]:
     return [str(v) for v in row if v is not None][:40]
 
 
-__all__ = ["FileRefused", "ParsedFile", "ReadError", "SheetResult", "parse_file"]
+__all__ = ["FileRefused", "ParsedFile", "ReadError", "SheetResult", "parse_file", "read"]

@@ -19,9 +19,9 @@ from typing import Literal
 import fastexcel
 import polars as pl
 
+from model.batch import ROW
 from model.imports.merged import fill_merged, merged_ranges, unsaved_formulas
 
-ROW = "_row"
 logger = logging.getLogger(__name__)
 SEPARATORS = (";", ",", "\t", "|")
 SNIFF_RECORDS = 1000

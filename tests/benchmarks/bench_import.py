@@ -28,8 +28,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from model.db import get_engine, init_db
+from model.importing import import_file
 from model.imports.pipeline import parse_file
-from model.imports.service import import_file
 from model.settings import Settings
 from model.store import undo_batch
 

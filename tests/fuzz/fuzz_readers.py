@@ -23,7 +23,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from model.db import get_engine, init_db
-from model.imports.service import import_file
+from model.importing import import_file
 from tests.support import NOW, SETTINGS
 from tests.test_hostile import FILES
 
@@ -82,7 +82,7 @@ def main() -> int:
         if problem:
             found += 1
             where = path.relative_to(path.parents[2]) if path else f"random bytes {data!r}"
-            print(f"\n--- {where} mutations={mutations!r}\n{problem}")
+            print(f"\n--- {where} mutations={mutations!r}\n{problem}", flush=True)
     print(f"\n{tried} inputs tried, {found} escaped")
     return 1 if found else 0
 

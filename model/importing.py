@@ -1,4 +1,9 @@
-"""One call for the CLI and the app: import a file (or preview it) and say what happened."""
+"""One import, for the CLI and the app: read → check → plan → write, and say what happened.
+
+The only place where the readers (model/imports, bytes → Batch) and the store (Batch → rows)
+meet. The app previews a file with `import_file(..., dry_run=True)`, keeps the result, and
+confirms with `import_batch(result.batch, ...)`: the file is not read twice.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +20,11 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from model import store
+from model.batch import ROW, Batch
 from model.db import DatabaseError
-from model.imports.mapping import saved_mappings
-from model.imports.pipeline import FileRefused, ParsedFile, file_identity, parse_file
-from model.imports.reader import ROW, ReadError, UnpackLimits
+from model.imports import mapping
+from model.imports.pipeline import FileRefused, file_identity, read
+from model.imports.reader import ReadError, UnpackLimits
 from model.imports.template import append_text_safe
 from model.settings import Settings
 from model.store import Plan
@@ -46,12 +52,15 @@ class ImportResult:
     kinds: list[str] = field(default_factory=list)
     message: str = ""
     notes: list[str] = field(default_factory=list)
-    # Not in the JSON: first valid rows per kind, for the preview screen.
+    # Not in the JSON: first valid rows per kind, for the preview screen, and the file as read,
+    # which confirming the preview writes without reading the file again.
     preview: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
+    batch: Batch | None = field(default=None, repr=False)
 
     def to_json(self) -> dict:
         data = asdict(self)
         data.pop("preview")
+        data.pop("batch")
         return data
 
 
@@ -75,12 +84,48 @@ def import_file(
     a real change, not the same export imported twice. `on_wait` is called when another
     import holds the base, before this one waits for its turn.
     """
-    options = {
-        "kind": kind, "dry_run": dry_run, "allow_partial": allow_partial, "sheet": sheet,
-        "same_bytes_check": same_bytes_check, "on_wait": on_wait,
-    }  # fmt: skip
+
+    def steps() -> ImportResult:
+        # The same bytes again are recognised before any reading: re-importing is instant.
+        previous = store.find_active_batch(engine, file_identity(data, sheet))
+        if previous is not None and same_bytes_check:
+            return _already_imported(file_name, previous)
+        try:
+            batch = read(data, file_name, **_read_options(engine, settings, now, kind, sheet))
+        except (ReadError, FileRefused) as refusal:
+            return _refused(file_name, kind, str(refusal))
+        return _after_reading(
+            engine, batch, settings=settings, now=now, dry_run=dry_run,
+            allow_partial=allow_partial, same_bytes_check=same_bytes_check, on_wait=on_wait,
+        )  # fmt: skip
+
+    return _guarded(file_name, kind, steps)
+
+
+def import_batch(
+    engine: Engine,
+    batch: Batch,
+    *,
+    settings: Settings,
+    now: datetime,
+    allow_partial: bool = False,
+    on_wait: Callable[[], None] | None = None,
+) -> ImportResult:
+    """Write a file already read for its preview (`ImportResult.batch`), without reading it
+    again: planned afresh inside the write transaction, like any import."""
+    options = {"settings": settings, "now": now, "allow_partial": allow_partial}
+    return _guarded(
+        batch.file_name,
+        None,
+        lambda: _after_reading(
+            engine, batch, **options, dry_run=False, same_bytes_check=True, on_wait=on_wait
+        ),
+    )
+
+
+def _guarded(file_name: str, kind: str | None, steps: Callable[[], ImportResult]) -> ImportResult:
     try:
-        return _import(engine, data, file_name, settings=settings, now=now, **options)
+        return steps()
     except OperationalError:
         raise  # the database is out of reach: the caller says so in its own words
     # A bug of ours (or a panic inside polars) must still not show the user a traceback;
@@ -95,42 +140,35 @@ def import_file(
         )
 
 
-def _import(
+def _read_options(
+    engine: Engine, settings: Settings, now: datetime, kind: str | None, sheet: str | None
+) -> dict[str, object]:
+    return {
+        "today": now.date(),
+        "max_bytes": settings.max_file_bytes,
+        "unpack": unpack_limits(settings),
+        "future_days": settings.future_tolerance_days,
+        "earliest": date(max(settings.earliest_year, 1), 1, 1),
+        "kind": kind,
+        "payment_terms_days": settings.payment_terms_days,
+        "extra_layouts": tuple(m.layout() for m in saved_mappings(engine)),
+        "sheet": sheet,
+    }
+
+
+def _after_reading(
     engine: Engine,
-    data: bytes,
-    file_name: str,
+    batch: Batch,
     *,
     settings: Settings,
     now: datetime,
-    kind: str | None,
     dry_run: bool,
     allow_partial: bool,
-    sheet: str | None,
     same_bytes_check: bool,
     on_wait: Callable[[], None] | None,
 ) -> ImportResult:
-    # The same bytes again are recognised before any parsing: re-importing is instant.
-    previous = store.find_active_batch(engine, file_identity(data, sheet))
-    if previous is not None and same_bytes_check:
-        return _already_imported(file_name, previous)
-    try:
-        parsed = parse_file(
-            data,
-            file_name,
-            today=now.date(),
-            max_bytes=settings.max_file_bytes,
-            unpack=unpack_limits(settings),
-            future_days=settings.future_tolerance_days,
-            earliest=date(max(settings.earliest_year, 1), 1, 1),
-            kind=kind,
-            payment_terms_days=settings.payment_terms_days,
-            extra_layouts=tuple(m.layout() for m in saved_mappings(engine)),
-            sheet=sheet,
-        )
-    except (ReadError, FileRefused) as refusal:
-        return _refused(file_name, kind, str(refusal))
-    result = _result_from(parsed)
-    if result.rejected and not any(parsed.valid(k).height for k in parsed.kinds):
+    result = _result_from(batch)
+    if result.rejected and not batch.has_valid_rows:
         return _with_status(
             result,
             "rejected",
@@ -146,14 +184,14 @@ def _import(
             "valides (les lignes refusées restent dans le rapport d'erreurs).",
         )
     if dry_run:
-        return _preview(engine, parsed, result)
-    return _write(engine, parsed, result, settings=settings, now=now,
+        return _preview(engine, batch, result)
+    return _write(engine, batch, result, settings=settings, now=now,
                   same_bytes_check=same_bytes_check, on_wait=on_wait)  # fmt: skip
 
 
-def _preview(engine: Engine, parsed: ParsedFile, result: ImportResult) -> ImportResult:
+def _preview(engine: Engine, batch: Batch, result: ImportResult) -> ImportResult:
     try:
-        _set_counts(result, store.plan_import(engine, parsed))
+        _set_counts(result, store.plan_import(engine, batch))
     except store.PlanRefused as refusal:
         return _refused_by_plan(result, refusal)
     message = "Aperçu : " + _counts_sentence(result) + " Rien n'a encore été enregistré."
@@ -162,7 +200,7 @@ def _preview(engine: Engine, parsed: ParsedFile, result: ImportResult) -> Import
 
 def _write(
     engine: Engine,
-    parsed: ParsedFile,
+    batch: Batch,
     result: ImportResult,
     *,
     settings: Settings,
@@ -172,8 +210,8 @@ def _write(
 ) -> ImportResult:
     try:
         written = store.write_import(
-            engine, parsed, user=settings.user, rejected=result.rejected, now=now,
-            same_bytes_check=same_bytes_check, on_wait=on_wait,
+            engine, batch, user=settings.user, now=now, same_bytes_check=same_bytes_check,
+            on_wait=on_wait,
         )  # fmt: skip
     except store.PlanRefused as refusal:
         return _refused_by_plan(result, refusal)
@@ -197,6 +235,26 @@ def _refused_by_plan(result: ImportResult, refusal: store.PlanRefused) -> Import
     result.errors += refusal.errors
     result.rejected += len(refusal.errors)
     return _with_status(result, "rejected", str(refusal))
+
+
+def saved_mappings(engine: Engine) -> list[mapping.SavedMapping]:
+    """The column mappings saved in the store, each read as one more layout."""
+    return [mapping.from_json(*row) for row in store.read_mappings(engine)]
+
+
+def save_mapping(
+    engine: Engine,
+    name: str,
+    kind: str,
+    headers: list[str],
+    columns: dict[str, str | None],
+    *,
+    now: datetime,
+) -> mapping.SavedMapping:
+    """Check then store a mapping; `MappingError` lists what is wrong, in French."""
+    saved = mapping.checked(name, kind, headers, columns)
+    store.save_mapping(engine, name, kind, saved.to_json(), now=now)
+    return saved
 
 
 def unpack_limits(settings: Settings) -> UnpackLimits:
@@ -230,22 +288,20 @@ def _refused(file_name: str, kind: str | None, message: str) -> ImportResult:
     )
 
 
-def _result_from(parsed: ParsedFile) -> ImportResult:
-    errors = parsed.errors()
+def _result_from(batch: Batch) -> ImportResult:
     return ImportResult(
-        file=parsed.file_name,
-        source=parsed.source,
-        kind=parsed.kinds[0] if len(parsed.kinds) == 1 else "mixed",
-        kinds=parsed.kinds,
+        file=batch.file_name,
+        source=batch.source,
+        kind=batch.kinds[0] if len(batch.kinds) == 1 else "mixed",
+        kinds=batch.kinds,
         status="preview",
-        rows_read=parsed.rows_read,
-        rejected=errors.select(["sheet", "row"]).n_unique() if errors.height else 0,
-        errors=errors.drop("sheet").to_dicts() if errors.height else [],
-        source_label=parsed.source_label,
-        notes=parsed.notes,
-        preview={
-            k: parsed.valid(k).drop(ROW, strict=False).head(PREVIEW_ROWS) for k in parsed.kinds
-        },
+        rows_read=batch.rows_read,
+        rejected=batch.rejected_rows,
+        errors=batch.errors.drop("sheet").to_dicts(),
+        source_label=batch.source_label,
+        notes=list(batch.notes),
+        preview={k: batch.valid(k).drop(ROW, strict=False).head(PREVIEW_ROWS) for k in batch.kinds},
+        batch=batch,
     )
 
 
