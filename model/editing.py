@@ -1,5 +1,6 @@
 """Reference tables edited on screen (employees, projects, support contracts) go through the
-importer like any export: same checks, same sentences, a batch in the history that can be undone.
+importer like any export: same checks, same sentences (rows numbered as on screen), a batch in
+the history that can be undone.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from datetime import datetime
 import polars as pl
 from sqlalchemy import Engine
 
-from model.exports import csv_bytes, export_frame
+from model.exports import export_frame
 from model.facts import FACTS
-from model.importing import ImportResult, import_file
+from model.importing import ImportResult, import_batch
+from model.imports.pipeline import read_frame
 from model.settings import Settings
 
 EDITABLE = ("employees", "projects", "contracts", "flows")
@@ -40,20 +42,21 @@ def save_table(
     if kind not in EDITABLE:
         raise ValueError(f"{kind} is not editable on screen")
     fact = FACTS[kind]
-    # French headers, so that a refusal names the column as the screen shows it.
-    headers = {column.name: column.header for column in fact.columns}
-    rows = (
-        frame.select(list(headers)).filter(~pl.all_horizontal(pl.all().is_null())).rename(headers)
+    rows = frame.select(fact.names).filter(~pl.all_horizontal(pl.all().is_null()))
+    batch = read_frame(
+        kind,
+        rows,
+        file_name=f"saisie-{fact.sheet.lower()}.csv",
+        today=now.date(),
+        future_days=settings.future_tolerance_days,
+        earliest=settings.earliest_date,
     )
-    data, file_name = csv_bytes(rows), f"saisie-{fact.sheet.lower()}.csv"
 
     def run(preview: bool) -> ImportResult:
-        result = import_file(
-            engine, data, file_name, settings=settings, now=now, kind=kind, dry_run=preview,
-            same_bytes_check=False,
-        )  # fmt: skip
-        _number_rows_as_on_screen(result)
-        return result
+        # Saving A, then B, then A again is a real change, not the same export twice.
+        return import_batch(
+            engine, batch, settings=settings, now=now, dry_run=preview, same_bytes_check=False
+        )
 
     planned = run(preview=True)
     if planned.status != "preview" or dry_run:
@@ -62,14 +65,3 @@ def save_table(
         planned.message = "Aucune modification : rien n'a été enregistré."
         return planned
     return run(preview=False)
-
-
-def _number_rows_as_on_screen(result: ImportResult) -> None:
-    """The csv has a header line; the table on screen numbers its rows from 1."""
-    for error in result.errors:
-        if isinstance(error.get("row"), int):
-            file_row = error["row"]
-            error["row"] = file_row - 1
-            error["message"] = error["message"].replace(
-                f"Ligne {file_row},", f"Ligne {file_row - 1},", 1
-            )

@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import polars as pl
 from openpyxl import Workbook
@@ -108,19 +108,19 @@ def import_batch(
     *,
     settings: Settings,
     now: datetime,
+    dry_run: bool = False,
     allow_partial: bool = False,
+    same_bytes_check: bool = True,
     on_wait: Callable[[], None] | None = None,
 ) -> ImportResult:
-    """Write a file already read for its preview (`ImportResult.batch`), without reading it
-    again: planned afresh inside the write transaction, like any import."""
-    options = {"settings": settings, "now": now, "allow_partial": allow_partial}
-    return _guarded(
-        batch.file_name,
-        None,
-        lambda: _after_reading(
-            engine, batch, **options, dry_run=False, same_bytes_check=True, on_wait=on_wait
-        ),
-    )
+    """Preview or write rows already read: a file read for its preview (`ImportResult.batch`),
+    confirmed without reading it again, or a table edited on screen (`read_frame`). The plan
+    is made afresh inside the write transaction, like any import's."""
+    options = {
+        "settings": settings, "now": now, "dry_run": dry_run, "allow_partial": allow_partial,
+        "same_bytes_check": same_bytes_check, "on_wait": on_wait,
+    }  # fmt: skip
+    return _guarded(batch.file_name, None, lambda: _after_reading(engine, batch, **options))
 
 
 def _guarded(file_name: str, kind: str | None, steps: Callable[[], ImportResult]) -> ImportResult:
@@ -148,7 +148,7 @@ def _read_options(
         "max_bytes": settings.max_file_bytes,
         "unpack": unpack_limits(settings),
         "future_days": settings.future_tolerance_days,
-        "earliest": date(max(settings.earliest_year, 1), 1, 1),
+        "earliest": settings.earliest_date,
         "kind": kind,
         "payment_terms_days": settings.payment_terms_days,
         "extra_layouts": tuple(m.layout() for m in saved_mappings(engine)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -66,6 +66,11 @@ class Settings:
     )
     # Recorded as the author of imports made from the command line or the app.
     user: str = field(default_factory=lambda: os.environ.get("PILOTAGE_USER") or _os_user())
+
+    @property
+    def earliest_date(self) -> date:
+        """1 January of `earliest_year`: work, invoice and payment dates before it are refused."""
+        return date(max(self.earliest_year, 1), 1, 1)
 
 
 def _os_user() -> str:

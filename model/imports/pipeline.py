@@ -22,6 +22,8 @@ from model.imports.reader import (
     RawSheet,
     ReadError,
     UnpackLimits,
+    clean_cells,
+    numbered,
     read_file,
 )
 from model.imports.validate import EARLIEST_DATE, ERROR_SCHEMA, check_table
@@ -112,6 +114,43 @@ def read(data: bytes, file_name: str, **options: object) -> Batch:
     """The pure reader: bytes → Batch; raises `FileRefused` or `ReadError` with a sentence.
     Options are `parse_file`'s."""
     return parse_file(data, file_name, **options).batch()
+
+
+def read_frame(
+    kind: str,
+    frame: pl.DataFrame,
+    *,
+    file_name: str,
+    today: date,
+    future_days: int,
+    earliest: date = EARLIEST_DATE,
+) -> Batch:
+    """Rows typed on screen (canonical column names, typed values) checked as a file's rows
+    would be, with the same sentences; rows are numbered as the screen shows them (1, 2, …)."""
+    fact = FACTS[kind]
+    as_text = [
+        pl.col(c.name).dt.strftime("%Y-%m-%d %H:%M:%S")
+        if frame.schema.get(c.name) == pl.Datetime
+        else pl.col(c.name)
+        for c in fact.columns
+        if c.name in frame.columns
+    ]
+    cells = numbered(clean_cells(frame.select(as_text)))
+    layout = template.template_layout(fact)
+    table = Table(
+        layout=layout, sheet="", header_row=0, variant="fr", frame=cells,
+        file_headers={c.name: c.header for c in fact.columns if c.name in frame.columns},
+        skipped=[], unknown_headers=[],
+    )  # fmt: skip
+    checked = check_table(table, today=today, future_days=future_days, earliest=earliest)
+    content = cells.write_csv().encode()
+    parsed = ParsedFile(
+        file_name=file_name,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        sheets=[SheetResult(table, checked.valid, checked.errors, checked.rows_read)],
+    )
+    return parsed.batch()
 
 
 def parse_file(

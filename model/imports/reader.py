@@ -232,17 +232,25 @@ def _mark_unsaved_formulas(
 
 
 def _normalise_grid(frame: pl.DataFrame) -> pl.DataFrame:
-    """Columns c0…cN of trimmed text without control characters (empty → null), and the
-    1-based row number."""
+    """Columns c0…cN of clean text cells, and the 1-based row number."""
     frame = frame.rename({name: f"c{i}" for i, name in enumerate(frame.columns)})
-    frame = frame.with_columns(
+    return numbered(clean_cells(frame))
+
+
+def clean_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every cell as trimmed text without control characters; empty cells are null."""
+    return frame.with_columns(
         pl.all()
         .cast(pl.String)
         .str.replace_all(CONTROL_CHARACTERS, "")
         .str.strip_chars()
         .replace("", None)
-    ).with_row_index(ROW, offset=1)
-    return frame.with_columns(pl.col(ROW).cast(pl.Int64))
+    )
+
+
+def numbered(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows numbered from 1 in `_row`, as a spreadsheet (or a table on screen) shows them."""
+    return frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
 
 
 _BOMS = (
