@@ -29,8 +29,8 @@ from model.importing import (
     saved_mappings,
     unpack_limits,
 )
-from model.kpi.report import NAMES as KPI_NAMES
 from model.settings import Settings, SettingsError, paris_now
+from model.views.report import NAMES as KPI_NAMES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -297,9 +297,9 @@ def cmd_template(args: Namespace, engine: Engine, settings: Settings) -> int:
 
 
 def cmd_kpi(args: Namespace, engine: Engine, settings: Settings) -> int:
-    from model.kpi.headlines import twelve_months_before
-    from model.kpi.load import load_facts, load_settings
-    from model.kpi.report import kpi_json
+    from model.views.headlines import twelve_months_before
+    from model.views.loading import load_facts, load_settings
+    from model.views.report import kpi_json
 
     as_of = args.as_of or paris_now().date()
     end = args.end or as_of
@@ -316,9 +316,9 @@ def cmd_kpi(args: Namespace, engine: Engine, settings: Settings) -> int:
 
 
 def cmd_settings(args: Namespace, engine: Engine, settings: Settings) -> int:
-    from model.kpi.load import save_settings
     from model.kpi.settings import LABELS, SettingError, current_values
     from model.store import read_setting_values
+    from model.views.loading import save_settings
 
     changes = {}
     for change in args.changes:

@@ -22,11 +22,9 @@ from model.formatting import change, day, in_unit
 from model.importing import ImportResult, import_file, unpack_limits
 from model.imports.pipeline import file_headers
 from model.imports.reader import ReadError
-from model.kpi import dashboard
 from model.kpi.cash import Levers
 from model.kpi.common import Explanation
-from model.kpi.dashboard import Card
-from model.kpi.load import Facts, load_facts, load_settings
+from model.kpi.frames import Facts
 from model.kpi.scope import (
     PRESETS,
     Scope,
@@ -38,6 +36,9 @@ from model.kpi.scope import (
 )
 from model.kpi.settings import KpiSettings
 from model.settings import Settings, SettingsError, get_settings, paris_now
+from model.views import dashboard
+from model.views.dashboard import Card
+from model.views.loading import load_facts, load_settings
 from model.workbook import Column, Sheet, for_display, workbook_bytes
 
 LABELS: dict[str, tuple[str, str]] = {

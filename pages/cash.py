@@ -10,10 +10,10 @@ import streamlit as st
 
 from model.formatting import day, euros_from_cents
 from model.kpi.cash import SCENARIOS, Levers, forecast_vs_actual, opening_changes
-from model.kpi.dashboard import client_receipts
-from model.kpi.load import save_settings
 from model.settings import paris_now
 from model.store import list_cash_forecasts, read_cash_forecast_weeks, save_cash_forecast
+from model.views.dashboard import client_receipts
+from model.views.loading import save_settings
 from model.workbook import Sheet, in_euros
 from pages._charts import band, line, stacked, threshold_lines
 from pages._editors import table_editor

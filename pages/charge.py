@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from model.kpi.dashboard import source_lines
+from model.views.dashboard import source_lines
 from model.workbook import Sheet
 from pages._charts import LINE_COLUMNS, bars, heatmap, threshold_lines
 from pages._ui import (

@@ -6,11 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from model.editing import EDITABLE
-from model.kpi.load import save_settings
 from model.kpi.settings import CHOICES, SettingError, current_values, from_screen, on_screen
 from model.kpi.settings import LABELS as SETTING_LABELS
 from model.settings import paris_now
 from model.store import read_setting_values
+from model.views.loading import save_settings
 from pages._editors import table_editor
 from pages._ui import (
     engine_or_stop,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from model.kpi.dashboard import project_lines
+from model.views.dashboard import project_lines
 from model.workbook import Sheet
 from pages._charts import LINE_COLUMNS, bars, line, threshold_lines
 from pages._ui import (

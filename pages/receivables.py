@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from model.kpi.dashboard import client_items
+from model.views.dashboard import client_items
 from model.workbook import Column, Sheet, in_euros
 from pages._charts import bands, line, stacked
 from pages._ui import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from model.kpi.dashboard import contract_lines
+from model.views.dashboard import contract_lines
 from model.workbook import Sheet
 from pages._charts import LINE_COLUMNS, stacked
 from pages._ui import (

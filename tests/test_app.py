@@ -112,9 +112,9 @@ def test_overview_shows_the_figures_of_model_kpi(app_db: str):
     from datetime import date, datetime
 
     from model.formatting import days, euros_from_cents, percent
-    from model.kpi.headlines import headlines
-    from model.kpi.load import load_facts, load_settings
     from model.settings import paris_now
+    from model.views.headlines import headlines
+    from model.views.loading import load_facts, load_settings
 
     engine = get_engine(app_db)
     init_db(engine)

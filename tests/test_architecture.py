@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Column, TypeDecorator
+
+from model.facts import FACTS
+from model.kpi.frames import Facts
+from model.tables import FACT_TABLES
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -42,10 +48,9 @@ def offending(folder: str, forbidden: tuple[str, ...]) -> dict[str, list[str]]:
         # Readers are pure: bytes in, Batch out; the store never sees a reader.
         ("model/imports", ("model.store", "model.importing", "model.db", "model.kpi", "sqlalchemy",
                            "sqlmodel", "streamlit")),
-        pytest.param(
-            "model/kpi", ("model.store", "model.db", "sqlmodel", "streamlit"),
-            marks=pytest.mark.xfail(strict=True, reason="issue 11 §2: kpi/load.py reads the store"),
-        ),
+        # KPI families are pure: frames and settings in, frames out.
+        ("model/kpi", ("model.store", "model.db", "model.imports", "model.importing",
+                       "model.views", "sqlalchemy", "sqlmodel", "streamlit")),
     ],
 )  # fmt: skip
 def test_a_layer_imports_nothing_above_it(folder: str, forbidden: tuple[str, ...]):
@@ -60,3 +65,36 @@ def test_the_store_knows_batches_not_readers(module: str):
 
 def test_model_never_imports_streamlit():
     assert offending("model", ("streamlit",)) == {}
+
+
+STORE_TYPES = {
+    "text": str, "enum": str, "date": dt.date, "datetime": dt.datetime, "hours": float,
+    "number": float, "money": int, "bool": bool, "int": int,
+}  # fmt: skip
+ROW_META = {"id", "batch_id", "superseded_by", "source", "natural_key", "row_hash", "source_row"}
+
+
+def python_type(column: Column) -> type:
+    """What the column holds; SQLModel wraps text in its AutoString decorator."""
+    sql_type = column.type
+    if isinstance(sql_type, TypeDecorator):
+        sql_type = sql_type.impl_instance
+    return sql_type.python_type
+
+
+@pytest.mark.parametrize("kind", list(FACTS))
+def test_each_fact_is_stored_as_declared(kind: str):
+    """Issue 11 §5: a fact is declared in model/facts.py; its table must agree, column by column
+    (money as integer cents in `<name>_cents`), and the KPIs' Facts must hold every kind."""
+    fact, table = FACTS[kind], FACT_TABLES[kind].__table__
+    stored = {c.name: c for c in table.columns if c.name not in ROW_META}
+    declared = {c.name + ("_cents" if c.type == "money" else ""): c for c in fact.columns}
+    assert sorted(stored) == sorted(declared)
+    for name, column in declared.items():
+        assert python_type(stored[name]) is STORE_TYPES[column.type], name
+        assert not (column.required and stored[name].nullable), f"{name} is required"
+    assert kind in Facts.__dataclass_fields__
+
+
+def test_the_kpis_facts_are_the_declared_facts():
+    assert sorted(Facts.__dataclass_fields__) == sorted(FACTS)

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 
 from model.editing import editable_frame, save_table
 from model.formatting import change, in_unit
-from model.kpi.dashboard import Card
 from model.kpi.scope import ScopeError, preset_period, previous_period, scope_from
 from model.kpi.settings import SettingError, as_text, from_text
 from model.store import list_batches, read_facts, undo_batch
+from model.views.dashboard import Card
 from model.workbook import Column, Sheet, for_display, workbook_bytes
 from tests.conftest import FIXTURES
 from tests.support import NOW, SETTINGS, import_bytes
@@ -165,7 +165,7 @@ def test_amounts_kept_in_cents_are_shown_and_typed_in_euros():
 )
 def test_tace_status_follows_kpi_md(tace: float, status: str):
     """KPI.md §1: red < 60 %, amber 60–70 %, green ≥ 70 % (the settings' defaults)."""
-    from model.kpi.dashboard import status_rising
+    from model.views.dashboard import status_rising
 
     assert status_rising(tace, 60.0, 70.0) == status
 
@@ -174,6 +174,6 @@ def test_tace_status_follows_kpi_md(tace: float, status: str):
                                               (60.1, "red")])  # fmt: skip
 def test_dso_status_follows_kpi_md(days: float, status: str):
     """KPI.md §4b: ≤ 45 green, 45–60 amber, > 60 red."""
-    from model.kpi.dashboard import status_falling
+    from model.views.dashboard import status_falling
 
     assert status_falling(days, 45.0, 60.0) == status

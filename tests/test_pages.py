@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 from model.db import get_engine, init_db
 from model.demo import load_demo
 from model.formatting import change, in_unit
-from model.kpi.dashboard import Card
-from model.kpi.load import load_facts, load_settings
 from model.kpi.scope import scope_from
 from model.settings import paris_now
+from model.views.dashboard import Card
+from model.views.loading import load_facts, load_settings
 from pages._ui import LABELS, VIEWS
 from tests.apptest import open_page, run_app, use_store
 from tests.support import SETTINGS
@@ -223,7 +223,7 @@ def test_settings_editor_saves_checks_and_changes_the_figures(fresh_demo: str):
 
 def test_cash_page_shows_the_forecast_of_model_kpi(demo_app: str):
     from model.kpi.cash import Levers
-    from model.kpi.dashboard import cash_view
+    from model.views.dashboard import cash_view
 
     app = open_page(run_app(), "cash")
     engine = get_engine(demo_app)

@@ -7,10 +7,11 @@ A non-null text that parses to null is what the validator reports as an error.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 import polars as pl
+
+from model.text import fold_text  # the same folding as `fold`, for one Python string
 
 # Day-first formats first: French files. US formats are only used when a source says so.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y%m%d", "%Y/%m/%d")
@@ -32,13 +33,6 @@ def fold(expr: pl.Expr) -> pl.Expr:
         .str.replace_all(r"[\s_]+", " ")
         .str.strip_chars()
     )
-
-
-def fold_text(text: str) -> str:
-    """The same folding as `fold`, for one Python string."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[\s_]+", " ", stripped.lower()).strip()
 
 
 # Thousands separators a file may use, and the decimal mark that can go with each.

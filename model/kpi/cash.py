@@ -13,18 +13,16 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import polars as pl
 
-from model.imports.parse import fold_text
 from model.kpi.capacity import capacity_calendar
 from model.kpi.common import Explanation, categorise
+from model.kpi.frames import Facts
 from model.kpi.receivables import open_items
 from model.kpi.scope import add_months, month_end
-
-if TYPE_CHECKING:  # load imports the settings, which import this module
-    from model.kpi.load import Facts
+from model.text import fold_text
 
 Scenario = Literal["base", "pessimistic", "optimistic"]
 SCENARIOS: tuple[Scenario, ...] = ("base", "pessimistic", "optimistic")

@@ -9,12 +9,10 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 import polars as pl
 
-if TYPE_CHECKING:  # load → settings → cash, which uses this module's month arithmetic
-    from model.kpi.load import Facts
+from model.kpi.frames import Facts
 
 PRESETS = ("this_month", "last_month", "quarter", "last_12_months", "custom")
 

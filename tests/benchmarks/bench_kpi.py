@@ -23,10 +23,10 @@ from sqlalchemy import insert
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from model.db import get_engine, init_db
-from model.kpi.load import load_facts, load_settings
-from model.kpi.overview import overview
-from model.kpi.report import NAMES, kpi_json
 from model.tables import FACT_TABLES, ImportBatch
+from model.views.loading import load_facts, load_settings
+from model.views.overview import overview
+from model.views.report import NAMES, kpi_json
 
 START, END = date(2023, 1, 2), date(2025, 12, 31)
 CHUNK = 50_000

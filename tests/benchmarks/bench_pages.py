@@ -29,8 +29,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import model.store  # noqa: E402
 from model.db import get_engine  # noqa: E402
-from model.kpi.load import load_facts  # noqa: E402
 from model.settings import paris_now  # noqa: E402
+from model.views.loading import load_facts  # noqa: E402
 from tests.benchmarks.bench_kpi import generate, write  # noqa: E402
 
 PAGES = ("overview", "charge", "projects", "support", "receivables", "cash")

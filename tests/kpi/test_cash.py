@@ -17,7 +17,7 @@ from model.kpi.cash import (
     payment_behaviour,
     what_if,
 )
-from model.kpi.load import Facts
+from model.kpi.frames import Facts
 from tests.kpi.frames import employee, frame, line
 
 T = date(2025, 3, 31)
@@ -161,7 +161,7 @@ def test_levers_show_their_effect_in_euros():
 def test_payment_delay_from_fec_lettering(engine):
     """FA-001 (1 200 € TTC, due 02/03/2024) is lettered with a payment of 15/03: 13 days late.
     FA-002 is only partly paid, so it tells nothing yet about ACME's habits."""
-    from model.kpi.load import load_facts
+    from model.views.loading import load_facts
     from tests.conftest import FIXTURES
     from tests.support import import_bytes
 
@@ -209,7 +209,7 @@ def test_payment_delay_from_odoo_invoices_and_a_payments_file(engine):
     (template sheet « Paiements »), matched on the invoice number."""
     from model.exports import csv_bytes
     from model.facts import FACTS
-    from model.kpi.load import load_facts
+    from model.views.loading import load_facts
     from tests.conftest import FIXTURES
     from tests.support import import_bytes
 
@@ -251,8 +251,8 @@ def test_the_confidence_band_moves_each_client_by_its_spread():
 
 
 def test_the_overview_shows_cash_only_with_a_starting_balance():
-    from model.kpi.headlines import headlines
     from model.kpi.settings import KpiSettings
+    from model.views.headlines import headlines
 
     facts = example_facts()  # no bank balance in it
     assert headlines(facts, KpiSettings(), as_of=T).cash_week13_cents is None

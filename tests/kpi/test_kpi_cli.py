@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 
 from model.__main__ import main
 from model.demo import load_demo
-from model.kpi.load import load_facts, load_settings, save_settings
 from model.kpi.settings import SettingError
+from model.views.loading import load_facts, load_settings, save_settings
 from tests.support import SETTINGS
 
 AS_OF = "2026-11-23"
@@ -184,7 +184,7 @@ def test_the_store_loader_gives_every_fact(demo_db: str, engine: Engine):
 def test_the_overview_shares_its_inputs_and_agrees_with_each_kpi(
     demo_db: str, engine: Engine, capsys: pytest.CaptureFixture
 ):
-    from model.kpi.overview import overview
+    from model.views.overview import overview
 
     facts, settings = load_facts(engine), load_settings(engine)
     start, end = date(2025, 12, 1), date(2026, 11, 23)

@@ -1,34 +1,16 @@
-"""The thin layer between the store and the pure KPI functions: facts and settings as frames."""
+"""Facts and KPI settings read from the store for the KPI families, and settings saved."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import polars as pl
 from sqlalchemy import Engine
 
 from model import store
+from model.kpi.frames import Facts
 from model.kpi.settings import KpiSettings, kpi_settings, validate
-
-
-@dataclass(frozen=True)
-class Facts:
-    """Every current fact of the store, canonical columns, money in integer cents."""
-
-    timesheets: pl.DataFrame
-    projects: pl.DataFrame
-    employees: pl.DataFrame
-    absences: pl.DataFrame
-    invoices: pl.DataFrame
-    payments: pl.DataFrame
-    contracts: pl.DataFrame
-    tickets: pl.DataFrame
-    flows: pl.DataFrame
-    bank_balances: pl.DataFrame
-    revenue: pl.DataFrame
 
 
 def load_facts(engine: Engine) -> Facts:

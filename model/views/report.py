@@ -18,8 +18,8 @@ from model.kpi.capacity import capacity_calendar
 from model.kpi.cash import Scenario, cash_forecast
 from model.kpi.charge import ChargeRate, charge_rate
 from model.kpi.dso import dso, including_wip
+from model.kpi.frames import Facts
 from model.kpi.leakage import leakage
-from model.kpi.load import Facts
 from model.kpi.projects import sold_vs_consumed
 from model.kpi.receivables import aged_receivables
 from model.kpi.settings import KpiSettings

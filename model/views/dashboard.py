@@ -22,14 +22,14 @@ from model.kpi.cash import (
 )
 from model.kpi.common import Explanation
 from model.kpi.dso import Dso, dso
-from model.kpi.headlines import Alert, headlines
-from model.kpi.load import Facts
+from model.kpi.frames import Facts
 from model.kpi.projects import SoldVsConsumed, sold_vs_consumed
 from model.kpi.receivables import AgedReceivables, aged_receivables
-from model.kpi.report import compute_charge, compute_support
 from model.kpi.scope import Scope, narrow, previous_scope
 from model.kpi.settings import KpiSettings
 from model.kpi.support import support_lines
+from model.views.headlines import Alert, headlines
+from model.views.report import compute_charge, compute_support
 
 Unit = Literal["pct", "days", "cents", "count", "hours", "rate_cents"]
 Status = Literal["green", "amber", "red"] | None

@@ -14,10 +14,10 @@ import polars as pl
 from model.formatting import euros_from_cents, number, percent
 from model.kpi.cash import CashForecast, cash_forecast
 from model.kpi.common import Explanation
-from model.kpi.load import Facts
-from model.kpi.overview import Overview, overview
+from model.kpi.frames import Facts
 from model.kpi.scope import add_months
 from model.kpi.settings import KpiSettings
+from model.views.overview import Overview, overview
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ import polars as pl
 from model.kpi.billing import InvoicingDelay, invoicing_delay
 from model.kpi.charge import ChargeRate
 from model.kpi.dso import Dso, dso
+from model.kpi.frames import Facts
 from model.kpi.leakage import Leakage, leakage
-from model.kpi.load import Facts
 from model.kpi.projects import SoldVsConsumed, sold_vs_consumed
 from model.kpi.receivables import AgedReceivables, aged_receivables
-from model.kpi.report import compute_charge, compute_support
 from model.kpi.settings import KpiSettings
 from model.kpi.support import SupportInclusion
+from model.views.report import compute_charge, compute_support
 
 
 @dataclass
