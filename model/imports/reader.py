@@ -221,14 +221,19 @@ CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 def _mark_unsaved_formulas(
     grid: pl.DataFrame, offset: int, cells: list[tuple[int, int, str]]
 ) -> pl.DataFrame:
+    """Each empty cell that is an unsaved formula gets `\ue000=` and its formula, one
+    expression per column."""
+    by_column: dict[str, dict[int, str]] = {}
     for row, column, formula in cells:
-        name = f"c{column - offset}"
-        if name not in grid.columns:
-            continue
-        here = (pl.col(ROW) == row) & pl.col(name).is_null()
-        mark = pl.lit(f"{UNSAVED_FORMULA}={formula}")
-        grid = grid.with_columns(pl.when(here).then(mark).otherwise(pl.col(name)).alias(name))
-    return grid
+        by_column.setdefault(f"c{column - offset}", {})[row] = f"{UNSAVED_FORMULA}={formula}"
+    return grid.with_columns(
+        pl.coalesce(
+            pl.col(name),
+            pl.col(ROW).replace_strict(marks, default=None, return_dtype=pl.String),
+        ).alias(name)
+        for name, marks in by_column.items()
+        if name in grid.columns
+    )
 
 
 def _normalise_grid(frame: pl.DataFrame) -> pl.DataFrame:
