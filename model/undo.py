@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -314,4 +314,4 @@ def _chunks(values: list) -> Iterator[list]:
         yield values[start : start + CHUNK]
 
 
-__all__: Iterable[str] = ("keyed_versions", "keyless_versions", "replay_without")
+__all__ = ["keyed_versions", "keyless_versions", "replay_without"]
