@@ -226,6 +226,15 @@ def data_version(engine: Engine) -> int:
         return int(_get_meta(session, "data_version") or 0)
 
 
+IN_CHUNK = 5000  # values per `IN (…)` list: far under every driver's parameter limit
+
+
+def in_chunks(values: list) -> Iterator[list]:
+    """`values` in slices small enough for one `IN (…)` clause each."""
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
+
+
 def bump_data_version(connection: Connection) -> None:
     # One statement, so that two writers committing together never give the same version.
     connection.execute(

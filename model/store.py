@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import polars as pl
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 from sqlmodel import Session, SQLModel
 
 from model.batch import ROW, Batch
-from model.db import bump_data_version, writer_transaction
+from model.db import bump_data_version, in_chunks, writer_transaction
 from model.facts import FACTS, Fact
 from model.tables import (
     FACT_TABLES,
@@ -113,7 +113,7 @@ def _refuse_days_over_24_hours(connection: Connection, plan: KindPlan) -> None:
     )
     replaced = [
         _day_sums(connection, sums.where(table.id.in_(ids))).with_columns(-pl.col("hours"))
-        for ids in _chunks(plan.supersede_ids)
+        for ids in in_chunks(plan.supersede_ids)
     ]
     totals = (
         pl.concat([stored, *replaced, new.select(*day, "hours")])
@@ -143,14 +143,10 @@ def _day_over_error(row: dict) -> dict:
     return {"row": row["source_row"], "column": header, "value": hours, "message": message}
 
 
-def _day_sums(connection: Connection, query) -> pl.DataFrame:
+def _day_sums(connection: Connection, query: Select) -> pl.DataFrame:
     schema = {"employee": pl.String, "date": pl.Date, "hours": pl.Float64}
     rows = connection.execute(query.group_by(query.selected_columns[0], query.selected_columns[1]))
     return pl.DataFrame(rows.all(), schema=schema, orient="row")
-
-
-def _chunks(values: list) -> list[list]:
-    return [values[start : start + CHUNK] for start in range(0, len(values), CHUNK)]
 
 
 def _decimal_comma(hours: float) -> str:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Connection, bindparam, delete, insert, literal, select, update
 
+from model.db import in_chunks
 from model.tables import FACT_TABLES, Delivery, FactRow, ImportBatch
 
 CHUNK = 5000
@@ -191,7 +191,7 @@ def _stored_keyed(connection: Connection, table: type[FactRow], kind: str, undon
     touched = _touched(connection, table, kind, undone).where(table.natural_key.is_not(None))
     keys = list(connection.execute(touched.with_only_columns(table.natural_key).distinct()))
     rows: dict[int, dict] = {}
-    for chunk in _chunks([k[0] for k in keys]):
+    for chunk in in_chunks([k[0] for k in keys]):
         query = select(*_columns(table), table.natural_key).where(table.natural_key.in_(chunk))
         for row in connection.execute(query).mappings():
             rows[row["id"]] = {**row, "group": row["natural_key"]}
@@ -205,7 +205,7 @@ def _stored_keyless(connection: Connection, table: type[FactRow], undone: int) -
     if cells:
         employees = sorted({employee for employee, _ in cells})
         first, last = min(day for _, day in cells), max(day for _, day in cells)
-        for chunk in _chunks(employees):
+        for chunk in in_chunks(employees):
             query = select(*_columns(table), table.employee, table.date).where(
                 table.natural_key.is_(None),
                 table.employee.in_(chunk),
@@ -232,7 +232,7 @@ def _columns(table: type[FactRow]) -> list:
 
 def _deliveries(connection: Connection, kind: str, row_ids: list[int]) -> list[Line]:
     found = []
-    for chunk in _chunks(row_ids):
+    for chunk in in_chunks(row_ids):
         query = select(Delivery.batch_id, Delivery.row_id, Delivery.source_row).where(
             Delivery.kind == kind, Delivery.row_id.in_(chunk)
         )
@@ -270,12 +270,12 @@ def _rewrite(
             for m in version.members
         ]
     leftover = [row_id for row_id in stored.rows if row_id not in used]
-    for chunk in _chunks(list(stored.rows)):
+    for chunk in in_chunks(list(stored.rows)):
         connection.execute(
             delete(Delivery).where(Delivery.kind == kind, Delivery.row_id.in_(chunk))
         )
     # Superseded first: a row made current must not meet the one it replaces (unique index).
-    for chunk in _chunks(leftover):
+    for chunk in in_chunks(leftover):
         connection.execute(delete(table).where(table.id.in_(chunk)))
     updates.sort(key=lambda u: u["superseded_by"] is None)
     statement = (
@@ -307,11 +307,6 @@ def _copy_row(connection: Connection, table: type[FactRow], row_id: int) -> int:
         .returning(table.id)
     )
     return connection.execute(copy).scalar_one()
-
-
-def _chunks(values: list) -> Iterator[list]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
 
 
 __all__ = ["keyed_versions", "keyless_versions", "replay_without"]
