@@ -59,7 +59,8 @@ def is_fec(table: Table) -> bool:
 
 
 def split_fec(table: Table, *, terms_days: int) -> tuple[list[Table], pl.DataFrame, list[str]]:
-    """The FEC's customer invoices and payments as canonical text tables, its errors, notes."""
+    """The FEC's customer invoices and payments as canonical tables already typed (dates, money
+    in integer cents: the validator keeps them as they are), its errors, notes."""
     lines = _typed_lines(table.frame)
     unreadable = _line_errors(lines, table)
     unreadable = pl.concat([unreadable, _rest_of_entries(lines, unreadable)])
@@ -134,8 +135,8 @@ def _bank_balances(lines: pl.DataFrame) -> pl.DataFrame:
     return daily.select(
         pl.col(ROW),
         "account",
-        pl.col("entry_day").cast(pl.String).alias("date"),
-        _euros(pl.col("net").cum_sum().over("account")).alias("balance"),
+        pl.col("entry_day").alias("date"),
+        pl.col("net").cum_sum().over("account").alias("balance"),
     )
 
 
@@ -151,9 +152,9 @@ def _revenue(lines: pl.DataFrame) -> pl.DataFrame:
         .sort("month", "account")
         .select(
             pl.col(ROW),
-            pl.col("month").cast(pl.String),
+            pl.col("month"),
             "account",
-            _euros(pl.col("net")).alias("amount_untaxed"),
+            pl.col("net").alias("amount_untaxed"),
         )
     )
 
@@ -373,16 +374,12 @@ def _invoice_rows(invoices: pl.DataFrame, allocations: list[dict], terms_days: i
         pl.col(ROW),
         pl.col("number"),
         pl.col("client"),
-        day.cast(pl.String).alias("invoice_date"),
+        day.alias("invoice_date"),
         # Terms apply to invoices; a credit note is due at once.
-        pl.when(is_note)
-        .then(day)
-        .otherwise(day + timedelta(days=terms_days))
-        .cast(pl.String)
-        .alias("due_date"),
-        _euros(pl.col("_revenue")).alias("amount_untaxed"),
-        _euros(pl.col("net_cents")).alias("amount_total"),
-        _euros(pl.when(is_note).then(0).otherwise(residual)).alias("amount_residual"),
+        pl.when(is_note).then(day).otherwise(day + timedelta(days=terms_days)).alias("due_date"),
+        pl.col("_revenue").alias("amount_untaxed"),
+        pl.col("net_cents").alias("amount_total"),
+        pl.when(is_note).then(0).otherwise(residual).alias("amount_residual"),
         pl.col("role").alias("kind"),
         pl.col("number")
         .replace_strict(reversed_of, default=None, return_dtype=pl.String)
@@ -397,8 +394,8 @@ def _payment_rows(payments: pl.DataFrame, allocations: list[dict]) -> pl.DataFra
     schema = {
         ROW: pl.Int64,
         "client": pl.String,
-        "date": pl.String,
-        "amount": pl.String,
+        "date": pl.Date,
+        "amount": pl.Int64,
         "invoice_number": pl.String,
         "reference": pl.String,
     }
@@ -411,8 +408,8 @@ def _payment_rows(payments: pl.DataFrame, allocations: list[dict]) -> pl.DataFra
             (
                 a[ROW],
                 a["client"],
-                str(a["entry_day"]),
-                f"{a['allocated'] / 100:.2f}",
+                a["entry_day"],
+                a["allocated"],
                 a["invoice_number"],
                 reference,
             )
@@ -420,8 +417,8 @@ def _payment_rows(payments: pl.DataFrame, allocations: list[dict]) -> pl.DataFra
     unlettered = payments.filter(pl.col("letter").is_null()).select(
         pl.col(ROW),
         "client",
-        pl.col("entry_day").cast(pl.String).alias("date"),
-        _euros(-pl.col("net_cents")).alias("amount"),
+        pl.col("entry_day").alias("date"),
+        (-pl.col("net_cents")).alias("amount"),
         pl.lit(None, pl.String).alias("invoice_number"),
         pl.concat_str([pl.col("journal"), pl.col("entry")], separator="-").alias("reference"),
     )
@@ -434,7 +431,3 @@ def _french_euros(cents: pl.Expr) -> pl.Expr:
     units = (cents.abs() // 100).cast(pl.String)
     fraction = (cents.abs() % 100).cast(pl.String).str.zfill(2)
     return pl.concat_str([sign, units, pl.lit(","), fraction])
-
-
-def _euros(cents: pl.Expr) -> pl.Expr:
-    return (cents / 100).round(2).cast(pl.String)

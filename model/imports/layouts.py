@@ -63,7 +63,7 @@ class Table:
     sheet: str
     header_row: int
     variant: str
-    frame: pl.DataFrame  # layout columns (text) + `_row`
+    frame: pl.DataFrame  # layout columns (text, or typed by a reader such as the FEC) + `_row`
     file_headers: dict[str, str]  # layout column -> header as written in the file
     skipped: list[tuple[int, str]]  # (row, reason) for group and totals rows
     unknown_headers: list[str]

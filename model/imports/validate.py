@@ -1,8 +1,10 @@
 """Typing and validation of a layout's rows into a canonical fact frame, vectorised.
 
 Returns the valid rows (typed canonical columns, money in integer cents) and every problem as
-(row, column as headed in the file, value, French message). A row with any problem is rejected
-whole; the caller decides whether that refuses the file or only those rows.
+(row, column as headed in the file, value, French message). A reader that already typed a column
+(the FEC computes its amounts in cents) hands it over typed: it is kept as it is, not re-parsed.
+A row with any problem is rejected whole; the caller decides whether that refuses the file or
+only those rows.
 """
 
 from __future__ import annotations
@@ -73,6 +75,16 @@ class Checked:
 
 
 EARLIEST_DATE = Date(2000, 1, 1)
+# What a column already typed by its reader is cast to (money: integer cents).
+DTYPES = {
+    "date": pl.Date,
+    "datetime": pl.Datetime("us"),
+    "hours": pl.Float64,
+    "number": pl.Float64,
+    "money": pl.Int64,
+    "int": pl.Int64,
+    "bool": pl.Boolean,
+}
 
 
 def check_table(
@@ -123,6 +135,14 @@ def _type_columns(
     typed_exprs, problems = [], []
     for column in fact.columns:
         raw = pl.col(column.name)
+        if column.required:
+            missing = raw.is_null()
+            problems.append(
+                _problems(text, missing, column.name, headers, "valeur obligatoire manquante")
+            )
+        if text.schema[column.name] != pl.String:
+            typed_exprs.append(raw.cast(DTYPES.get(column.type, pl.String)))
+            continue
         aliases = {
             **GENERIC_ALIASES.get(column.name, {}),
             **table.layout.value_aliases.get(column.name, {}),
@@ -137,11 +157,6 @@ def _type_columns(
         bad = raw.is_not_null() & typed.is_null() & ~explained
         expected = _expected(column, table.layout.date_hint)
         problems.append(_problems(text, bad, column.name, headers, expected))
-        if column.required:
-            missing = raw.is_null()
-            problems.append(
-                _problems(text, missing, column.name, headers, "valeur obligatoire manquante")
-            )
     typed_frame = text.select(pl.col(ROW), *typed_exprs).with_columns(
         pl.col(c.name).fill_null(pl.lit(c.default)) for c in fact.columns if c.default is not None
     )
