@@ -239,9 +239,9 @@ def _print_result(result: ImportResult) -> None:
 
 
 def cmd_batches(args: Namespace, engine: Engine, settings: Settings) -> int:
-    from model.store import list_batches
+    from model.services import import_history
 
-    frame = list_batches(engine)
+    frame = import_history(engine)
     if args.json:
         print(json.dumps(frame.to_dicts(), ensure_ascii=False, default=str))
         return 0
@@ -256,16 +256,13 @@ def cmd_batches(args: Namespace, engine: Engine, settings: Settings) -> int:
 
 
 def cmd_undo(args: Namespace, engine: Engine, settings: Settings) -> int:
-    from model.store import StoreError, undo_batch
+    from model.services import Refused, undo_import
 
     try:
-        batch = undo_batch(
-            engine,
-            args.batch_id,
-            now=paris_now(),
-            on_wait=lambda: _say(_UNDO_WAITING),
+        batch = undo_import(
+            engine, args.batch_id, now=paris_now(), on_wait=lambda: _say(_UNDO_WAITING)
         )
-    except (StoreError, DatabaseError) as error:
+    except Refused as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 1
     message = f"Import n° {batch.id} ({batch.file_name}) annulé."
@@ -316,9 +313,8 @@ def cmd_kpi(args: Namespace, engine: Engine, settings: Settings) -> int:
 
 
 def cmd_settings(args: Namespace, engine: Engine, settings: Settings) -> int:
-    from model.kpi.settings import LABELS, SettingError, current_values
-    from model.store import read_setting_values
-    from model.views.loading import save_settings
+    from model.kpi.settings import LABELS, SettingError
+    from model.services import save_settings, setting_values
 
     changes = {}
     for change in args.changes:
@@ -336,7 +332,7 @@ def cmd_settings(args: Namespace, engine: Engine, settings: Settings) -> int:
         except SettingError as error:
             print(f"Erreur : {error}", file=sys.stderr)
             return 1
-    values = current_values(read_setting_values(engine))
+    values = setting_values(engine)
     if args.json:
         print(json.dumps(values, ensure_ascii=False))
     else:

@@ -9,31 +9,25 @@ import polars as pl
 import streamlit as st
 
 from model.formatting import day, euros_from_cents
-from model.kpi.cash import SCENARIOS, Levers, forecast_vs_actual, opening_changes
+from model.kpi.cash import SCENARIOS, Levers, opening_changes
+from model.services import keep_cash_forecast, save_settings
 from model.settings import paris_now
-from model.store import list_cash_forecasts, read_cash_forecast_weeks, save_cash_forecast
 from model.views.dashboard import client_receipts
-from model.views.loading import save_settings
 from model.workbook import Sheet, in_euros
-from pages._charts import band, line, stacked, threshold_lines
-from pages._editors import table_editor
-from pages._ui import (
+from ui.charts import band, line, stacked, threshold_lines
+from ui.editors import table_editor
+from ui.filters import dashboard_page
+from ui.loaders import (
+    cash_forecasts,
     cash_page_view,
-    dashboard_page,
-    download,
-    explain,
-    facts,
+    forecast_versus_actual,
     kpi_settings,
-    labeller,
-    lang,
     refresh_after_write,
     settings,
-    show_cards,
-    show_table,
-    t,
-    table_columns,
     version,
 )
+from ui.texts import labeller, lang, t
+from ui.widgets import download, explain, show_cards, show_table, table_columns
 
 WEEKS = [
     ("start", "week", "date"),
@@ -170,13 +164,13 @@ with st.expander(t("flows_editor"), icon=":material/edit_calendar:"):
 
 st.subheader(t("vs_actual"))
 if st.button(t("save_forecast"), icon=":material/bookmark_add:", key="save-forecast"):
-    saved = save_cash_forecast(
-        engine, as_of=scope.as_of, scenario=scenario, opening_cents=forecast.opening_cents,
-        weeks=forecast.weeks, user=settings().user, now=paris_now(),
+    saved = keep_cash_forecast(
+        engine, forecast, as_of=scope.as_of, scenario=scenario, user=settings().user,
+        now=paris_now(),
     )  # fmt: skip
     refresh_after_write()
     st.success(t("forecast_saved", id=saved))
-saved_forecasts = list_cash_forecasts(engine)
+saved_forecasts = cash_forecasts(engine, version())
 if saved_forecasts.height == 0:
     st.caption(t("no_forecast"))
 else:
@@ -187,9 +181,7 @@ else:
     }
     picked = st.selectbox(t("pick_forecast"), options, format_func=described.get,
                           key="pick-forecast")  # fmt: skip
-    known = facts()
-    versus = forecast_vs_actual(read_cash_forecast_weeks(engine, picked), known.payments,
-                                known.bank_balances, as_of=scope.as_of)  # fmt: skip
+    versus = forecast_versus_actual(engine, version(), picked, scope.as_of)
     if versus.height == 0:
         st.caption(t("no_actual_yet"))
     else:

@@ -7,20 +7,10 @@ import streamlit as st
 from model.demo import load_demo
 from model.formatting import number
 from model.settings import paris_now
-from pages._ui import (
-    batch_column_config,
-    batches,
-    batches_for_display,
-    engine_or_stop,
-    fact_counts,
-    fact_label,
-    lang,
-    refresh_after_write,
-    routed_by_app,
-    settings,
-    t,
-    version,
-)
+from ui.loaders import batches, engine_or_stop, fact_counts, refresh_after_write, settings, version
+from ui.routing import page_file, routed_by_app
+from ui.texts import fact_label, lang, t
+from ui.widgets import batch_column_config, batches_for_display
 
 routed_by_app()
 engine = engine_or_stop()
@@ -42,7 +32,7 @@ if sum(counts.values()) == 0:
             st.session_state["flash"] = t("demo_loaded")
             st.rerun()
     if right.button(t("go_import"), icon=":material/upload_file:"):
-        st.switch_page("pages/imports.py")
+        st.switch_page(page_file("imports"))
     st.stop()
 
 if "flash" in st.session_state:

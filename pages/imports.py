@@ -6,29 +6,25 @@ import hashlib
 
 import streamlit as st
 
-from model.db import DatabaseError
 from model.exports import template_bytes
 from model.facts import FACTS, KINDS
 from model.importing import ImportResult, errors_workbook, import_batch, save_mapping
 from model.imports import mapping
+from model.services import Refused, undo_import
 from model.settings import paris_now
-from model.store import StoreError, undo_batch
-from pages._ui import (
-    batch_column_config,
+from ui.loaders import (
     batches,
-    batches_for_display,
     empty_template,
     engine_or_stop,
-    fact_label,
     headers_of,
-    lang,
     preview,
     refresh_after_write,
-    routed_by_app,
     settings,
-    t,
     version,
 )
+from ui.routing import routed_by_app
+from ui.texts import fact_label, lang, t
+from ui.widgets import batch_column_config, batches_for_display
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -166,10 +162,10 @@ else:
         chosen = st.selectbox(t("undo_pick"), active, format_func=lambda i: f"n° {i}")
         if st.button(t("undo"), icon=":material/undo:"):
             try:
-                undo_batch(
+                undo_import(
                     engine, chosen, now=paris_now(), on_wait=lambda: st.info(t("waiting_writer"))
                 )
-            except (StoreError, DatabaseError) as refusal:
+            except Refused as refusal:
                 st.error(str(refusal))
             else:
                 refresh_after_write()

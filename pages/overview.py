@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui import (
-    dashboard_page,
-    explain,
-    lang,
-    page_view,
-    period_caption,
-    show_cards,
-    t,
-    version,
-)
-
-ALERT_PAGES = {
-    "charge": "pages/charge.py",
-    "projects": "pages/projects.py",
-    "support": "pages/support.py",
-    "receivables": "pages/receivables.py",
-    "cash": "pages/cash.py",
-}
+from ui.filters import dashboard_page, period_caption
+from ui.loaders import page_view, version
+from ui.routing import page_file
+from ui.texts import lang, t
+from ui.widgets import explain, show_cards
 
 engine, scope = dashboard_page("overview")
 view = page_view(engine, version(), "overview", scope)
@@ -38,6 +25,6 @@ for alert in view.alerts:
     text_column, link_column = st.columns([4, 1], vertical_alignment="center")
     text_column.warning(alert.text(lang()))
     link_column.page_link(
-        ALERT_PAGES[alert.page], label=t(alert.page), icon=":material/arrow_forward:"
+        page_file(alert.page), label=t(alert.page), icon=":material/arrow_forward:"
     )
 explain(view.explanations)

@@ -6,20 +6,14 @@ from __future__ import annotations
 import streamlit as st
 
 from model.editing import EDITABLE
-from model.kpi.settings import CHOICES, SettingError, current_values, from_screen, on_screen
+from model.kpi.settings import CHOICES, SettingError, from_screen, on_screen
 from model.kpi.settings import LABELS as SETTING_LABELS
+from model.services import save_settings
 from model.settings import paris_now
-from model.store import read_setting_values
-from model.views.loading import save_settings
-from pages._editors import table_editor
-from pages._ui import (
-    engine_or_stop,
-    fact_label,
-    labeller,
-    refresh_after_write,
-    routed_by_app,
-    t,
-)
+from ui.editors import table_editor
+from ui.loaders import engine_or_stop, refresh_after_write, setting_values, version
+from ui.routing import routed_by_app
+from ui.texts import fact_label, labeller, t
 
 routed_by_app()
 engine = engine_or_stop()
@@ -34,7 +28,7 @@ for tab, kind in zip(tabs, EDITABLE, strict=False):
         table_editor(engine, kind, "parameter_messages")
 
 with tabs[-1]:
-    values = current_values(read_setting_values(engine))
+    values = setting_values(engine, version())
     label_of = labeller()
 
     def choice_label(key: str, code: str) -> str:

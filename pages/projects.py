@@ -7,21 +7,11 @@ import streamlit as st
 
 from model.views.dashboard import project_lines
 from model.workbook import Sheet
-from pages._charts import LINE_COLUMNS, bars, line, threshold_lines
-from pages._ui import (
-    dashboard_page,
-    download,
-    explain,
-    facts,
-    kpi_settings,
-    page_view,
-    period_caption,
-    show_cards,
-    show_table,
-    t,
-    table_columns,
-    version,
-)
+from ui.charts import LINE_COLUMNS, bars, line, threshold_lines
+from ui.filters import dashboard_page, period_caption
+from ui.loaders import facts, kpi_settings, page_view, version
+from ui.texts import t
+from ui.widgets import download, explain, show_cards, show_table, table_columns
 
 PROJECTS = [
     ("project", "project", "text"),

@@ -8,20 +8,11 @@ import streamlit as st
 
 from model.views.dashboard import client_items
 from model.workbook import Column, Sheet, in_euros
-from pages._charts import bands, line, stacked
-from pages._ui import (
-    dashboard_page,
-    download,
-    explain,
-    kpi_settings,
-    page_view,
-    period_caption,
-    show_cards,
-    show_table,
-    t,
-    table_columns,
-    version,
-)
+from ui.charts import bands, line, stacked
+from ui.filters import dashboard_page, period_caption
+from ui.loaders import kpi_settings, page_view, version
+from ui.texts import t
+from ui.widgets import download, explain, show_cards, show_table, table_columns
 
 CHASE = [
     ("client", "client", "text"),

@@ -8,29 +8,34 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from model.db import get_engine
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
 
 
-@pytest.fixture
-def server_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep Streamlit out of its legacy multipage mode on every AppTest run.
+def page_path(page: str) -> str:
+    """A page as AppTest.switch_page takes it (absolute: the entry script lives elsewhere)."""
+    return str(ROOT / "pages" / f"{page}.py")
 
-    A `pages/` folder beside app.py makes Streamlit start a fresh process in that mode; the
-    server leaves it for good on the first run (`routed_by_app`), but AppTest re-enters it
-    before every run, which would cost each click a rerun. This pins the server's steady state.
+
+def _app_entry(app_path: str) -> None:
+    import runpy
+
+    runpy.run_path(app_path)
+
+
+def app_test(*, default_timeout: float = 90) -> AppTest:
+    """app.py run as the server runs it once it is up.
+
+    A `pages/` folder beside the main script makes every AppTest run start in Streamlit's
+    legacy multipage mode (a fresh server's first run), where a page hands itself to the app's
+    navigation with a rerun that would drop the click being tested. An entry script in
+    AppTest's own folder runs the same app.py without that folder beside it.
     """
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    return AppTest.from_function(_app_entry, args=(APP,), default_timeout=default_timeout)
 
 
 def use_store(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
@@ -46,7 +51,7 @@ def use_store(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def run_app(**query: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=90)
+    app = app_test()
     for name, value in query.items():
         app.query_params[name] = value
     app.run()
@@ -55,7 +60,7 @@ def run_app(**query: str) -> AppTest:
 
 
 def open_page(app: AppTest, page: str) -> AppTest:
-    app.switch_page(f"pages/{page}.py").run()
+    app.switch_page(page_path(page)).run()
     assert not app.exception, app.exception
     assert not app.error, [e.value for e in app.error]
     return app

@@ -24,7 +24,6 @@ from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 
 from model.db import get_engine, init_db
-from tests.apptest import server_navigation as server_navigation  # a fixture for AppTest tests
 
 # The test run never depends on chance: property tests draw the same examples at every run and
 # keep no local example database. Random exploration is tests/fuzz/fuzz_readers.py's job; what

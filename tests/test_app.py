@@ -6,18 +6,19 @@ import hashlib
 
 import pytest
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from model.db import get_engine, init_db
 from model.demo import load_demo
 from model.facts import FACTS
 from model.store import count_facts
-from tests.apptest import run_app, use_store
+from tests.apptest import APP, page_path, run_app, use_store
 from tests.conftest import FIXTURES
 from tests.support import SETTINGS
 
 
 @pytest.fixture
-def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch, server_navigation: None) -> str:
+def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     yield from use_store(db_url, monkeypatch)
 
 
@@ -43,7 +44,7 @@ def test_language_switch(app_db: str):
 
 def test_import_preview_confirm_and_undo(app_db: str):
     app = run_app()
-    app.switch_page("pages/imports.py").run()
+    app.switch_page(page_path("imports")).run()
     assert app.title[0].value == "Imports"
     data = (FIXTURES / "odoo/invoices_fr.xlsx").read_bytes()
     app.file_uploader[0].set_value(("factures.xlsx", data, "application/octet-stream")).run()
@@ -74,7 +75,7 @@ def test_import_preview_confirm_and_undo(app_db: str):
 
 def test_rejected_file_shows_errors_and_can_be_imported_partially(app_db: str):
     app = run_app()
-    app.switch_page("pages/imports.py").run()
+    app.switch_page(page_path("imports")).run()
     data = '"Date","Employé","Quantité"\n"2024-03-01","Alice","7"\n"2024-13-01","Bob","2"\n'
     app.file_uploader[0].set_value(("temps.csv", data.encode(), "text/csv")).run()
     errors = app.dataframe[0].value
@@ -96,11 +97,12 @@ def _file_id(data: bytes) -> str:
 def test_a_deep_linked_page_on_a_fresh_server_gets_the_apps_navigation(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ):
-    """Without `routed_by_app`, the page would run alone: no sidebar, no language switch."""
+    """Without `ui.routing.routed_by_app`, the page would run alone: no sidebar, no language
+    switch."""
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     st.cache_resource.clear()
-    app = run_app()
-    app.switch_page("pages/imports.py").run()  # each AppTest run starts like a fresh server
+    app = AppTest.from_file(APP, default_timeout=90).run()
+    app.switch_page("pages/imports.py").run()  # each run of app.py starts like a fresh server
     assert not app.exception, app.exception
     assert app.title[0].value == "Imports"
     assert app.sidebar.radio[0].label == "Langue"
@@ -123,7 +125,7 @@ def test_overview_shows_the_figures_of_model_kpi(app_db: str):
         engine, SETTINGS, seed=7, as_of=today, now=datetime.combine(today, datetime.min.time())
     )
     app = run_app()
-    app.switch_page("pages/overview.py").run()
+    app.switch_page(page_path("overview")).run()
     assert not app.exception, app.exception
     expected = headlines(load_facts(engine), load_settings(engine), as_of=today)
     shown = {m.label: m.value for m in app.metric}
@@ -144,7 +146,7 @@ def test_unknown_layout_gets_a_column_mapping_that_is_remembered(app_db: str):
     handmade = FIXTURES / "handmade/releve_maison_cp1252.csv"
     data = handmade.read_bytes()
     app = run_app()
-    app.switch_page("pages/imports.py").run()
+    app.switch_page(page_path("imports")).run()
     app.file_uploader[0].set_value((handmade.name, data, "text/csv")).run()
     assert not app.exception, app.exception
     assert "correspondance de colonnes" in app.error[0].value

@@ -98,3 +98,77 @@ def test_each_fact_is_stored_as_declared(kind: str):
 
 def test_the_kpis_facts_are_the_declared_facts():
     assert sorted(Facts.__dataclass_fields__) == sorted(FACTS)
+
+
+@pytest.mark.parametrize(
+    ("folder", "forbidden"),
+    [
+        # Pages draw: no SQL, no store; they read through ui's loaders and write through services.
+        ("pages", ("model.store", "model.db", "model.undo", "model.tables", "sqlalchemy",
+                   "sqlmodel")),
+        ("ui", ("pages", "model.store", "model.undo", "model.tables", "sqlmodel")),
+        ("model", ("ui", "pages")),
+    ],
+)  # fmt: skip
+def test_pages_and_ui_keep_to_their_side(folder: str, forbidden: tuple[str, ...]):
+    assert offending(folder, forbidden) == {}
+
+
+def test_no_private_streamlit_api():
+    """Only `streamlit` itself (and AppTest in the tests): private modules change without notice."""
+    allowed = {"streamlit", "streamlit.testing.v1", "streamlit.testing.v1.AppTest"}
+    found = {}
+    for path in sorted(PROJECT.rglob("*.py")):
+        if ".venv" in path.parts:
+            continue
+        private = sorted(
+            m for m in imported_modules(path) if m.startswith("streamlit.") and m not in allowed
+        )
+        if private:
+            found[str(path.relative_to(PROJECT))] = private
+    assert found == {}
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(PROJECT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Our modules (model/, ui/, app.py) and which of them each one imports."""
+    files = [
+        PROJECT / "app.py",
+        *(PROJECT / "model").rglob("*.py"),
+        *(PROJECT / "ui").rglob("*.py"),
+    ]
+    ours = {module_name(path): path for path in files}
+    graph = {}
+    for name, path in ours.items():
+        targets = set()
+        for imported in imported_modules(path):
+            # `from model import store` names the module model.store; `from model.x import f`
+            # names model.x: keep the longest prefix that is one of our modules.
+            parts = imported.split(".")
+            for end in range(len(parts), 0, -1):
+                if ".".join(parts[:end]) in ours:
+                    targets.add(".".join(parts[:end]))
+                    break
+        graph[name] = targets - {name}
+    return graph
+
+
+def test_the_import_graph_has_no_circle():
+    graph, state, circles = import_graph(), {}, []
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = "open"
+        for target in sorted(graph[module]):
+            if state.get(target) == "open":
+                circles.append(path[path.index(target) :] + [target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert circles == []

@@ -16,11 +16,12 @@ from model.demo import load_demo
 from model.formatting import change, in_unit
 from model.kpi.scope import scope_from
 from model.settings import paris_now
+from model.texts import LABELS
 from model.views.dashboard import Card
 from model.views.loading import load_facts, load_settings
-from pages._ui import LABELS, VIEWS
 from tests.apptest import open_page, run_app, use_store
 from tests.support import SETTINGS
+from ui.loaders import VIEWS
 
 PAGES = ("overview", "charge", "projects", "support", "receivables")
 
@@ -59,9 +60,7 @@ def demo_url(
 
 
 @pytest.fixture
-def demo_app(
-    demo_url: str, monkeypatch: pytest.MonkeyPatch, server_navigation: None
-) -> Iterator[str]:
+def demo_app(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     yield from use_store(demo_url, monkeypatch)
 
 
@@ -179,9 +178,7 @@ def test_a_redraw_after_a_filter_change_reads_nothing_from_the_store(
 
 
 @pytest.fixture
-def fresh_demo(
-    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, server_navigation: None
-) -> Iterator[str]:
+def fresh_demo(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A demo company of its own, for the tests that write."""
     engine = get_engine(sqlite_url)
     init_db(engine)

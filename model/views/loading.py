@@ -1,16 +1,12 @@
-"""Facts and KPI settings read from the store for the KPI families, and settings saved."""
+"""Facts and KPI settings read from the store for the KPI families."""
 
 from __future__ import annotations
-
-import json
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine
 
 from model import store
 from model.kpi.frames import Facts
-from model.kpi.settings import KpiSettings, kpi_settings, validate
+from model.kpi.settings import KpiSettings, kpi_settings
 
 
 def load_facts(engine: Engine) -> Facts:
@@ -19,10 +15,3 @@ def load_facts(engine: Engine) -> Facts:
 
 def load_settings(engine: Engine) -> KpiSettings:
     return kpi_settings(store.read_setting_values(engine))
-
-
-def save_settings(engine: Engine, changes: dict[str, Any], *, now: datetime) -> KpiSettings:
-    """Validate every change first (all or nothing), then store them."""
-    checked = {key: json.dumps(validate(key, value)) for key, value in changes.items()}
-    store.write_setting_values(engine, checked, now=now)
-    return load_settings(engine)

@@ -24,27 +24,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import model.store  # noqa: E402
 from model.db import get_engine  # noqa: E402
 from model.settings import paris_now  # noqa: E402
 from model.views.loading import load_facts  # noqa: E402
+from tests.apptest import app_test, page_path  # noqa: E402
 from tests.benchmarks.bench_kpi import generate, write  # noqa: E402
 
 PAGES = ("overview", "charge", "projects", "support", "receivables", "cash")
-
-
-def steady_navigation() -> None:
-    """As the test fixture does: AppTest would otherwise re-enter the legacy MPA mode."""
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
 
 
 def timed(action) -> float:
@@ -66,7 +54,6 @@ def main() -> None:
     baseline = timed(lambda: load_facts(get_engine(url)))
     print(f"baseline, every fact read once: {baseline:.2f} s")
 
-    steady_navigation()
     reads: list[str] = []
     original_read = model.store.read_facts
 
@@ -75,13 +62,13 @@ def main() -> None:
         return original_read(engine, kind, **options)
 
     model.store.read_facts = counting_read
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    app = app_test(default_timeout=600)
     print(f"app start (sidebar reads the facts): {timed(app.run):.2f} s")
     print(
         f"{'page':12s} {'first':>8s} {'warm':>8s} {'filter':>8s} {'reads':>6s} {'warm/base':>10s}"
     )
     for page in PAGES:
-        first = timed(lambda page=page: app.switch_page(f"pages/{page}.py").run())
+        first = timed(lambda page=page: app.switch_page(page_path(page)).run())
         warm = timed(app.run)
         reads.clear()
         team = "Pôle 1" if page != "overview" else "Pôle 2"

@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from model.__main__ import main
 from model.demo import load_demo
 from model.kpi.settings import SettingError
-from model.views.loading import load_facts, load_settings, save_settings
+from model.services import save_settings
+from model.views.loading import load_facts, load_settings
 from tests.support import SETTINGS
 
 AS_OF = "2026-11-23"

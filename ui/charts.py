@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from pages._ui import lang
+from ui.texts import lang
 
 STATUS_COLOURS = {"green": "#2e9e5b", "amber": "#f0a202", "red": "#d1495b",
                   "ok": "#2e9e5b", "unrecoverable": "#7a1f2b", None: "#4a78b5"}  # fmt: skip

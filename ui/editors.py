@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from model.editing import editable_frame, save_table
 from model.facts import FACTS
 from model.settings import paris_now
-from pages._ui import lang, refresh_after_write, settings, t, version
+from ui.loaders import refresh_after_write, settings, version
+from ui.texts import lang, t
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

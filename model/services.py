@@ -1,0 +1,83 @@
+"""What the app and the CLI do to a store besides importing (`model/importing.py`): count and
+list imports, undo one, read and change the KPI settings, keep a cash forecast and set it
+against what happened.
+
+Pages and commands call these, never the store: a refusal comes back as `Refused`, whose
+message is the French sentence to show.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+
+from model import store
+from model.db import DatabaseError
+from model.kpi.cash import CashForecast, forecast_vs_actual
+from model.kpi.frames import Facts
+from model.kpi.settings import KpiSettings, current_values, validate
+from model.tables import ImportBatch
+from model.views.loading import load_settings
+
+
+class Refused(Exception):
+    """The store refused the operation (another writer, an unknown or already undone import);
+    the message is for the user."""
+
+
+def undo_import(
+    engine: Engine, batch_id: int, *, now: datetime, on_wait: Callable[[], None] | None = None
+) -> ImportBatch:
+    """The store as if that import had never happened (`store.undo_batch`)."""
+    try:
+        return store.undo_batch(engine, batch_id, now=now, on_wait=on_wait)
+    except (store.StoreError, DatabaseError) as refusal:
+        raise Refused(str(refusal)) from refusal
+
+
+def fact_counts(engine: Engine) -> dict[str, int]:
+    """Current rows of each fact."""
+    return store.count_facts(engine)
+
+
+def import_history(engine: Engine) -> pl.DataFrame:
+    """Every import, newest first, with its counts, author and state."""
+    return store.list_batches(engine)
+
+
+def setting_values(engine: Engine) -> dict[str, Any]:
+    """Every KPI setting by key, stored or default, as the forms and `settings --json` show."""
+    return current_values(store.read_setting_values(engine))
+
+
+def save_settings(engine: Engine, changes: dict[str, Any], *, now: datetime) -> KpiSettings:
+    """Validate every change first (all or nothing: SettingError), then store them."""
+    checked = {key: json.dumps(validate(key, value)) for key, value in changes.items()}
+    store.write_setting_values(engine, checked, now=now)
+    return load_settings(engine)
+
+
+def keep_cash_forecast(
+    engine: Engine, forecast: CashForecast, *, as_of: date, scenario: str, user: str, now: datetime
+) -> int:
+    """Keep a forecast's weekly buckets, to set them later against what really happened."""
+    return store.save_cash_forecast(
+        engine, as_of=as_of, scenario=scenario, opening_cents=forecast.opening_cents,
+        weeks=forecast.weeks, user=user, now=now,
+    )  # fmt: skip
+
+
+def kept_cash_forecasts(engine: Engine) -> pl.DataFrame:
+    return store.list_cash_forecasts(engine)
+
+
+def kept_forecast_vs_actual(
+    engine: Engine, forecast_id: int, facts: Facts, *, as_of: date
+) -> pl.DataFrame:
+    weeks = store.read_cash_forecast_weeks(engine, forecast_id)
+    return forecast_vs_actual(weeks, facts.payments, facts.bank_balances, as_of=as_of)

@@ -1,0 +1,104 @@
+"""The sidebar's period, as-of date, pôle and client, kept in the URL, and the scope they give.
+
+The widgets are the only state: `chosen_scope` derives the scope from their values, so nothing
+else is written to the session and a copied URL gives the same figures.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from model.formatting import day
+from model.kpi.scope import PRESETS, Scope, ScopeError, clients, previous_period, scope_from, teams
+from model.settings import paris_now
+from ui.loaders import engine_or_stop, fact_counts, facts, version
+from ui.routing import routed_by_app
+from ui.texts import labeller, lang, t
+
+# Widget keys, which are also the URL's query parameters.
+PRESET, AS_OF, FROM, TO, TEAM, CLIENT = "periode", "date", "du", "au", "pole", "client"
+
+
+def sidebar_filters() -> Scope | None:
+    """Period, as-of date, pôle and client. Each widget is bound to a query parameter, so the
+    choice survives page changes and a copied URL shows the same view. Returns the scope they
+    give, None when it cannot be used (the page says why: `current_scope`)."""
+    today = paris_now().date()
+    known = facts()
+    date_format = "DD/MM/YYYY" if lang() == "fr" else "YYYY-MM-DD"
+    with st.sidebar:
+        st.subheader(t("filters"))
+        preset = st.selectbox(
+            t("preset"), PRESETS, index=PRESETS.index("last_12_months"), format_func=labeller(),
+            key=PRESET, bind="query-params",
+        )  # fmt: skip
+        st.date_input(
+            t("as_of"), value=today, format=date_format, help=t("as_of_help"), key=AS_OF,
+            bind="query-params",
+        )  # fmt: skip
+        if preset == "custom":
+            st.date_input(t("from"), value=None, format=date_format, key=FROM,
+                          bind="query-params")  # fmt: skip
+            st.date_input(t("to"), value=None, format=date_format, key=TO, bind="query-params")
+        st.selectbox(
+            t("team"), teams(known), index=None, placeholder=t("all_teams"), key=TEAM,
+            bind="query-params",
+        )  # fmt: skip
+        st.selectbox(
+            t("client"), clients(known), index=None, placeholder=t("all_clients"), key=CLIENT,
+            bind="query-params",
+        )  # fmt: skip
+    try:
+        return chosen_scope()
+    except ScopeError:
+        return None
+
+
+def chosen_scope() -> Scope:
+    """The scope of the sidebar's widgets as they stand in this run."""
+    state = st.session_state
+    preset = state.get(PRESET) or "last_12_months"
+    custom = (state.get(FROM), state.get(TO)) if preset == "custom" else (None, None)
+    return scope_from(
+        preset,
+        as_of=state.get(AS_OF) or paris_now().date(),
+        custom=custom,
+        team=state.get(TEAM),
+        client=state.get(CLIENT),
+    )
+
+
+def dashboard_page(page: str) -> tuple[Engine, Scope]:
+    """What every dashboard page starts with: app.py's navigation, the store, the title, the
+    welcome hint on an empty store, and the sidebar's choice."""
+    routed_by_app()
+    engine = engine_or_stop()
+    st.title(t(page))
+    stop_if_empty()
+    return engine, current_scope()
+
+
+def current_scope() -> Scope:
+    """The sidebar's choice; stops the page with the reason when the choice is not usable."""
+    try:
+        return chosen_scope()
+    except ScopeError as refusal:
+        st.warning(str(refusal))
+        st.stop()
+        raise
+
+
+def period_caption(scope: Scope) -> None:
+    before = previous_period(scope.start, scope.end)
+    st.caption(
+        f"{t('period', start=day(scope.start, lang()), end=day(scope.end, lang()))} · "
+        f"{t('as_of')} : {day(scope.as_of, lang())}. "
+        + t("compared", start=day(before[0], lang()), end=day(before[1], lang()))
+    )
+
+
+def stop_if_empty() -> None:
+    if sum(fact_counts(engine_or_stop(), version()).values()) == 0:
+        st.info(t("empty_store"))
+        st.stop()

@@ -1,0 +1,167 @@
+"""The store read through Streamlit's caches, keyed on the data version: a redraw reads nothing
+again until an import, an undo or an edit changes the data (`refresh_after_write`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from model import services
+from model.db import DatabaseError, data_version, get_engine, init_db
+from model.exports import template_bytes
+from model.importing import ImportResult, import_file, unpack_limits
+from model.imports.pipeline import file_headers
+from model.imports.reader import ReadError
+from model.kpi.cash import Levers
+from model.kpi.frames import Facts
+from model.kpi.scope import Scope
+from model.kpi.settings import KpiSettings
+from model.settings import Settings, SettingsError, get_settings, paris_now
+from model.views import dashboard
+from model.views.loading import load_facts, load_settings
+from ui.texts import t
+
+
+@st.cache_resource
+def engine() -> Engine:
+    """One engine per process; the schema is created or upgraded once."""
+    created = get_engine(get_settings().database_url)
+    init_db(created)
+    return created
+
+
+def engine_or_stop() -> Engine:
+    try:
+        return engine()
+    except SettingsError as error:  # a PILOTAGE_* variable that is not a number
+        st.error(str(error))
+        st.stop()
+        raise
+    except (DatabaseError, OperationalError) as error:
+        st.error(f"{t('db_error')} : {error}")
+        st.stop()
+        raise
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def version() -> int:
+    return data_version(engine_or_stop())
+
+
+@st.cache_data(max_entries=16)
+def fact_counts(_engine: Engine, data_version_key: int) -> dict[str, int]:
+    return services.fact_counts(_engine)
+
+
+@st.cache_data(max_entries=16)
+def batches(_engine: Engine, data_version_key: int) -> pl.DataFrame:
+    return services.import_history(_engine)
+
+
+# A resource, not data: the result holds the file as read (its Batch), which confirming writes
+# without reading the file again; copying it out of the cache at every redraw would cost more.
+@st.cache_resource(max_entries=8, show_spinner=False)
+def preview(
+    _engine: Engine, name: str, data: bytes, kind: str | None, data_version_key: int
+) -> ImportResult:
+    """What importing the file would change; recomputed only when the file or the store changes."""
+    return import_file(
+        _engine, data, name, settings=settings(), now=paris_now(), kind=kind, dry_run=True
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def headers_of(name: str, data: bytes) -> list[str]:
+    """The headers a column mapping starts from; none when the file cannot be read at all."""
+    try:
+        limits = settings()
+        return file_headers(
+            data, name, max_bytes=limits.max_file_bytes, unpack=unpack_limits(limits)
+        )
+    except ReadError:
+        return []
+
+
+@st.cache_data(show_spinner=False)
+def empty_template() -> bytes:
+    return template_bytes(None)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def facts_and_settings(_engine: Engine, data_version_key: int) -> tuple[Facts, KpiSettings]:
+    """Every fact and the KPI settings, read once per data version. A resource, not data:
+    shared as is (polars frames are immutable) instead of unpickled on every redraw, which
+    costs a copy of a million lines each time."""
+    return load_facts(_engine), load_settings(_engine)
+
+
+VIEWS = {
+    "overview": dashboard.overview_view,
+    "charge": dashboard.charge_view,
+    "projects": dashboard.projects_view,
+    "support": dashboard.support_view,
+    "receivables": dashboard.receivables_view,
+}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cash_page_view(
+    _engine: Engine,
+    data_version_key: int,
+    scope: Scope,
+    scenario: str,
+    months: int,
+    levers: Levers | None,
+) -> dashboard.CashView:
+    facts, kpi_settings = facts_and_settings(_engine, data_version_key)
+    return dashboard.cash_view(facts, kpi_settings, scope, scenario=scenario, months=months,
+                               levers=levers)  # fmt: skip
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def page_view(_engine: Engine, data_version_key: int, page: str, scope: Scope):
+    """A page's figures for one filter choice, computed once per data version: a redraw after
+    a filter change reads nothing from the store, and going back to a choice costs nothing."""
+    facts, kpi_settings = facts_and_settings(_engine, data_version_key)
+    return VIEWS[page](facts, kpi_settings, scope)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def cash_forecasts(_engine: Engine, data_version_key: int) -> pl.DataFrame:
+    """The forecasts kept so far (keeping one clears the cache: `refresh_after_write`)."""
+    return services.kept_cash_forecasts(_engine)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def forecast_versus_actual(
+    _engine: Engine, data_version_key: int, forecast_id: int, as_of: date
+) -> pl.DataFrame:
+    facts, _ = facts_and_settings(_engine, data_version_key)
+    return services.kept_forecast_vs_actual(_engine, forecast_id, facts, as_of=as_of)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def setting_values(_engine: Engine, data_version_key: int) -> dict:
+    return services.setting_values(_engine)
+
+
+def facts() -> Facts:
+    return facts_and_settings(engine_or_stop(), version())[0]
+
+
+def kpi_settings() -> KpiSettings:
+    return facts_and_settings(engine_or_stop(), version())[1]
+
+
+def refresh_after_write() -> None:
+    """Every cached figure depends on the data version; drop what the write made stale (a saved
+    mapping changes no data but how a waiting file reads: its preview goes too)."""
+    st.cache_data.clear()
+    preview.clear()

@@ -1,0 +1,51 @@
+"""The app's pages and the guard that hands a page to the app's frame (`ui.shell`) when
+Streamlit runs it alone. Pages are given by absolute path, so the frame runs the same from
+`app.py` and from a test's entry script elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui.texts import t
+
+PAGES = Path(__file__).resolve().parents[1] / "pages"
+ROUTED = "_routed_by_app"  # set by the frame just before it runs a page, taken by the page
+
+
+def page_file(name: str) -> Path:
+    """A page's script, for st.page_link and st.switch_page."""
+    return PAGES / f"{name}.py"
+
+
+def navigation() -> dict[str, list]:
+    def page(name: str, icon: str, **options: bool):
+        return st.Page(page_file(name), title=t(name), icon=f":material/{icon}:", **options)
+
+    return {
+        t("section_steering"): [
+            page("home", "home", default=True),
+            page("overview", "dashboard"),
+            page("charge", "groups"),
+            page("projects", "timelapse"),
+            page("support", "support_agent"),
+            page("receivables", "receipt_long"),
+            page("cash", "account_balance"),
+        ],
+        t("section_data"): [page("imports", "upload_file"), page("parameters", "tune")],
+    }
+
+
+def routed_by_app() -> None:
+    """Make sure this frame (sections, sidebar, page config) drives the page's run.
+
+    With a `pages/` folder beside app.py, Streamlit starts a fresh server process in its
+    legacy multipage mode, which runs a deep-linked page alone: no sidebar, no sections. A page
+    that finds no mark of the frame declares the app's navigation (`st.navigation`, which ends
+    that mode for the process) and reruns, so the same page comes back inside the frame. Each
+    page calls this first.
+    """
+    if not st.session_state.pop(ROUTED, False):
+        st.navigation(navigation(), position="hidden")
+        st.rerun()

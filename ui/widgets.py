@@ -1,0 +1,121 @@
+"""Cards, tables, downloads and explanations, in the session's language."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from model.facts import FACTS
+from model.formatting import change, in_unit
+from model.kpi.common import Explanation
+from model.texts import BATCH_COLUMNS, STATUS_LABELS
+from model.views.dashboard import Card
+from model.workbook import Column, Sheet, for_display, workbook_bytes
+from ui.texts import CODED, fact_label, lang, t, with_code_labels
+
+STATUS_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
+
+
+def show_cards(cards: list[Card]) -> None:
+    """One st.metric per card: value, change against the previous period (green when it
+    improves), and the threshold status as a badge with words, not only a colour."""
+    for column, card in zip(st.columns(len(cards)), cards, strict=True):
+        with column:
+            st.metric(
+                t(card.key),
+                in_unit(card.value, card.unit, lang()),
+                change(card.delta, card.unit, lang()),
+                delta_color="off"
+                if card.delta == 0
+                else "normal"
+                if card.higher_is_better
+                else "inverse",
+                delta_arrow="off" if card.delta == 0 else "auto",
+                border=True,
+            )
+            if card.status:
+                st.badge(t(card.status), color=STATUS_COLOURS[card.status])
+
+
+def table_columns(spec: list[tuple[str, str, str]]) -> list[Column]:
+    """(frame column, label key, kind) → columns with the labels of the current language."""
+    return [Column(source, t(label), kind) for source, label, kind in spec]  # type: ignore[arg-type]
+
+
+def show_table(
+    frame: pl.DataFrame,
+    columns: list[Column],
+    *,
+    progress: tuple[str, ...] = (),
+    key: str | None = None,
+    selectable: bool = False,
+):
+    """A formatted st.dataframe of the chosen columns; `progress` columns (percent) as bars."""
+    shown = for_display(with_code_labels(frame, CODED), columns)
+    config = {}
+    for column in columns:
+        if column.source in progress:
+            config[column.label] = st.column_config.ProgressColumn(
+                format="%.0f %%", min_value=0, max_value=150
+            )
+        elif (shown_as := _column_format(column)) is not None:
+            config[column.label] = shown_as  # None would hide the column
+    return st.dataframe(
+        shown, hide_index=True, column_config=config, key=key,
+        on_select="rerun" if selectable else "ignore", selection_mode="single-row",
+    )  # fmt: skip
+
+
+def _column_format(column: Column):
+    french = lang() == "fr"
+    if column.kind == "date":
+        return st.column_config.DateColumn(format="DD/MM/YYYY" if french else "YYYY-MM-DD")
+    if column.kind in ("cents", "rate_cents"):
+        return st.column_config.NumberColumn(format="localized" if french else "euro")
+    if column.kind == "pct":
+        return st.column_config.NumberColumn(format="%.1f %%")
+    if column.kind in ("hours", "days"):
+        return st.column_config.NumberColumn(format="%.2f" if column.kind == "hours" else "%.1f")
+    return None
+
+
+def download(sheets: list[Sheet], file_name: str, key: str) -> None:
+    """The tables on screen as a formatted workbook, built only when clicked."""
+    labelled = [Sheet(s.title, with_code_labels(s.frame, CODED), s.columns) for s in sheets]
+    st.download_button(
+        t("download"),
+        lambda: workbook_bytes(labelled),
+        file_name=f"{file_name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key=key,
+    )
+
+
+def explain(explanation: Explanation | list[Explanation]) -> None:
+    """One KPI's explanation in full; several (the overview's cards): each one's formula."""
+    if isinstance(explanation, list):
+        sentences = [part.sentences(lang())[0] for part in explanation]
+    else:
+        sentences = explanation.sentences(lang())
+    with st.expander(t("how_computed")):
+        for sentence in sentences:
+            st.write(sentence)
+
+
+def batches_for_display(frame: pl.DataFrame) -> pl.DataFrame:
+    """The history with the screen's column names, fact and status labels."""
+    index = 0 if lang() == "fr" else 1
+    statuses = {code: labels[index] for code, labels in STATUS_LABELS.items()}
+    kinds = {kind: fact_label(kind) for kind in FACTS}
+    shown = frame.with_columns(
+        pl.col("kinds").str.split(",").list.eval(pl.element().replace(kinds)).list.join(", "),
+        pl.col("status").replace(statuses),
+    )[list(BATCH_COLUMNS)]
+    return shown.rename({column: labels[index] for column, labels in BATCH_COLUMNS.items()})
+
+
+def batch_column_config() -> dict:
+    date_label = BATCH_COLUMNS["created_at"][0 if lang() == "fr" else 1]
+    date_format = "DD/MM/YYYY HH:mm" if lang() == "fr" else "YYYY-MM-DD HH:mm"
+    return {date_label: st.column_config.DatetimeColumn(format=date_format)}
