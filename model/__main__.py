@@ -313,7 +313,7 @@ def cmd_kpi(args: Namespace, engine: Engine, settings: Settings) -> int:
 
 
 def cmd_settings(args: Namespace, engine: Engine, settings: Settings) -> int:
-    from model.kpi.settings import LABELS, SettingError
+    from model.kpi.settings import CHOICES, SettingError, setting_label
     from model.services import save_settings, setting_values
 
     changes = {}
@@ -337,7 +337,10 @@ def cmd_settings(args: Namespace, engine: Engine, settings: Settings) -> int:
         print(json.dumps(values, ensure_ascii=False))
     else:
         for key, value in values.items():
-            print(f"{key} = {json.dumps(value, ensure_ascii=False)}  # {LABELS.get(key, '')}")
+            choices = f" ({' | '.join(CHOICES[key])})" if key in CHOICES else ""
+            print(
+                f"{key} = {json.dumps(value, ensure_ascii=False)}  # {setting_label(key)}{choices}"
+            )
     return 0
 
 

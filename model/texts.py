@@ -329,6 +329,159 @@ LABELS: dict[str, tuple[str, str]] = {
     "settings_unchanged": ("Aucun paramètre modifié.", "No setting changed."),
     "settings_saved": ("{count} paramètre(s) enregistré(s) ; les chiffres sont recalculés.",
                        "{count} setting(s) saved; the figures are recomputed."),
+    # The KPI settings (Paramètres, `python -m model settings`).
+    "setting.calendar.sick_reduces_available": (
+        "Les arrêts maladie réduisent le disponible",
+        "Sick leave reduces available time",
+    ),
+    "setting.calendar.alsace_moselle": (
+        "Jours fériés d'Alsace-Moselle",
+        "Alsace-Moselle public holidays",
+    ),
+    "setting.calendar.solidarity_day_worked": (
+        "Lundi de Pentecôte travaillé (journée de solidarité)",
+        "Whit Monday worked (solidarity day)",
+    ),
+    "setting.charge.red_pct": ("TACE : seuil rouge (%)", "Billable utilisation: red threshold (%)"),
+    "setting.charge.amber_pct": (
+        "TACE : seuil vert à partir de (%)",
+        "Billable utilisation: green from (%)",
+    ),
+    "setting.charge.overload_pct": (
+        "Occupation : surcharge au-delà de (%)",
+        "Occupation: overload beyond (%)",
+    ),
+    "setting.projects.amber_pct": (
+        "Forfait : seuil orange (% consommé)",
+        "Fixed price: amber threshold (% consumed)",
+    ),
+    "setting.projects.red_pct": (
+        "Forfait : seuil rouge (% consommé)",
+        "Fixed price: red threshold (% consumed)",
+    ),
+    "setting.projects.unrecoverable_pct": (
+        "Forfait : irrécupérable au-delà de (% consommé)",
+        "Fixed price: unrecoverable beyond (% consumed)",
+    ),
+    "setting.projects.default_cost_rate_cents": (
+        "Coût horaire par défaut (€)",
+        "Default hourly cost (€)",
+    ),
+    "setting.support.prorate_partial_months": (
+        "Support : quota au prorata des mois partiels",
+        "Support: quota pro rata for partial months",
+    ),
+    "setting.support.red_unbilled_pct": (
+        "Support : seuil rouge de la part non facturée (%)",
+        "Support: red threshold of the unbilled share (%)",
+    ),
+    "setting.receivables.basis": (
+        "Balance âgée : ancienneté comptée depuis",
+        "Aged balance: age counted from",
+    ),
+    "setting.receivables.limits": (
+        "Balance âgée : limites des tranches (jours)",
+        "Aged balance: bucket limits (days)",
+    ),
+    "setting.receivables.penalty_rates": (
+        "Taux des pénalités de retard : [[date d'effet, %], …]",
+        "Late-payment penalty rates: [[effective date, %], …]",
+    ),
+    "setting.receivables.recovery_fee_cents": (
+        "Indemnité forfaitaire de recouvrement (€)",
+        "Fixed recovery indemnity (€)",
+    ),
+    "setting.dso.window_months": (
+        "DSO : fenêtre de la méthode simple (mois)",
+        "DSO: window of the simple method (months)",
+    ),
+    "setting.dso.max_months": (
+        "DSO : limite de la méthode par épuisement (mois)",
+        "DSO: limit of the count-back method (months)",
+    ),
+    "setting.dso.vat_rate_pct": (
+        "Taux de TVA des travaux non facturés (%)",
+        "VAT rate of unbilled work (%)",
+    ),
+    "setting.dso.amber_days": ("DSO : seuil orange (jours)", "DSO: amber threshold (days)"),
+    "setting.dso.red_days": ("DSO : seuil rouge (jours)", "DSO: red threshold (days)"),
+    "setting.leakage.realisation_untracked": (
+        "Fuite : réalisation du temps non saisi",
+        "Leakage: realisation of untracked time",
+    ),
+    "setting.leakage.realisation_other": (
+        "Fuite : réalisation des autres classes",
+        "Leakage: realisation of the other classes",
+    ),
+    "setting.leakage.default_rate_cents": (
+        "Fuite : taux de vente par défaut (€)",
+        "Leakage: default selling rate (€)",
+    ),
+    "setting.leakage.red_pct": ("Fuite : seuil rouge (%)", "Leakage: red threshold (%)"),
+    "setting.cash.opening_cents": (
+        "Trésorerie : solde d'ouverture saisi (€)",
+        "Cash: opening balance entered (€)",
+    ),
+    "setting.cash.opening_date": (
+        "Trésorerie : date du solde saisi (AAAA-MM-JJ ; vide : soldes 512 du FEC)",
+        "Cash: date of the balance entered (YYYY-MM-DD; empty: the FEC's 512 balances)",
+    ),
+    "setting.cash.vat_mode": ("Trésorerie : régime de TVA", "Cash: VAT regime"),
+    "setting.cash.vat_rate_pct": ("Trésorerie : taux de TVA (%)", "Cash: VAT rate (%)"),
+    "setting.cash.vat_day": (
+        "Trésorerie : jour de paiement de la TVA (mois suivant)",
+        "Cash: VAT payment day (following month)",
+    ),
+    "setting.cash.invoicing": ("Trésorerie : rythme de facturation", "Cash: invoicing rhythm"),
+    "setting.cash.payment_terms_days": (
+        "Trésorerie : délai de paiement accordé (jours)",
+        "Cash: payment terms granted (days)",
+    ),
+    "setting.cash.min_paid_invoices": (
+        "Trésorerie : factures payées requises pour un retard par client",
+        "Cash: paid invoices needed for a per-client delay",
+    ),
+    "setting.cash.max_overdue_days": (
+        "Trésorerie : créances écartées au-delà de (jours de retard)",
+        "Cash: receivables set aside beyond (days late)",
+    ),
+    "setting.cash.payroll_category": (
+        "Trésorerie : catégorie des salaires (seuil d'alerte)",
+        "Cash: payroll category (alert threshold)",
+    ),
+    "setting.cash.pessimistic_delay_days": (
+        "Trésorerie pessimiste : retard ajouté (jours)",
+        "Pessimistic cash: delay added (days)",
+    ),
+    "setting.cash.pessimistic_unbilled_share": (
+        "Trésorerie pessimiste : part du non facturé encaissée",
+        "Pessimistic cash: share of unbilled work cashed",
+    ),
+    # KPI explanations: how each one names its settings.
+    "explain.lines_counted": ("{count} ligne(s) prises en compte.", "{count} line(s) counted."),
+    "explain.settings": ("Paramètres : {settings}.", "Settings: {settings}."),
+    "explain.realisation_untracked": ("réalisation temps non saisi",
+                                      "realisation of untracked time"),
+    "explain.realisation_other": ("réalisation autres classes",
+                                  "realisation of the other classes"),
+    "explain.basis": ("base", "basis"),
+    "explain.buckets": ("tranches", "buckets"),
+    "explain.penalty_rates": ("taux de pénalité % (depuis)", "penalty rate % (since)"),
+    "explain.amber_pct": ("seuil orange (% consommé)", "amber threshold (% consumed)"),
+    "explain.red_pct": ("seuil rouge", "red threshold"),
+    "explain.unrecoverable_pct": ("irrécupérable au-delà de", "unrecoverable beyond"),
+    "explain.prorate_partial_months": ("quota au prorata des mois partiels",
+                                       "quota pro rata for partial months"),
+    "explain.red_unbilled_pct": ("seuil rouge (part non facturée)",
+                                 "red threshold (unbilled share)"),
+    "explain.window_months": ("fenêtre (mois)", "window (months)"),
+    "explain.max_months": ("limite (mois)", "limit (months)"),
+    "explain.scenario": ("scénario", "scenario"),
+    "explain.vat_mode": ("régime de TVA", "VAT regime"),
+    "explain.invoicing": ("facturation", "invoicing"),
+    "explain.unbilled_hours": ("travaux non facturés (h)", "unbilled work (h)"),
+    "yes": ("oui", "yes"),
+    "no": ("non", "no"),
 }  # fmt: skip
 
 BATCH_COLUMNS = {
@@ -365,6 +518,21 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "included_unmanaged": ("inclus hors contrat", "included, no contract"),
     "internal": ("interne", "internal"),
     "fixed_price": ("forfait", "fixed price"),
+    "not_due": ("non échu", "not due"),
+    "base": ("base", "base"),
+    "pessimistic": ("pessimiste", "pessimistic"),
+    "optimistic": ("optimiste", "optimistic"),
+    "vat_encaissements": ("sur les encaissements", "on receipts"),
+    "vat_debits": ("sur les débits", "on invoicing (débits)"),
+    "vat_flux": ("flux saisis", "entered flows"),
+    "monthly": ("mensuelle", "monthly"),
+    "weekly": ("hebdomadaire", "weekly"),
+    # Cash movements the forecast computes (recurring flows keep the category typed).
+    "receivable": ("créances clients", "client receivables"),
+    "credit_notes": ("avoirs", "credit notes"),
+    "unbilled_work": ("travaux non facturés", "unbilled work"),
+    "extra_production": ("production supplémentaire", "extra production"),
+    "vat": ("TVA", "VAT"),
 }
 CODED = ("status", "billing", "category", "item")  # the columns that hold such codes
 

@@ -26,7 +26,7 @@ from ui.loaders import (
     settings,
     version,
 )
-from ui.texts import labeller, lang, t
+from ui.texts import labeller, lang, t, with_code_labels
 from ui.widgets import download, explain, show_cards, show_table, table_columns
 
 WEEKS = [
@@ -134,7 +134,7 @@ st.plotly_chart(figure, key="closing-lines")
 
 st.subheader(t("category_chart"))
 per_month = (
-    in_euros(view.by_category, ["net_cents"])
+    in_euros(with_code_labels(view.by_category, ("category",)), ["net_cents"])
     .pivot(on="category", index="month", values="net_cents")
     .fill_null(0)
 )

@@ -47,4 +47,5 @@ st.dataframe(
     batches_for_display(batches(engine, version()).head(5)),
     hide_index=True,
     column_config=batch_column_config(),
+    placeholder="",
 )

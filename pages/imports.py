@@ -104,6 +104,7 @@ def show_preview(result: ImportResult, file_id: str, name: str, data: bytes) -> 
         st.dataframe(
             [{k: e[k] for k in ("row", "column", "value", "message")} for e in result.errors],
             hide_index=True,
+            placeholder="",
         )
         st.download_button(
             t("error_report"),
@@ -117,7 +118,7 @@ def show_preview(result: ImportResult, file_id: str, name: str, data: bytes) -> 
             st.write("\n".join(f"- {note}" for note in result.notes[:100]))
     for fact_kind, rows in result.preview.items():
         st.caption(f"{t('first_rows')} — {fact_label(fact_kind)}")
-        st.dataframe(rows, hide_index=True)
+        st.dataframe(rows, hide_index=True, placeholder="")
 
 
 for upload in uploads or []:
@@ -156,7 +157,10 @@ history = batches(engine, version())
 if history.height == 0:
     st.caption(t("no_history"))
 else:
-    st.dataframe(batches_for_display(history), hide_index=True, column_config=batch_column_config())
+    st.dataframe(
+        batches_for_display(history), hide_index=True, column_config=batch_column_config(),
+        placeholder="",
+    )  # fmt: skip
     active = history.filter(history["status"] == "active")["id"].to_list()
     if active:
         chosen = st.selectbox(t("undo_pick"), active, format_func=lambda i: f"n° {i}")

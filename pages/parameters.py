@@ -6,14 +6,14 @@ from __future__ import annotations
 import streamlit as st
 
 from model.editing import EDITABLE
-from model.kpi.settings import CHOICES, SettingError, from_screen, on_screen
-from model.kpi.settings import LABELS as SETTING_LABELS
+from model.kpi.settings import CHOICES, SettingError, from_screen, on_screen, setting_label
 from model.services import save_settings
 from model.settings import paris_now
+from model.texts import code_word
 from ui.editors import table_editor
 from ui.loaders import engine_or_stop, refresh_after_write, setting_values, version
 from ui.routing import routed_by_app
-from ui.texts import fact_label, labeller, t
+from ui.texts import fact_label, labeller, lang, t
 
 routed_by_app()
 engine = engine_or_stop()
@@ -29,15 +29,17 @@ for tab, kind in zip(tabs, EDITABLE, strict=False):
 
 with tabs[-1]:
     values = setting_values(engine, version())
-    label_of = labeller()
+    label_of, language = labeller(), lang()
 
     def choice_label(key: str, code: str) -> str:
-        return label_of(f"basis_{code}") if key == "receivables.basis" else code
+        if key == "receivables.basis":
+            return label_of(f"basis_{code}")
+        return code_word(f"vat_{code}" if key == "cash.vat_mode" else code, language)
 
     with st.form("kpi-settings"):
         typed = {}
         for key, stored in values.items():
-            label, widget_key = SETTING_LABELS.get(key, key), f"setting-{key}"
+            label, widget_key = setting_label(key, language), f"setting-{key}"
             value = on_screen(key, stored)
             if isinstance(value, bool):
                 typed[key] = st.checkbox(label, value=value, key=widget_key)

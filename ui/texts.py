@@ -10,7 +10,7 @@ import streamlit as st
 from model.facts import FACTS
 from model.texts import CODE_LABELS, LABELS, LANGUAGES, text
 
-CODED = ("status", "billing", "category", "item")  # the columns that hold codes
+CODED = ("status", "billing", "category", "item", "bucket")  # the columns that hold codes
 
 
 def lang() -> str:
@@ -22,11 +22,39 @@ def t(key: str, **values: object) -> str:
 
 
 def with_code_labels(frame: pl.DataFrame, columns: tuple[str, ...] = CODED) -> pl.DataFrame:
-    """The frame with these columns' codes (`fixed_price`, `red`…) in words of the language."""
+    """The frame with these columns' codes (`fixed_price`, `red`…) and every yes/no column in
+    words of the language."""
     index = LANGUAGES.index(lang())
     words = {code: labels[index] for code, labels in CODE_LABELS.items()}
     present = [c for c in columns if c in frame.columns]
-    return frame.with_columns(pl.col(c).replace(words) for c in present)
+    yes, no = LABELS["yes"][index], LABELS["no"][index]
+    answers = [
+        pl.when(pl.col(name)).then(pl.lit(yes)).otherwise(pl.lit(no)).alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.Boolean
+    ]
+    return frame.with_columns(*(pl.col(c).replace(words) for c in present), *answers)
+
+
+def choice_word(code: str, french: str) -> str:
+    """An enum's code (`time_and_materials`) as the language says it: the fact's French label,
+    else the catalogue's English, else the code in words."""
+    if lang() == "fr":
+        return french
+    return CODE_LABELS[code][1] if code in CODE_LABELS else code.replace("_", " ")
+
+
+WEEKDAY_WORDS = {
+    "fr": ("lun", "mar", "mer", "jeu", "ven", "sam", "dim"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def workdays_in_words(codes: pl.Expr) -> pl.Expr:
+    """`mon,tue,wed` → `lun, mar, mer` (or `Mon, Tue, Wed`): what the importer reads back."""
+    words = dict(zip(WEEKDAY_CODES, WEEKDAY_WORDS[lang()], strict=True))
+    return codes.str.split(",").list.eval(pl.element().replace(words)).list.join(", ")
 
 
 def labeller() -> Callable[[str], str]:
@@ -37,4 +65,4 @@ def labeller() -> Callable[[str], str]:
 
 
 def fact_label(kind: str) -> str:
-    return FACTS[kind].sheet if lang() == "fr" else kind
+    return FACTS[kind].sheet if lang() == "fr" else kind.replace("_", " ").capitalize()

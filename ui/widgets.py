@@ -63,6 +63,7 @@ def show_table(
     return st.dataframe(
         shown, hide_index=True, column_config=config, key=key,
         on_select="rerun" if selectable else "ignore", selection_mode="single-row",
+        placeholder="",
     )  # fmt: skip
 
 

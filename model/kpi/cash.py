@@ -18,7 +18,7 @@ from typing import Literal
 import polars as pl
 
 from model.kpi.capacity import capacity_calendar
-from model.kpi.common import Explanation, categorise
+from model.kpi.common import Explanation, categorise, coded
 from model.kpi.frames import Facts
 from model.kpi.receivables import open_items
 from model.kpi.scope import add_months, month_end
@@ -175,8 +175,14 @@ def cash_forecast(
         f"{settings.max_overdue_days} days late: left out. Validated unbilled time × rate × "
         "(1 + VAT), invoiced on the next billing date, then terms + delay. Recurring flows from "
         "the template; VAT by the chosen regime.",
-        settings={"scénario": scenario, "régime de TVA": settings.vat_mode,
-                  "facturation": "hebdomadaire" if levers.weekly_invoicing else settings.invoicing},
+        settings={
+            "explain.scenario": coded(scenario),
+            "explain.vat_mode": coded(f"vat_{settings.vat_mode}", raw=settings.vat_mode),
+            # `--json` has always said "hebdomadaire" for the weekly-invoicing lever.
+            "explain.invoicing": coded("weekly", raw="hebdomadaire")
+            if levers.weekly_invoicing
+            else coded(settings.invoicing),
+        },
     )  # fmt: skip
     first_week = _monday(as_of + timedelta(days=1))
     first_month = (as_of + timedelta(days=1)).replace(day=1)
@@ -261,8 +267,8 @@ def _receivables(
     ]
     frame = kept.select(
         pl.Series("date", expected, dtype=pl.Date),
-        pl.when(pl.col("item") == "credit_note").then(pl.lit("avoirs"))
-        .otherwise(pl.lit("créances clients")).alias("category"),
+        pl.when(pl.col("item") == "credit_note").then(pl.lit("credit_notes"))
+        .otherwise(pl.lit("receivable")).alias("category"),
         pl.col("number").alias("label"),
         "client",
         pl.col("residual_cents").alias("amount_cents"),
@@ -323,11 +329,11 @@ def _unbilled(
         delay = delays.get(client, delays[None])
         due = invoice_date + timedelta(days=settings.payment_terms_days)
         rows.append({
-            "date": _receipt_date(due, delay, as_of, shift), "category": "travaux non facturés",
+            "date": _receipt_date(due, delay, as_of, shift), "category": "unbilled_work",
             "label": f"facturation du {invoice_date:%d/%m/%Y}", "client": client,
             "amount_cents": round(untaxed * vat * share), "invoice_date": invoice_date,
         })  # fmt: skip
-    explanation.settings["travaux non facturés (h)"] = round(float(lines["hours"].sum()), 2)
+    explanation.settings["explain.unbilled_hours"] = round(float(lines["hours"].sum()), 2)
     return pl.DataFrame(rows, schema={**MOVEMENT_SCHEMA, "invoice_date": pl.Date})
 
 
@@ -363,7 +369,7 @@ def _extra_production(
                      invoice_date, value))  # fmt: skip
     frame = pl.DataFrame(rows, schema=["date", "invoice_date", "value"], orient="row")
     return frame.group_by("date", "invoice_date").agg(pl.col("value").sum()).select(
-        "date", pl.lit("production supplémentaire").alias("category"),
+        "date", pl.lit("extra_production").alias("category"),
         pl.lit("levier taux de charge").alias("label"), pl.lit(None, pl.String).alias("client"),
         pl.col("value").round(0).cast(pl.Int64).alias("amount_cents"), "invoice_date",
     )  # fmt: skip
@@ -439,7 +445,7 @@ def _vat(receipts: pl.DataFrame, settings: CashSettings, as_of: date) -> pl.Data
     for month, vat in by_month.sort("month").iter_rows():
         due = add_months(month, 1)
         due = due.replace(day=min(settings.vat_day, month_end(due).day))
-        rows.append({"date": max(due, as_of + timedelta(days=1)), "category": "TVA",
+        rows.append({"date": max(due, as_of + timedelta(days=1)), "category": "vat",
                      "label": f"TVA collectée de {month:%m/%Y}", "client": None,
                      "amount_cents": -vat})  # fmt: skip
     return pl.DataFrame(rows, schema=MOVEMENT_SCHEMA)

@@ -10,10 +10,32 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from model.texts import LANGUAGES, code_word, text
+
+
+@dataclass(frozen=True)
+class Words:
+    """A setting's value as people read it in each language; `raw` is what `--json` has always
+    given for it (a code such as `encaissements`), when that differs from the French."""
+
+    french: str
+    english: str
+    raw: object = None
+
+    def in_language(self, lang: str) -> str:
+        return self.french if lang == "fr" else self.english
+
+
+def coded(code: str, raw: object = None) -> Words:
+    """A code's words in each language (`model.texts.CODE_LABELS`); `--json` keeps `raw`, by
+    default the code itself."""
+    return Words(*(code_word(code, lang) for lang in LANGUAGES), raw=code if raw is None else raw)
+
 
 @dataclass
 class Explanation:
-    """How a figure was computed, in words a manager can check."""
+    """How a figure was computed, in words a manager can check. Settings are keyed by their
+    catalogue entry (`explain.basis`), so each language names them in its own words."""
 
     formula: str
     settings: dict[str, object] = field(default_factory=dict)
@@ -26,48 +48,40 @@ class Explanation:
             self.excluded.append((count, reason, english or reason))
 
     def sentences(self, lang: str = "fr") -> list[str]:
-        if lang != "fr":
-            return self._english()
-        lines = [self.formula, f"{self.input_lines} ligne(s) prises en compte."]
-        lines += [f"{count} {reason}." for count, reason, _ in self.excluded]
+        formula = self.formula if lang == "fr" else self.english or self.formula
+        lines = [formula, text("explain.lines_counted", lang, count=self.input_lines)]
+        lines += [
+            f"{count} {french if lang == 'fr' else english}."
+            for count, french, english in self.excluded
+        ]
         if self.settings:
-            shown = ", ".join(f"{k} = {v}" for k, v in self.settings.items())
-            lines.append(f"Paramètres : {shown}.")
-        return lines
-
-    def _english(self) -> list[str]:
-        lines = [self.english or self.formula, f"{self.input_lines} line(s) counted."]
-        lines += [f"{count} {reason}." for count, _, reason in self.excluded]
-        if self.settings:
-            shown = ", ".join(f"{SETTING_WORDS.get(k, k)} = {v}" for k, v in self.settings.items())
-            lines.append(f"Settings: {shown}.")
+            shown = ", ".join(
+                f"{text(key, lang)} = {_shown(value, lang)}" for key, value in self.settings.items()
+            )
+            lines.append(text("explain.settings", lang, settings=shown))
         return lines
 
     def to_json(self) -> dict:
+        """As `kpi --json` has always given it: French names, values as stored."""
         return {
             "formula": self.formula,
-            "settings": {k: _jsonable(v) for k, v in self.settings.items()},
+            "settings": {text(k, "fr"): _jsonable(v) for k, v in self.settings.items()},
             "input_lines": self.input_lines,
             "excluded": [{"count": c, "reason": r, "reason_en": e} for c, r, e in self.excluded],
         }
 
 
-# The settings' names as explanations show them, in English.
-SETTING_WORDS = {
-    "réalisation temps non saisi": "realisation of untracked time",
-    "réalisation autres classes": "realisation of the other classes",
-    "base": "basis", "tranches": "buckets", "taux de pénalité % (depuis)": "penalty rate % (since)",
-    "seuil orange (% consommé)": "amber threshold (% consumed)", "seuil rouge": "red threshold",
-    "irrécupérable au-delà de": "unrecoverable beyond",
-    "quota au prorata des mois partiels": "quota pro rata for partial months",
-    "seuil rouge (part non facturée)": "red threshold (unbilled share)",
-    "fenêtre (mois)": "window (months)", "limite (mois)": "limit (months)",
-    "scénario": "scenario", "régime de TVA": "VAT regime", "facturation": "invoicing",
-    "travaux non facturés (h)": "unbilled work (h)",
-}  # fmt: skip
+def _shown(value: object, lang: str) -> str:
+    if isinstance(value, Words):
+        return value.in_language(lang)
+    if isinstance(value, bool):
+        return text("yes" if value else "no", lang)
+    return str(value)
 
 
 def _jsonable(value: object) -> object:
+    if isinstance(value, Words):
+        return value.french if value.raw is None else value.raw
     if isinstance(value, int | float | str | bool) or value is None:
         return value
     return str(value)

@@ -106,7 +106,10 @@ def dso(
         "receivables ÷ sales incl. VAT of the last months × days. Best possible DSO: the same "
         "with the receivables not yet due; average days late = simple − best possible. Sales "
         "net of credit notes.",
-        settings={"fenêtre (mois)": settings.window_months, "limite (mois)": settings.max_months},
+        settings={
+            "explain.window_months": settings.window_months,
+            "explain.max_months": settings.max_months,
+        },
     )
     aged = aged_receivables(invoices, payments, as_of=as_of, settings=receivables)
     explanation.input_lines = aged.explanation.input_lines

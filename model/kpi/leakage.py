@@ -61,8 +61,8 @@ def leakage(
         "support not rebilled; each hour in one class only; in euros at the selling rate, × 0.5 "
         "for untracked time (not every missing hour was billable).",
         settings={
-            "réalisation temps non saisi": settings.realisation_untracked,
-            "réalisation autres classes": settings.realisation_other,
+            "explain.realisation_untracked": settings.realisation_untracked,
+            "explain.realisation_other": settings.realisation_other,
         },
     )
     rates = employees.select("employee", "billing_rate_cents")

@@ -56,9 +56,9 @@ def sold_vs_consumed(
         "progress; forecast overrun = estimate − sold; cost at the mean hourly cost of the "
         "project's people.",
         settings={
-            "seuil orange (% consommé)": thresholds.amber_pct,
-            "seuil rouge": thresholds.red_pct,
-            "irrécupérable au-delà de": thresholds.unrecoverable_pct,
+            "explain.amber_pct": thresholds.amber_pct,
+            "explain.red_pct": thresholds.red_pct,
+            "explain.unrecoverable_pct": thresholds.unrecoverable_pct,
         },
     )
     fixed = sold_hours(projects.lazy()).filter(pl.col("billing_mode") == "fixed_price")

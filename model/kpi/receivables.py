@@ -14,7 +14,8 @@ from typing import Literal
 
 import polars as pl
 
-from model.kpi.common import Explanation, pct
+from model.kpi.common import Explanation, Words, pct
+from model.texts import LANGUAGES, code_word
 
 NOT_DUE = "not_due"
 
@@ -136,9 +137,14 @@ def aged_receivables(
         "unlinked credit notes and unmatched payments as negative lines; % overdue = overdue ÷ "
         "open items (unmatched payments aside).",
         settings={
-            "base": "échéance" if settings.basis == "due_date" else "date de facture",
-            "tranches": ", ".join(settings.buckets),
-            "taux de pénalité % (depuis)": ", ".join(
+            "explain.basis": Words("échéance", "due date")
+            if settings.basis == "due_date"
+            else Words("date de facture", "invoice date"),
+            "explain.buckets": Words(
+                *(", ".join(code_word(b, lang) for b in settings.buckets) for lang in LANGUAGES),
+                raw=", ".join(settings.buckets),
+            ),
+            "explain.penalty_rates": ", ".join(
                 f"{rate} ({since})" for since, rate in settings.penalty_rates
             ),
         },

@@ -1,6 +1,7 @@
 """KPI settings: thresholds and conventions, stored in the database with KPI.md's defaults.
 
-Each setting has a flat key (`receivables.basis`), a type and a French label; the store keeps
+Each setting has a flat key (`receivables.basis`), a type and a name in the catalogue
+(`model.texts`, `setting.<key>`); the store keeps
 only the values a user changed. `kpi_settings()` assembles the objects the KPI functions take.
 """
 
@@ -20,6 +21,7 @@ from model.kpi.leakage import LeakageSettings
 from model.kpi.projects import ProjectThresholds
 from model.kpi.receivables import ReceivablesSettings
 from model.kpi.support import SupportSettings
+from model.texts import LABELS, text
 
 GROUPS: dict[str, type] = {
     "calendar": CalendarSettings,
@@ -32,45 +34,13 @@ GROUPS: dict[str, type] = {
     "cash": CashSettings,
 }
 
-LABELS = {
-    "calendar.sick_reduces_available": "Les arrêts maladie réduisent le disponible",
-    "calendar.alsace_moselle": "Jours fériés d'Alsace-Moselle",
-    "calendar.solidarity_day_worked": "Lundi de Pentecôte travaillé (journée de solidarité)",
-    "charge.red_pct": "TACE : seuil rouge (%)",
-    "charge.amber_pct": "TACE : seuil vert à partir de (%)",
-    "charge.overload_pct": "Occupation : surcharge au-delà de (%)",
-    "projects.amber_pct": "Forfait : seuil orange (% consommé)",
-    "projects.red_pct": "Forfait : seuil rouge (% consommé)",
-    "projects.unrecoverable_pct": "Forfait : irrécupérable au-delà de (% consommé)",
-    "projects.default_cost_rate_cents": "Coût horaire par défaut (€)",
-    "support.prorate_partial_months": "Support : quota au prorata des mois partiels",
-    "support.red_unbilled_pct": "Support : seuil rouge de la part non facturée (%)",
-    "receivables.basis": "Balance âgée : base (due_date ou invoice_date)",
-    "receivables.limits": "Balance âgée : limites des tranches (jours)",
-    "receivables.penalty_rates": "Taux des pénalités de retard : [[date d'effet, %], …]",
-    "receivables.recovery_fee_cents": "Indemnité forfaitaire de recouvrement (€)",
-    "dso.window_months": "DSO : fenêtre de la méthode simple (mois)",
-    "dso.max_months": "DSO : limite de la méthode par épuisement (mois)",
-    "dso.vat_rate_pct": "Taux de TVA des travaux non facturés (%)",
-    "dso.amber_days": "DSO : seuil orange (jours)",
-    "dso.red_days": "DSO : seuil rouge (jours)",
-    "leakage.realisation_untracked": "Fuite : réalisation du temps non saisi",
-    "leakage.realisation_other": "Fuite : réalisation des autres classes",
-    "leakage.default_rate_cents": "Fuite : taux de vente par défaut (€)",
-    "leakage.red_pct": "Fuite : seuil rouge (%)",
-    "cash.opening_cents": "Trésorerie : solde d'ouverture saisi (€)",
-    "cash.opening_date": "Trésorerie : date du solde saisi (AAAA-MM-JJ ; vide : soldes 512 du FEC)",
-    "cash.vat_mode": "Trésorerie : TVA (encaissements, debits, ou flux saisis)",
-    "cash.vat_rate_pct": "Trésorerie : taux de TVA (%)",
-    "cash.vat_day": "Trésorerie : jour de paiement de la TVA (mois suivant)",
-    "cash.invoicing": "Trésorerie : rythme de facturation (monthly ou weekly)",
-    "cash.payment_terms_days": "Trésorerie : délai de paiement accordé (jours)",
-    "cash.min_paid_invoices": "Trésorerie : factures payées requises pour un retard par client",
-    "cash.max_overdue_days": "Trésorerie : créances écartées au-delà de (jours de retard)",
-    "cash.payroll_category": "Trésorerie : catégorie des salaires (seuil d'alerte)",
-    "cash.pessimistic_delay_days": "Trésorerie pessimiste : retard ajouté (jours)",
-    "cash.pessimistic_unbilled_share": "Trésorerie pessimiste : part du non facturé encaissée",
-}
+
+def setting_label(key: str, lang: str = "fr") -> str:
+    """The setting's name as the Paramètres form and the CLI show it."""
+    entry = f"setting.{key}"
+    return text(entry, lang) if entry in LABELS else key
+
+
 CHOICES = {
     "receivables.basis": ("due_date", "invoice_date"),
     "cash.vat_mode": ("encaissements", "debits", "flux"),
@@ -114,7 +84,7 @@ def validate(key: str, value: Any) -> Any:
     if key not in known:
         raise SettingError(f"Paramètre inconnu : « {key} ».")
     default = known[key]
-    label = LABELS.get(key, key)
+    label = setting_label(key)
     try:
         if isinstance(default, bool):
             if not isinstance(value, bool):
@@ -187,7 +157,7 @@ def as_text(key: str, value: Any) -> str:
 
 def from_text(key: str, text: str) -> Any:
     """The screen's text back to the setting's value, checked; `SettingError` in French."""
-    label = LABELS.get(key, key)
+    label = setting_label(key)
     try:
         if key == "receivables.penalty_rates":
             pairs = [part.split("=") for part in text.split(";") if part.strip()]

@@ -82,8 +82,8 @@ def support_inclusion(
         "+ unqualified) ÷ total; effective rate = (monthly fee + billed hours × overage rate) ÷ "
         "total.",
         settings={
-            "quota au prorata des mois partiels": settings.prorate_partial_months,
-            "seuil rouge (part non facturée)": settings.red_unbilled_pct,
+            "explain.prorate_partial_months": settings.prorate_partial_months,
+            "explain.red_unbilled_pct": settings.red_unbilled_pct,
         },
     )
     tagged = (

@@ -350,7 +350,7 @@ def client_items(view: ReceivablesView, client: str) -> pl.DataFrame:
 
 # ── Trésorerie ───────────────────────────────────────────────────────────────────────────────
 
-RECEIPT_CATEGORIES = ("créances clients", "avoirs", "travaux non facturés")
+RECEIPT_CATEGORIES = ("receivable", "credit_notes", "unbilled_work")
 
 
 @dataclass

@@ -138,7 +138,7 @@ def test_old_receivables_are_left_out_and_past_dates_move_to_tomorrow():
 def test_vat_on_receipts_is_paid_with_the_next_return():
     settings = replace(EXAMPLE, vat_mode="encaissements")
     forecast = cash_forecast(example_facts(), settings, as_of=T, months=3)
-    vat = forecast.movements.filter(pl.col("category") == "TVA")
+    vat = forecast.movements.filter(pl.col("category") == "vat")
     # May receipts: 12 000 (A1) + 2 160 (unbilled) → VAT 2 360, paid on 24/06.
     assert vat.select("date", "amount_cents").rows() == [(date(2025, 6, 24), -236_000)]
     # The subscription is a recurring flow: its VAT is in the flows the company entered.
