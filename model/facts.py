@@ -7,8 +7,12 @@ Code uses the English names; the template and the screens use the French headers
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
+
+import polars as pl
 
 ColumnType = Literal["text", "date", "datetime", "hours", "number", "money", "bool", "enum", "int"]
 
@@ -23,6 +27,53 @@ class Column:
     choices: dict[str, str] = field(default_factory=dict)
     default: object = None
 
+    @property
+    def stored(self) -> str:
+        """Its name in the store and in the KPIs' frames: money is integer cents, `<name>_cents`."""
+        return f"{self.name}_cents" if self.type == "money" else self.name
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What rules compare a file's values with (the server's settings and today's date)."""
+
+    latest: date  # today + the future tolerance
+    earliest: date
+    future_days: int
+
+    def words(self) -> dict[str, object]:
+        """The values a rule's sentence quotes."""
+        return {"future_days": self.future_days, "earliest": f"{self.earliest:%d/%m/%Y}"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check on typed rows: `refuses(limits)` is true on the rows refused, reported on
+    `column` with the catalogue's sentence `message` (`model.texts`, key `rule.…`)."""
+
+    column: str
+    refuses: Callable[[Limits], pl.Expr]
+    message: str
+
+
+def _after_latest(column: str) -> Rule:
+    return Rule(column, lambda limits: pl.col(column) > limits.latest, "rule.future")
+
+
+def _before_earliest(column: str) -> Rule:
+    return Rule(column, lambda limits: pl.col(column) < limits.earliest, "rule.too_old")
+
+
+def _dated(column: str) -> tuple[Rule, ...]:
+    return _after_latest(column), _before_earliest(column)
+
+
+# A person's hours on one day, over every line of the file.
+_DAY_TOTAL = pl.col("hours").sum().over("employee", "date")
+PERIOD_RULE = Rule(
+    "end_date", lambda _: pl.col("end_date") < pl.col("start_date"), "rule.end_before_start"
+)
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -33,6 +84,9 @@ class Fact:
     natural_key: tuple[str, ...]
     # Columns that must all be filled to use the natural key; otherwise `fallback_key` applies.
     fallback_key: tuple[str, ...] = ()
+    # What a valid row must also satisfy; every fact with a start and an end date gets
+    # PERIOD_RULE (`rules_of`).
+    rules: tuple[Rule, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -85,6 +139,18 @@ TIMESHEETS = Fact(
         Column("source_id", "ID source"),
     ),
     natural_key=("source_id",),
+    rules=(
+        *_dated("date"),
+        Rule("hours", lambda _: pl.col("hours").abs() > 24, "rule.over_24_hours"),
+        Rule(
+            "hours",
+            lambda _: (
+                (pl.col("hours").abs() <= 24) & (pl.col("hours") > 0) & (_DAY_TOTAL > 24 + 1e-6)
+            ),
+            "rule.day_over_24_hours",
+        ),
+        Rule("hours", lambda _: (pl.col("hours") < 0) & (_DAY_TOTAL < 0), "rule.day_negative"),
+    ),
 )
 
 PROJECTS = Fact(
@@ -104,6 +170,15 @@ PROJECTS = Fact(
         Column("end_date", "Date de fin", "date"),
     ),
     natural_key=("project",),
+    rules=(
+        Rule(
+            "progress_pct",
+            lambda _: ~pl.col("progress_pct").is_between(0, 100),
+            "rule.between_0_100",
+        ),
+        Rule("sold_hours", lambda _: pl.col("sold_hours") < 0, "rule.negative"),
+        Rule("hours_per_day", lambda _: pl.col("hours_per_day") <= 0, "rule.not_positive"),
+    ),
 )
 
 EMPLOYEES = Fact(
@@ -121,6 +196,11 @@ EMPLOYEES = Fact(
         Column("end_date", "Date de sortie", "date"),
     ),
     natural_key=("employee",),
+    rules=(
+        Rule(
+            "weekly_hours", lambda _: ~pl.col("weekly_hours").is_between(0, 80), "rule.between_0_80"
+        ),
+    ),
 )
 
 ABSENCES = Fact(
@@ -134,6 +214,10 @@ ABSENCES = Fact(
         Column("kind", "Type", "enum", required=True, choices=ABSENCE_KINDS),
     ),
     natural_key=("employee", "date", "kind"),
+    rules=(
+        Rule("hours", lambda _: pl.col("hours") <= 0, "rule.not_positive"),
+        Rule("hours", lambda _: pl.col("hours") > 24, "rule.over_24_hours"),
+    ),
 )
 
 INVOICES = Fact(
@@ -155,6 +239,24 @@ INVOICES = Fact(
         Column("status", "Statut", "enum", choices=INVOICE_STATUSES, default="posted"),
     ),
     natural_key=("number",),
+    rules=(
+        *_dated("invoice_date"),
+        Rule(
+            "due_date",
+            lambda _: pl.col("due_date") < pl.col("invoice_date"),
+            "rule.due_before_invoice",
+        ),
+        Rule(
+            "amount_residual",
+            lambda _: pl.col("amount_residual").abs() > pl.col("amount_total").abs(),
+            "rule.residual_over_total",
+        ),
+        Rule(
+            "amount_residual",
+            lambda _: (pl.col("amount_residual") * pl.col("amount_total")) < 0,
+            "rule.residual_sign",
+        ),
+    ),
 )
 
 PAYMENTS = Fact(
@@ -170,6 +272,7 @@ PAYMENTS = Fact(
     ),
     natural_key=("reference",),
     fallback_key=("client", "date", "amount", "invoice_number"),
+    rules=(*_dated("date"), Rule("amount", lambda _: pl.col("amount") == 0, "rule.zero")),
 )
 
 CONTRACTS = Fact(
@@ -220,6 +323,7 @@ FLOWS = Fact(
         Column("end_date", "Date de fin", "date"),
     ),
     natural_key=("label",),
+    rules=(Rule("day", lambda _: ~pl.col("day").is_between(1, 31), "rule.between_1_31"),),
 )
 
 BANK_BALANCES = Fact(
@@ -245,6 +349,12 @@ REVENUE = Fact(
     ),
     natural_key=("month", "account"),
 )
+
+
+def rules_of(fact: Fact) -> tuple[Rule, ...]:
+    names = set(fact.names)
+    return fact.rules + ((PERIOD_RULE,) if {"start_date", "end_date"} <= names else ())
+
 
 FACTS: dict[str, Fact] = {
     f.kind: f

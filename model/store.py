@@ -256,8 +256,7 @@ def _delivered(rows: pl.DataFrame) -> pl.DataFrame:
 
 def to_store_columns(fact: Fact, rows: pl.DataFrame) -> pl.DataFrame:
     """Canonical names → table names: money columns gain their `_cents` suffix."""
-    renames = {c.name: f"{c.name}_cents" for c in fact.columns if c.type == "money"}
-    return rows.rename(renames)
+    return rows.rename({c.name: c.stored for c in fact.columns})
 
 
 def _with_keys(fact: Fact, rows: pl.DataFrame, source: str) -> pl.DataFrame:
@@ -291,11 +290,11 @@ def _natural_key(fact: Fact, source: str) -> pl.Expr:
 
 
 def _store_name(fact: Fact, name: str) -> str:
-    return f"{name}_cents" if fact.column(name).type == "money" else name
+    return fact.column(name).stored
 
 
 def _store_names(fact: Fact) -> list[str]:
-    return [_store_name(fact, c.name) for c in fact.columns]
+    return [c.stored for c in fact.columns]
 
 
 # ---------------------------------------------------------------- writing
@@ -532,14 +531,14 @@ POLARS_TYPES = {
 
 
 def _polars_schema(fact: Fact, names: list[str]) -> dict[str, pl.DataType]:
-    by_store_name = {_store_name(fact, c.name): POLARS_TYPES[c.type] for c in fact.columns}
+    by_store_name = {c.stored: POLARS_TYPES[c.type] for c in fact.columns}
     meta = {"id": pl.Int64, "batch_id": pl.Int64, "source": pl.String, "source_row": pl.Int64}
     return {n: by_store_name.get(n) or meta[n] for n in names}
 
 
 def to_euros(fact: Fact, frame: pl.DataFrame) -> pl.DataFrame:
     """Store frame → canonical names, money as exact 2-decimal `Decimal` euros."""
-    money = {f"{c.name}_cents": c.name for c in fact.columns if c.type == "money"}
+    money = {c.stored: c.name for c in fact.columns if c.type == "money"}
     euros = frame.with_columns(
         (pl.col(cents).cast(pl.Decimal(20, 2)) / 100).cast(pl.Decimal(20, 2)).alias(name)
         for cents, name in money.items()

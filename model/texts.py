@@ -457,6 +457,50 @@ LABELS: dict[str, tuple[str, str]] = {
         "Trésorerie pessimiste : part du non facturé encaissée",
         "Pessimistic cash: share of unbilled work cashed",
     ),
+    # What a row must satisfy (model.facts' rules), after the cell as written in the file.
+    "rule.future": (
+        "est dans le futur, au-delà de la limite de {future_days} jours après aujourd'hui",
+        "is in the future, beyond the limit of {future_days} days after today",
+    ),
+    "rule.too_old": (
+        "est antérieure au {earliest}, la date la plus ancienne acceptée "
+        "(PILOTAGE_EARLIEST_YEAR) : une faute de frappe dans l'année ?",
+        "is before {earliest}, the earliest date accepted (PILOTAGE_EARLIEST_YEAR): a typo in "
+        "the year?",
+    ),
+    "rule.over_24_hours": ("dépasse 24 heures sur une journée", "exceeds 24 hours in a day"),
+    "rule.day_over_24_hours": (
+        "porte le total de ce collaborateur ce jour-là au-delà de 24 heures "
+        "(toutes ses lignes de ce jour dans le fichier)",
+        "takes this person's total that day beyond 24 hours (all their lines of that day in "
+        "the file)",
+    ),
+    "rule.day_negative": (
+        "est négatif et le total de ce collaborateur ce jour-là devient négatif "
+        "(une correction ne peut retirer que des heures saisies)",
+        "is negative and this person's total that day becomes negative (a correction can only "
+        "remove hours entered)",
+    ),
+    "rule.not_positive": ("doit être positif", "must be positive"),
+    "rule.negative": ("est négatif", "is negative"),
+    "rule.zero": ("est nul", "is zero"),
+    "rule.between_0_100": ("doit être entre 0 et 100", "must be between 0 and 100"),
+    "rule.between_0_80": ("doit être entre 0 et 80", "must be between 0 and 80"),
+    "rule.between_1_31": ("doit être entre 1 et 31", "must be between 1 and 31"),
+    "rule.due_before_invoice": (
+        "est antérieure à la date de facture", "is before the invoice date"
+    ),
+    "rule.residual_over_total": (
+        "dépasse le montant TTC de la facture", "exceeds the invoice's total incl. VAT"
+    ),
+    "rule.residual_sign": (
+        "n'a pas le même signe que le montant TTC", "does not have the sign of the total incl. VAT"
+    ),
+    "rule.end_before_start": ("est antérieure à la date de début", "is before the start date"),
+    # Where the cash forecast's opening balance comes from.
+    "opening.entered": ("saisi au {day}", "entered for {day}"),
+    "opening.fec": ("comptes 512 du FEC au {day}", "the FEC's 512 accounts on {day}"),
+    "opening.none": ("aucun solde bancaire : ouverture à 0", "no bank balance: opening at 0"),
     # KPI explanations: how each one names its settings.
     "explain.lines_counted": ("{count} ligne(s) prises en compte.", "{count} line(s) counted."),
     "explain.settings": ("Paramètres : {settings}.", "Settings: {settings}."),

@@ -108,7 +108,9 @@ with st.expander(t("opening_title"), icon=":material/account_balance_wallet:"):
 
 view = cash_page_view(engine, version(), scope, scenario, months, levers)
 forecast = view.forecast
-st.caption(t("opening_from", source=forecast.opening_source, day=day(forecast.lowest_date, lang())))
+st.caption(
+    t("opening_from", source=forecast.opening_source(lang()), day=day(forecast.lowest_date, lang()))
+)
 show_cards(view.cards)
 if forecast.below_payroll:
     st.error(t("below_payroll", day=day(forecast.below_payroll, lang()),

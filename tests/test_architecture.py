@@ -88,7 +88,7 @@ def test_each_fact_is_stored_as_declared(kind: str):
     (money as integer cents in `<name>_cents`), and the KPIs' Facts must hold every kind."""
     fact, table = FACTS[kind], FACT_TABLES[kind].__table__
     stored = {c.name: c for c in table.columns if c.name not in ROW_META}
-    declared = {c.name + ("_cents" if c.type == "money" else ""): c for c in fact.columns}
+    declared = {c.stored: c for c in fact.columns}
     assert sorted(stored) == sorted(declared)
     for name, column in declared.items():
         assert python_type(stored[name]) is STORE_TYPES[column.type], name

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from model.facts import FACTS, rules_of
 from model.texts import CODE_LABELS, LABELS
 from tests.apptest import open_page, run_app, use_store
 from tests.test_pages import demo_url as demo_url  # the demo company, loaded once per module
@@ -138,3 +139,23 @@ def french_shown(app: AppTest) -> list[str]:
 def test_no_french_sentence_in_english_mode(demo_app: str, page: str):
     assert french_shown(open_page(run_app(langue="Français"), page)), "the check sees French"
     assert french_shown(open_page(run_app(langue="English"), page)) == []
+
+
+def test_every_catalogue_entry_has_both_languages_with_the_same_fields():
+    fields = re.compile(r"\{(\w+)")
+    uneven = {
+        key: (french, english)
+        for key, (french, english) in LABELS.items()
+        if not french or not english or set(fields.findall(french)) != set(fields.findall(english))
+    }
+    assert uneven == {}
+
+
+@pytest.mark.parametrize("kind", list(FACTS))
+def test_each_rule_checks_a_column_of_its_fact_with_a_sentence_of_the_catalogue(kind: str):
+    """Issue 11 §5: rules are declared on the fact; a typo in a column or a key fails here, not
+    on a user's file."""
+    fact = FACTS[kind]
+    for rule in rules_of(fact):
+        assert rule.column in fact.names, rule
+        assert rule.message in LABELS, rule

@@ -15,10 +15,11 @@ from datetime import timedelta
 
 import polars as pl
 
-from model.facts import Column, Fact
+from model.facts import Column, Fact, Limits, rules_of
 from model.imports import parse
 from model.imports.layouts import Table
 from model.imports.reader import ROW, UNSAVED_FORMULA
+from model.texts import text
 
 RAW = "__raw"
 ERROR_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "message": pl.String}
@@ -106,9 +107,8 @@ def check_table(
     typed = _finalise(fact.kind, typed)
     # Rules test typed values but quote the cell as written in the file.
     with_raw = typed.hstack(text.drop(ROW).rename(lambda name: name + RAW))
-    problems += _rules(
-        fact.kind, with_raw, headers, today=today, future_days=future_days, earliest=earliest
-    )
+    limits = Limits(today + timedelta(days=future_days), earliest, future_days)
+    problems += _rules(fact, with_raw, headers, limits)
     problems.append(_duplicate_keys(fact, with_raw, headers))
     errors = pl.concat([p.cast(ERROR_SCHEMA) for p in problems]).sort("row", maintain_order=True)
     bad_rows = errors["row"].unique()
@@ -273,99 +273,17 @@ def _finalise(kind: str, typed: pl.DataFrame) -> pl.DataFrame:
 
 
 def _rules(
-    kind: str,
-    typed: pl.DataFrame,
-    headers: dict[str, str],
-    *,
-    today: Date,
-    future_days: int,
-    earliest: Date,
+    fact: Fact, typed: pl.DataFrame, headers: dict[str, str], limits: Limits
 ) -> list[pl.DataFrame]:
-    limit = today + timedelta(days=future_days)
-    future = f"est dans le futur, au-delà de la limite de {future_days} jours après aujourd'hui"
-    too_old = (
-        f"est antérieure au {earliest:%d/%m/%Y}, la date la plus ancienne acceptée "
-        "(PILOTAGE_EARLIEST_YEAR) : une faute de frappe dans l'année ?"
-    )
-    checks: list[tuple[pl.Expr, str, str]] = []
-    if kind == "timesheets":
-        net = pl.col("hours").sum().over("employee", "date")
-        checks += [
-            (pl.col("date") > limit, "date", future),
-            (pl.col("date") < earliest, "date", too_old),
-            (pl.col("hours").abs() > 24, "hours", "dépasse 24 heures sur une journée"),
-            (
-                (pl.col("hours").abs() <= 24) & (pl.col("hours") > 0) & (net > 24 + 1e-6),
-                "hours",
-                "porte le total de ce collaborateur ce jour-là au-delà de 24 heures "
-                "(toutes ses lignes de ce jour dans le fichier)",
-            ),
-            (
-                (pl.col("hours") < 0) & (net < 0),
-                "hours",
-                "est négatif et le total de ce collaborateur ce jour-là devient négatif "
-                "(une correction ne peut retirer que des heures saisies)",
-            ),
-        ]
-    elif kind == "absences":
-        checks += [
-            (pl.col("hours") <= 0, "hours", "doit être positif"),
-            (pl.col("hours") > 24, "hours", "dépasse 24 heures sur une journée"),
-        ]
-    elif kind == "invoices":
-        checks += [
-            (pl.col("invoice_date") > limit, "invoice_date", future),
-            (pl.col("invoice_date") < earliest, "invoice_date", too_old),
-            (
-                pl.col("due_date") < pl.col("invoice_date"),
-                "due_date",
-                "est antérieure à la date de facture",
-            ),
-            (
-                pl.col("amount_residual").abs() > pl.col("amount_total").abs(),
-                "amount_residual",
-                "dépasse le montant TTC de la facture",
-            ),
-            (
-                (pl.col("amount_residual") * pl.col("amount_total")) < 0,
-                "amount_residual",
-                "n'a pas le même signe que le montant TTC",
-            ),
-        ]
-    elif kind == "payments":
-        checks += [
-            (pl.col("date") > limit, "date", future),
-            (pl.col("date") < earliest, "date", too_old),
-            (pl.col("amount") == 0, "amount", "est nul"),
-        ]
-    elif kind == "projects":
-        checks += [
-            (
-                ~pl.col("progress_pct").is_between(0, 100),
-                "progress_pct",
-                "doit être entre 0 et 100",
-            ),
-            (pl.col("sold_hours") < 0, "sold_hours", "est négatif"),
-            (pl.col("hours_per_day") <= 0, "hours_per_day", "doit être positif"),
-        ]
-    elif kind == "employees":
-        checks += [
-            (~pl.col("weekly_hours").is_between(0, 80), "weekly_hours", "doit être entre 0 et 80"),
-        ]
-    elif kind == "flows":
-        checks += [(~pl.col("day").is_between(1, 31), "day", "doit être entre 1 et 31")]
-    if {"start_date", "end_date"} <= set(typed.columns):
-        checks.append(
-            (
-                pl.col("end_date") < pl.col("start_date"),
-                "end_date",
-                "est antérieure à la date de début",
-            )
-        )
+    """The fact's declared rules (`model.facts`), each refusal in the catalogue's French."""
+    words = limits.words()
     return [
-        _problems(typed, mask.fill_null(False), column, headers, message)
-        for mask, column, message in checks
-    ]
+        _problems(
+            typed, rule.refuses(limits).fill_null(False), rule.column, headers,
+            text(rule.message, "fr", **words),
+        )
+        for rule in rules_of(fact)
+    ]  # fmt: skip
 
 
 def _duplicate_keys(fact: Fact, typed: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:

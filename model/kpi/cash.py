@@ -23,6 +23,7 @@ from model.kpi.frames import Facts
 from model.kpi.receivables import open_items
 from model.kpi.scope import add_months, month_end
 from model.text import fold_text
+from model.texts import text
 
 Scenario = Literal["base", "pessimistic", "optimistic"]
 SCENARIOS: tuple[Scenario, ...] = ("base", "pessimistic", "optimistic")
@@ -62,7 +63,8 @@ class CashForecast:
     as_of: date
     scenario: Scenario
     opening_cents: int
-    opening_source: str
+    opening_basis: str  # entered (a setting), fec (512 balances) or none
+    opening_day: date | None  # the date of that balance
     movements: pl.DataFrame  # every forecast receipt and payment
     weeks: pl.DataFrame  # start, inflows_cents, outflows_cents, closing_cents
     months: pl.DataFrame  # month, inflows_cents, outflows_cents, closing_cents
@@ -74,6 +76,11 @@ class CashForecast:
     below_payroll: date | None  # first bucket end below it
     excluded: pl.DataFrame  # receivables left out (too old)
     explanation: Explanation = field(default_factory=lambda: Explanation(""))
+
+    def opening_source(self, lang: str = "fr") -> str:
+        """Where the opening balance comes from; `kpi cash --json` gives it in French."""
+        day = f"{self.opening_day:%d/%m/%Y}" if self.opening_day else ""
+        return text(f"opening.{self.opening_basis}", lang, day=day)
 
 
 # ── Payment behaviour ────────────────────────────────────────────────────────────────────────
@@ -206,7 +213,7 @@ def cash_forecast(
         .cast(MOVEMENT_SCHEMA)  # type: ignore[arg-type]
         .sort("date", "category")
     )
-    opening, source = _opening(facts.bank_balances, settings, as_of)
+    opening, basis, opening_day = _opening(facts.bank_balances, settings, as_of)
     explanation.input_lines = movements.height
     week_starts = [first_week + timedelta(weeks=n) for n in range(weeks)]
     month_starts = [add_months(first_month, n) for n in range(months)]
@@ -217,7 +224,8 @@ def cash_forecast(
     payroll = _next_payroll(facts.flows, settings, as_of)
     below = monthly.filter(pl.col("closing_cents") < payroll)
     return CashForecast(
-        as_of=as_of, scenario=scenario, opening_cents=opening, opening_source=source,
+        as_of=as_of, scenario=scenario, opening_cents=opening, opening_basis=basis,
+        opening_day=opening_day,
         movements=movements, weeks=weekly, months=monthly, lowest_date=lowest_date,
         lowest_cents=lowest, clients=clients, company_delay_days=company_days,
         payroll_cents=payroll,
@@ -451,17 +459,16 @@ def _vat(receipts: pl.DataFrame, settings: CashSettings, as_of: date) -> pl.Data
     return pl.DataFrame(rows, schema=MOVEMENT_SCHEMA)
 
 
-def _opening(bank: pl.DataFrame, settings: CashSettings, as_of: date) -> tuple[int, str]:
+def _opening(
+    bank: pl.DataFrame, settings: CashSettings, as_of: date
+) -> tuple[int, str, date | None]:
+    """The opening balance, where it comes from, and its date."""
     if settings.opening_date:
-        return (
-            settings.opening_cents,
-            f"saisi au {date.fromisoformat(settings.opening_date):%d/%m/%Y}",
-        )
+        return settings.opening_cents, "entered", date.fromisoformat(settings.opening_date)
     balance = _balance_on(bank, as_of)
     if balance is None:
-        return 0, "aucun solde bancaire : ouverture à 0"
-    day = bank.filter(pl.col("date") <= as_of)["date"].max()
-    return balance, f"comptes 512 du FEC au {day:%d/%m/%Y}"
+        return 0, "none", None
+    return balance, "fec", bank.filter(pl.col("date") <= as_of)["date"].max()
 
 
 def _buckets(

@@ -291,7 +291,7 @@ def _cash_forecast(facts: Facts, settings: KpiSettings, period: Period) -> dict:
     return {
         "as_of": period.as_of.isoformat(),
         "opening": euros(result.opening_cents),
-        "opening_source": result.opening_source,
+        "opening_source": result.opening_source(),
         "scenario": period.scenario,
         "weeks": [bucket(row, "start") for row in result.weeks.iter_rows(named=True)],
         "months": [bucket(row, "month") for row in result.months.iter_rows(named=True)],

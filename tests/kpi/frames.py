@@ -13,10 +13,7 @@ from model.store import POLARS_TYPES
 def frame(kind: str, rows: list[dict]) -> pl.DataFrame:
     """Canonical columns of `kind` (money in cents, `*_cents`), missing values null."""
     fact = FACTS[kind]
-    schema = {}
-    for column in fact.columns:
-        name = f"{column.name}_cents" if column.type == "money" else column.name
-        schema[name] = POLARS_TYPES[column.type]
+    schema = {column.stored: POLARS_TYPES[column.type] for column in fact.columns}
     filled = [{name: row.get(name) for name in schema} for row in rows]
     return pl.DataFrame(filled, schema=schema, orient="row")
 
