@@ -501,6 +501,37 @@ LABELS: dict[str, tuple[str, str]] = {
     "opening.entered": ("saisi au {day}", "entered for {day}"),
     "opening.fec": ("comptes 512 du FEC au {day}", "the FEC's 512 accounts on {day}"),
     "opening.none": ("aucun solde bancaire : ouverture à 0", "no bank balance: opening at 0"),
+    # The overview's alerts (model.views.headlines).
+    "alert.project": (
+        "Projet « {project} » : {pct} du temps vendu consommé, {hours} h au-delà du budget ≈ "
+        "{cost}.",
+        "Project “{project}”: {pct} of the sold time consumed, {hours} h over budget ≈ {cost}.",
+    ),
+    "alert.project_unrecoverable": (
+        "Projet « {project} » : {pct} du temps vendu consommé (irrécupérable), {hours} h "
+        "au-delà du budget ≈ {cost}.",
+        "Project “{project}”: {pct} of the sold time consumed (unrecoverable), {hours} h over "
+        "budget ≈ {cost}.",
+    ),
+    "alert.support": (
+        "Contrat de support « {contract} » : {pct} du temps non facturé, {hours} h au-delà du "
+        "quota.",
+        "Support contract “{contract}”: {pct} of the time unbilled, {hours} h over the quota.",
+    ),
+    "alert.leakage": (
+        "Temps non facturé : {pct} des heures disponibles ≈ {cost}.",
+        "Unbilled time: {pct} of the available hours ≈ {cost}.",
+    ),
+    "alert.dso": (
+        "DSO à {days} jours (> {red}) : {overdue} de créances échues à relancer.",
+        "DSO at {days} days (> {red}): {overdue} of overdue receivables to chase.",
+    ),
+    "alert.cash": (
+        "Trésorerie : fin {month}, le solde prévu ({balance}) passe sous la paie du mois "
+        "({payroll}).",
+        "Cash: at the end of {month} the forecast balance ({balance}) falls below the month's "
+        "payroll ({payroll}).",
+    ),
     # KPI explanations: how each one names its settings.
     "explain.lines_counted": ("{count} ligne(s) prises en compte.", "{count} line(s) counted."),
     "explain.settings": ("Paramètres : {settings}.", "Settings: {settings}."),
@@ -563,6 +594,7 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "internal": ("interne", "internal"),
     "fixed_price": ("forfait", "fixed price"),
     "not_due": ("non échu", "not due"),
+    "no_contract": ("sans contrat", "no contract"),
     "base": ("base", "base"),
     "pessimistic": ("pessimiste", "pessimistic"),
     "optimistic": ("optimiste", "optimistic"),

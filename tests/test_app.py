@@ -138,7 +138,7 @@ def test_overview_shows_the_figures_of_model_kpi(app_db: str):
     }
     assert expected.drifting_projects >= 2  # the demo's two fixed-price projects past 110 %
     assert [w.value for w in app.warning] == [alert.text("fr") for alert in expected.alerts]
-    assert any("irrécupérable" in alert.french for alert in expected.alerts)
+    assert any("irrécupérable" in alert.text("fr") for alert in expected.alerts)
     assert isinstance(expected.start, date)
 
 

@@ -1,13 +1,15 @@
 """The overview's headline figures and its alerts, costliest first.
 
-Alerts are worded here in French and English (pages only pick the language) and name the page
-that explains them.
+An alert is a catalogue sentence (`model.texts`, `alert.…`) and its values, worded in the
+language asked for; it names the page that explains it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -17,18 +19,30 @@ from model.kpi.common import Explanation
 from model.kpi.frames import Facts
 from model.kpi.scope import add_months
 from model.kpi.settings import KpiSettings
+from model.texts import code_word, text
 from model.views.overview import Overview, overview
+
+# How an alert's values are written in a language.
+SHOWN: dict[str, Callable[[Any, str], str]] = {
+    "text": lambda value, lang: str(value),
+    "code": lambda code, lang: code_word(code, lang),
+    "pct": lambda value, lang: percent(value, 1, lang),
+    "whole": lambda value, lang: number(value, 0, lang),
+    "euros": lambda cents, lang: euros_from_cents(cents, lang),
+    "month": lambda day, lang: f"{day:%m/%Y}",
+}
 
 
 @dataclass(frozen=True)
 class Alert:
     cost_cents: int
     page: str  # the dashboard page that explains it: charge, projects, support, receivables
-    french: str
-    english: str
+    key: str  # its sentence in the catalogue
+    values: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name: (SHOWN kind, value)
 
     def text(self, lang: str = "fr") -> str:
-        return self.french if lang == "fr" else self.english
+        shown = {name: SHOWN[kind](value, lang) for name, (kind, value) in self.values.items()}
+        return text(self.key, lang, **shown)
 
 
 @dataclass
@@ -98,16 +112,11 @@ def _project_alerts(drifting: pl.DataFrame) -> list[Alert]:
     alerts = []
     for row in drifting.iter_rows(named=True):
         cost = row["overtime_cost_cents"] or 0
-        lost_fr = " (irrécupérable)" if row["status"] == "unrecoverable" else ""
-        lost_en = " (unrecoverable)" if row["status"] == "unrecoverable" else ""
+        lost = row["status"] == "unrecoverable"
         alerts.append(Alert(
-            cost, "projects",
-            f"Projet « {row['project']} » : {percent(row['pct_consumed'])} du temps vendu "
-            f"consommé{lost_fr}, {number(row['overtime_h'], 0)} h au-delà du budget ≈ "
-            f"{euros_from_cents(cost)}.",
-            f"Project “{row['project']}”: {percent(row['pct_consumed'], 1, 'en')} of the sold "
-            f"time consumed{lost_en}, {number(row['overtime_h'], 0, 'en')} h over budget ≈ "
-            f"{euros_from_cents(cost, 'en')}.",
+            cost, "projects", "alert.project_unrecoverable" if lost else "alert.project",
+            {"project": ("text", row["project"]), "pct": ("pct", row["pct_consumed"]),
+             "hours": ("whole", row["overtime_h"]), "cost": ("euros", cost)},
         ))  # fmt: skip
     return alerts
 
@@ -119,14 +128,11 @@ def _support_alerts(result: Overview, settings: KpiSettings) -> list[Alert]:
     alerts = []
     for row in red.iter_rows(named=True):
         given_away = round(row["excess_h"] * (row["effective_rate_cents"] or 0))
+        contract = ("text", row["contract"]) if row["contract"] else ("code", "no_contract")
         alerts.append(Alert(
-            given_away, "support",
-            f"Contrat de support « {row['contract'] or 'sans contrat'} » : "
-            f"{percent(row['unbilled_pct'])} du temps non facturé, {number(row['excess_h'], 0)} h "
-            f"au-delà du quota.",
-            f"Support contract “{row['contract'] or 'no contract'}”: "
-            f"{percent(row['unbilled_pct'], 1, 'en')} of the time unbilled, "
-            f"{number(row['excess_h'], 0, 'en')} h over the quota.",
+            given_away, "support", "alert.support",
+            {"contract": contract, "pct": ("pct", row["unbilled_pct"]),
+             "hours": ("whole", row["excess_h"])},
         ))  # fmt: skip
     return alerts
 
@@ -135,13 +141,8 @@ def _leakage_alerts(result: Overview, settings: KpiSettings) -> list[Alert]:
     leak = result.leakage
     if leak.pct is None or leak.pct <= settings.leakage.red_pct:
         return []
-    return [Alert(
-        leak.euros_cents, "charge",
-        f"Temps non facturé : {percent(leak.pct)} des heures disponibles ≈ "
-        f"{euros_from_cents(leak.euros_cents)}.",
-        f"Unbilled time: {percent(leak.pct, 1, 'en')} of the available hours ≈ "
-        f"{euros_from_cents(leak.euros_cents, 'en')}.",
-    )]  # fmt: skip
+    return [Alert(leak.euros_cents, "charge", "alert.leakage",
+                  {"pct": ("pct", leak.pct), "cost": ("euros", leak.euros_cents)})]  # fmt: skip
 
 
 def _dso_alerts(result: Overview, settings: KpiSettings) -> list[Alert]:
@@ -149,13 +150,9 @@ def _dso_alerts(result: Overview, settings: KpiSettings) -> list[Alert]:
     if days is None or days <= red_days:
         return []
     overdue = int(result.receivables.total["overdue"].item() or 0)
-    return [Alert(
-        overdue, "receivables",
-        f"DSO à {number(days, 0)} jours (> {number(red_days, 0)}) : "
-        f"{euros_from_cents(overdue)} de créances échues à relancer.",
-        f"DSO at {number(days, 0, 'en')} days (> {number(red_days, 0, 'en')}): "
-        f"{euros_from_cents(overdue, 'en')} of overdue receivables to chase.",
-    )]  # fmt: skip
+    return [Alert(overdue, "receivables", "alert.dso",
+                  {"days": ("whole", days), "red": ("whole", red_days),
+                   "overdue": ("euros", overdue)})]  # fmt: skip
 
 
 def _cash_alerts(cash: CashForecast) -> list[Alert]:
@@ -164,12 +161,7 @@ def _cash_alerts(cash: CashForecast) -> list[Alert]:
         return []
     below = cash.months.filter(pl.col("closing_cents") < cash.payroll_cents)
     shortfall = int(cash.payroll_cents - below["closing_cents"].min())
-    month, balance, payroll = cash.below_payroll, below["closing_cents"][0], cash.payroll_cents
-    return [Alert(
-        shortfall, "cash",
-        f"Trésorerie : fin {month:%m/%Y}, le solde prévu ({euros_from_cents(balance)}) passe "
-        f"sous la paie du mois ({euros_from_cents(payroll)}).",
-        f"Cash: at the end of {month:%m/%Y} the forecast balance "
-        f"({euros_from_cents(balance, 'en')}) falls below the month's payroll "
-        f"({euros_from_cents(payroll, 'en')}).",
-    )]  # fmt: skip
+    return [Alert(shortfall, "cash", "alert.cash",
+                  {"month": ("month", cash.below_payroll),
+                   "balance": ("euros", below["closing_cents"][0]),
+                   "payroll": ("euros", cash.payroll_cents)})]  # fmt: skip
