@@ -72,7 +72,8 @@ def open_items(
     allocated = payments.filter(pl.col("invoice_number").is_in(numbers["number"].implode()))
     # An invoice with payment rows is settled by them, dated; the later ones are ignored at T.
     paid = allocated.group_by("invoice_number").agg(
-        pl.col("amount_cents").filter(pl.col("date") <= as_of).sum().alias("paid_cents")
+        pl.col("amount_cents").filter(pl.col("date") <= as_of).sum().alias("paid_cents"),
+        pl.col("date").filter(pl.col("date") <= as_of).max().alias("paid_on"),
     )
     has_payments = pl.col("paid_cents").is_not_null()
     invoices_open = (
@@ -93,6 +94,25 @@ def open_items(
             pl.lit("invoice").alias("item"),
         )
     )
+    # What was paid beyond an invoice is the client's money, not that invoice's age: it goes
+    # to the unallocated column, dated by the last payment (as Odoo and ERPNext report it).
+    overpaid = invoices_open.filter(has_payments & (pl.col("residual_cents") < 0)).select(
+        "client",
+        "number",
+        pl.col("paid_on").alias("invoice_date"),
+        pl.col("paid_on").alias("due_date"),
+        "residual_cents",
+        pl.lit("unallocated").alias("item"),
+    )
+    explanation.exclude(
+        overpaid.height,
+        "facture(s) payée(s) au-delà de leur montant : l'excédent est en non affecté",
+        "invoice(s) paid beyond their amount: the excess is unallocated",
+    )
+    invoices_open = invoices_open.with_columns(
+        pl.when(has_payments).then(pl.col("residual_cents").clip(lower_bound=0))
+        .otherwise(pl.col("residual_cents")).alias("residual_cents")
+    )  # fmt: skip
     undated = invoices_open.filter(~has_payments & pl.col("amount_residual_cents").is_not_null())
     explanation.exclude(
         undated.filter(pl.col("amount_residual_cents") != pl.col("amount_total_cents")).height,
@@ -116,7 +136,12 @@ def open_items(
     )
     columns = ["client", "number", "invoice_date", "due_date", "residual_cents", "item"]
     return pl.concat(
-        [invoices_open.select(columns), unlinked_notes.select(columns), unallocated.select(columns)]
+        [
+            invoices_open.select(columns),
+            unlinked_notes.select(columns),
+            overpaid.select(columns),
+            unallocated.select(columns),
+        ]
     ).filter(pl.col("residual_cents") != 0)
 
 
@@ -131,11 +156,16 @@ def aged_receivables(
         "Reste dû TTC à la date T = montant TTC − avoirs liés − paiements datés au plus tard T ; "
         "âge = T − date d'échéance (ou date de facture selon le réglage) ; échéance aujourd'hui = "
         "non échu ; avoirs non liés et paiements non lettrés en lignes négatives ; % en retard = "
-        "échu ÷ total des pièces ouvertes (hors paiements non lettrés).",
+        "échu ÷ total des pièces ouvertes (hors paiements non lettrés) ; trop-perçu sur une "
+        "facture en non affecté. Pénalités de retard et indemnité de 40 € par facture à partir "
+        "du lendemain de l'échéance, quelle que soit la base : reste dû × taux × jours de "
+        "retard / 365.",
         english="Amount due incl. VAT at T = total − linked credit notes − payments dated up "
         "to T; age = T − due date (or invoice date, per the setting); due today = not overdue; "
         "unlinked credit notes and unmatched payments as negative lines; % overdue = overdue ÷ "
-        "open items (unmatched payments aside).",
+        "open items (unmatched payments aside); an over-payment of an invoice is unallocated. "
+        "Late-payment penalties and the 40 € indemnity per invoice run from the day after the "
+        "due date, whatever the basis: amount due × rate × days late / 365.",
         settings={
             "explain.basis": Words("échéance", "due date")
             if settings.basis == "due_date"
@@ -155,15 +185,19 @@ def aged_receivables(
     buckets = settings.buckets
     clients = _by_client(items, buckets)
     total = clients.select(
-        pl.col([*buckets, "unallocated", "total", "overdue", "exposure_cents"]).sum()
+        pl.col([*buckets, "unallocated", "total", "overdue"]).sum(),
+        pl.col("exposure_exact").sum().round(0).cast(pl.Int64).alias("exposure_cents"),
     )
     gross = total.select(pl.sum_horizontal(buckets)).item()
     overdue_pct = (total["overdue"].item() / gross * 100) if gross else None
     chase = (
-        clients.filter(pl.col("overdue") > 0)
-        .select("client", "overdue", "max_days_late", "exposure_cents", "chase_score")
+        clients.filter(pl.col("past_due") > 0)
+        .select(
+            "client", pl.col("past_due").alias("overdue"), "max_days_late", "exposure_cents",
+            "chase_score",
+        )
         .sort("chase_score", descending=True)
-    )
+    )  # fmt: skip
     return AgedReceivables(items, clients, total, overdue_pct, chase, explanation, settings)
 
 
@@ -180,22 +214,24 @@ def _age(items: pl.DataFrame, as_of: date, settings: ReceivablesSettings) -> pl.
         bucket = bucket.when(days.is_between(low, limit)).then(pl.lit(name))
         low = limit + 1
     bucket = bucket.otherwise(pl.lit(settings.buckets[-1]))
-    late = (days > 0) & (pl.col("item") == "invoice") & (pl.col("residual_cents") > 0)
-    interest = pl.col("residual_cents") * pl.col("_rate") / 100 * days / 365
+    # Art. L441-10: penalties and the 40 € run from the day after the due date, whatever the
+    # ageing basis; they are kept exact and rounded only where shown.
+    days_late = (pl.lit(as_of) - pl.coalesce("due_date", "invoice_date")).dt.total_days()
+    late = (days_late > 0) & (pl.col("item") == "invoice") & (pl.col("residual_cents") > 0)
+    interest = pl.col("residual_cents") * pl.col("_rate") / 100 * days_late / 365
+    exposure = pl.when(late).then(settings.recovery_fee_cents + interest).otherwise(0.0)
     return (
         _with_penalty_rate(items, settings)
         .with_columns(
             days.alias("days"),
+            pl.when(pl.col("item") == "unallocated").then(None).otherwise(days_late)
+            .alias("days_late"),
             pl.when(pl.col("item") == "unallocated").then(None).otherwise(bucket).alias("bucket"),
-            pl.when(late)
-            .then(settings.recovery_fee_cents + interest)
-            .otherwise(0.0)
-            .round(0)
-            .cast(pl.Int64)
-            .alias("exposure_cents"),
+            exposure.alias("exposure_exact"),
+            exposure.round(0).cast(pl.Int64).alias("exposure_cents"),
         )
         .drop("_rate")
-    )
+    )  # fmt: skip
 
 
 def _with_penalty_rate(items: pl.DataFrame, settings: ReceivablesSettings) -> pl.DataFrame:
@@ -220,6 +256,7 @@ def _by_client(items: pl.DataFrame, buckets: list[str]) -> pl.DataFrame:
     amount = pl.col("residual_cents")
     in_bucket = [amount.filter(pl.col("bucket") == b).sum().alias(b) for b in buckets]
     overdue = amount.filter((pl.col("days") > 0) & pl.col("bucket").is_not_null()).sum()
+    past_due = (pl.col("days_late") > 0) & pl.col("bucket").is_not_null()
     return (
         items.group_by("client")
         .agg(
@@ -227,14 +264,16 @@ def _by_client(items: pl.DataFrame, buckets: list[str]) -> pl.DataFrame:
             amount.filter(pl.col("item") == "unallocated").sum().alias("unallocated"),
             amount.sum().alias("total"),
             overdue.alias("overdue"),
-            pl.col("days").filter(pl.col("days") > 0).max().alias("max_days_late"),
-            pl.col("exposure_cents").sum(),
+            # Late is counted from the due date, whatever the ageing basis.
+            amount.filter(past_due).sum().alias("past_due"),
+            pl.col("days_late").filter(past_due).max().alias("max_days_late"),
+            pl.col("exposure_exact").sum(),
             # Who to chase first: the money late, weighted by how late it is.
-            (amount * pl.col("days"))
-            .filter((pl.col("days") > 0) & pl.col("bucket").is_not_null())
-            .sum()
-            .alias("chase_score"),
+            (amount * pl.col("days_late")).filter(past_due).sum().alias("chase_score"),
         )
-        .with_columns(pct(pl.col("overdue"), pl.sum_horizontal(buckets)).alias("overdue_pct"))
+        .with_columns(
+            pct(pl.col("overdue"), pl.sum_horizontal(buckets)).alias("overdue_pct"),
+            pl.col("exposure_exact").round(0).cast(pl.Int64).alias("exposure_cents"),
+        )
         .sort("client")
     )
