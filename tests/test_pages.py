@@ -278,3 +278,32 @@ def test_a_cash_alert_links_to_the_cash_page(demo_app: str):
     cash_alerts = [w.value for w in app.warning if w.value.startswith("Trésorerie : fin ")]
     assert cash_alerts and "passe sous la paie du mois (47\u202f500,00\xa0€)" in cash_alerts[0]
     assert "cash" in [link.proto.page for link in app.get("page_link")]
+
+
+def test_the_category_chart_draws_every_category_and_sums_to_the_forecast(demo_app: str):
+    """Issue 12 §7: salaries, rent, VAT and unbilled work were missing (six colours, six series
+    drawn). Each month's stacked bars add up to the forecast's receipts less payments."""
+    import json
+
+    from model.kpi.cash import Levers
+    from model.views.dashboard import cash_view
+
+    app = open_page(run_app(), "cash")
+    engine = get_engine(demo_app)
+    scope = scope_from("last_12_months", as_of=paris_now().date())
+    view = cash_view(load_facts(engine), load_settings(engine), scope, levers=Levers())
+    chart = next(
+        json.loads(c.proto.spec) for c in app.get("plotly_chart") if "category-bars" in c.proto.id
+    )
+    categories = view.by_category["category"].unique()
+    assert len(chart["data"]) == len(categories) >= 8
+    assert {"salaires", "Salaires", "TVA"} & {trace["name"] for trace in chart["data"]}
+    drawn: dict[str, float] = {}
+    for trace in chart["data"]:
+        for month, value in zip(trace["x"], trace["y"], strict=True):
+            drawn[month[:7]] = drawn.get(month[:7], 0.0) + value
+    expected = {
+        f"{row['month']:%Y-%m}": (row["inflows_cents"] - row["outflows_cents"]) / 100
+        for row in view.forecast.months.iter_rows(named=True)
+    }
+    assert drawn == pytest.approx(expected, abs=0.005)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import cycle
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -9,7 +11,9 @@ from ui.texts import lang
 
 STATUS_COLOURS = {"green": "#2e9e5b", "amber": "#f0a202", "red": "#d1495b",
                   "ok": "#2e9e5b", "unrecoverable": "#7a1f2b", None: "#4a78b5"}  # fmt: skip
-CATEGORY_COLOURS = ["#4a78b5", "#2e9e5b", "#f0a202", "#d1495b", "#7a1f2b", "#8c8c8c"]
+# Twelve distinct colours, then again: a series is never dropped for want of a colour.
+CATEGORY_COLOURS = ["#4a78b5", "#2e9e5b", "#f0a202", "#d1495b", "#7a1f2b", "#8c8c8c",
+                    "#6c4f9c", "#3aa6b9", "#b07aa1", "#9c755f", "#c9b037", "#1f3b5c"]  # fmt: skip
 
 # The drill-down's columns: the timesheet lines as the source had them.
 LINE_COLUMNS = [
@@ -66,7 +70,7 @@ def stacked(
 ) -> go.Figure:
     """One bar per `x`, stacked by the `series` columns (column → legend label)."""
     figure = go.Figure()
-    for (column, label), colour in zip(series.items(), CATEGORY_COLOURS, strict=False):
+    for (column, label), colour in zip(series.items(), cycle(CATEGORY_COLOURS)):
         values, keys = frame[column].to_list(), frame[x].to_list()
         figure.add_trace(
             go.Bar(
@@ -102,7 +106,7 @@ def threshold_lines(figure: go.Figure, values: list[float], *, vertical: bool = 
 
 def line(frame: pl.DataFrame, *, x: str, series: dict[str, str], y_title: str = "") -> go.Figure:
     figure = go.Figure()
-    for (column, label), colour in zip(series.items(), CATEGORY_COLOURS, strict=False):
+    for (column, label), colour in zip(series.items(), cycle(CATEGORY_COLOURS)):
         figure.add_trace(
             go.Scatter(x=frame[x].to_list(), y=frame[column].to_list(), name=label,
                        mode="lines+markers", line_color=colour)
