@@ -43,21 +43,50 @@ class SupportInclusion:
 def support_lines(
     lines: pl.LazyFrame, projects: pl.LazyFrame, contracts: pl.LazyFrame, tickets: pl.LazyFrame
 ) -> pl.LazyFrame:
-    """Support lines with their contract: the ticket's, else the client's support contract."""
+    """Support lines with the contract in force on their date: among the client's contracts
+    (and the one its ticket names) running that day, the ticket's first, else the latest to
+    start. A line on a day no contract covers has none ("hors contrat") and counts in no
+    quota: a renewed contract never takes the lines of the one it replaced."""
     clients = projects.select("project", pl.col("client").alias("_project_client"))
     by_ticket = tickets.select("ticket", pl.col("contract").alias("_ticket_contract"))
-    by_client = contracts.group_by("client").agg(
-        pl.col("contract").first().alias("_client_contract")
-    )
-    return (
-        categorise(lines, projects)
+    # Numbered before any join: a lazy join keeps no order, and the plan reads `tagged` twice.
+    tagged = (
+        categorise(lines.with_row_index("_line"), projects)
         .filter(pl.col("is_support"))
         .join(clients, on="project", how="left")
         .with_columns(pl.coalesce("client", "_project_client").alias("client"))
         .join(by_ticket, on="ticket", how="left")
-        .join(by_client, on="client", how="left")
-        .with_columns(pl.coalesce("_ticket_contract", "_client_contract").alias("contract"))
-        .drop("_project_client", "_ticket_contract", "_client_contract")
+    )
+    periods = contracts.select(
+        "contract", pl.col("client").alias("_contract_client"), "start_date", "end_date"
+    )
+    keys = tagged.select("_line", "client", "date", "_ticket_contract")
+    candidates = pl.concat(
+        [
+            keys.join(periods, left_on="client", right_on="_contract_client"),
+            keys.join(periods.drop("_contract_client"), left_on="_ticket_contract",
+                      right_on="contract").with_columns(pl.col("_ticket_contract").alias("contract")),
+        ],
+        how="diagonal_relaxed",
+    )  # fmt: skip
+    in_force = (pl.col("start_date").is_null() | (pl.col("start_date") <= pl.col("date"))) & (
+        pl.col("end_date").is_null() | (pl.col("date") <= pl.col("end_date"))
+    )
+    chosen = (
+        candidates.filter(in_force)
+        .with_columns(
+            (pl.col("contract") == pl.col("_ticket_contract")).fill_null(False).alias("_named")
+        )
+        .sort(["_line", "_named", "start_date", "contract"], descending=[False, True, True, False],
+              nulls_last=True)
+        .group_by("_line", maintain_order=True)
+        .first()
+        .select("_line", "contract")
+    )  # fmt: skip
+    return (
+        tagged.join(chosen, on="_line", how="left")
+        .sort("_line")
+        .drop("_line", "_project_client", "_ticket_contract")
     )
 
 
@@ -94,10 +123,10 @@ def support_inclusion(
     explanation.input_lines = tagged.height
     explanation.exclude(
         tagged.filter(pl.col("contract").is_null()).height,
-        "ligne(s) de support sans contrat (ni ticket rattaché, ni contrat pour le client) "
-        "comptées à part",
-        "support line(s) with no contract (no linked ticket, no contract for the client) "
-        "counted apart",
+        "ligne(s) de support hors contrat (aucun contrat du client ni de leur ticket en vigueur "
+        "à leur date) comptées à part, dans aucun quota",
+        "support line(s) outside any contract (none of the client's or their ticket's "
+        "contracts in force on their date) counted apart, in no quota",
     )
     months = _months(tagged, contracts, start, end, settings)
     contract_totals = _rates(months.group_by("contract", "client").agg(pl.col(SUMMED).sum())).sort(
