@@ -203,9 +203,10 @@ def cash_forecast(
     receivables, excluded = _receivables(facts, settings, as_of, delays, shift, explanation)
     unbilled = _unbilled(facts, settings, as_of, delays, shift, scenario, levers, explanation)
     extra = _extra_production(facts, settings, as_of, horizon, company_days, shift, levers)
-    flows = _flows(facts.flows, settings, as_of, horizon, shift, explanation)
     client_receipts = pl.concat([receivables, unbilled, extra], how="vertical_relaxed")
-    vat = _vat(client_receipts, settings, as_of)
+    vat = _vat(client_receipts, facts, settings, as_of)
+    computed_vat = vat["amount_cents"].sum() != 0
+    flows = _flows(facts.flows, settings, as_of, horizon, shift, computed_vat, explanation)
     movements = (
         pl.concat([client_receipts.drop("invoice_date"), flows, vat], how="vertical_relaxed")
         .filter(pl.col("date").is_between(as_of + timedelta(days=1), horizon))
@@ -389,14 +390,16 @@ def _flows(
     as_of: date,
     horizon: date,
     shift: int,
+    computed_vat: bool,
     explanation: Explanation,
 ) -> pl.DataFrame:
     """Each recurring flow's occurrences in (T, horizon]; receipts shifted in the pessimistic
-    scenario. VAT flows are left to the VAT computation unless the regime says "flux"."""
+    scenario. VAT flows are left to the VAT computation when it finds VAT to pay (a regime
+    other than "flux"); when it finds none, the flow typed by the user stays."""
     rows = []
     for flow in flows.iter_rows(named=True):
         is_vat = fold_text(flow["category"]) == "tva"
-        if is_vat and settings.vat_mode != "flux":
+        if is_vat and settings.vat_mode != "flux" and computed_vat:
             explanation.exclude(
                 1,
                 f"flux « {flow['label']} » (TVA) remplacé par la TVA calculée",
@@ -433,19 +436,34 @@ def occurrences(flow: dict, start: date, end: date) -> list[date]:
     return days
 
 
-def _vat(receipts: pl.DataFrame, settings: CashSettings, as_of: date) -> pl.DataFrame:
+def _vat(receipts: pl.DataFrame, facts: Facts, settings: CashSettings, as_of: date) -> pl.DataFrame:
     """VAT collected, paid with the next month's return: on receipts (encaissements, the rule
-    for services) or on invoicing (option débits: only invoices not yet declared)."""
-    if settings.vat_mode == "flux" or receipts.height == 0:
+    for services) or on invoicing (option débits). What was already cashed (or invoiced) in a
+    month whose return is still to come counts too: 12 000 € TTC received on 25/03 puts
+    2 000 € of VAT in April's return."""
+    if settings.vat_mode == "flux":
         return pl.DataFrame(schema=MOVEMENT_SCHEMA)
     rate = settings.vat_rate_pct / 100
+    undeclared = _undeclared_since(settings, as_of)
     if settings.vat_mode == "debits":
-        declared_before = as_of.replace(day=1)
-        taxed = receipts.filter(pl.col("invoice_date") >= declared_before).with_columns(
-            pl.col("invoice_date").alias("taxed_on")
+        issued = facts.invoices.filter(
+            (pl.col("status") == "posted") & pl.col("invoice_date").is_between(undeclared, as_of)
+        ).select(
+            pl.col("invoice_date").alias("taxed_on"),
+            pl.col("amount_total_cents").alias("amount_cents"),
         )
+        future = receipts.filter(pl.col("invoice_date") > as_of).select(
+            pl.col("invoice_date").alias("taxed_on"), "amount_cents"
+        )
+        taxed = pl.concat([issued, future], how="vertical_relaxed")
     else:
-        taxed = receipts.with_columns(pl.col("date").alias("taxed_on"))
+        cashed = facts.payments.filter(pl.col("date").is_between(undeclared, as_of)).select(
+            pl.col("date").alias("taxed_on"), "amount_cents"
+        )
+        expected = receipts.select(pl.col("date").alias("taxed_on"), "amount_cents")
+        taxed = pl.concat([cashed, expected], how="vertical_relaxed")
+    if taxed.height == 0:
+        return pl.DataFrame(schema=MOVEMENT_SCHEMA)
     by_month = taxed.group_by(pl.col("taxed_on").dt.truncate("1mo").alias("month")).agg(
         (pl.col("amount_cents") * rate / (1 + rate)).sum().round(0).cast(pl.Int64).alias("vat")
     )
@@ -471,17 +489,33 @@ def _opening(
     return balance, "fec", bank.filter(pl.col("date") <= as_of)["date"].max()
 
 
+def _undeclared_since(settings: CashSettings, as_of: date) -> date:
+    """The first day of the oldest month whose VAT return is still to come at T: last month's
+    when T falls before this month's return day, else this month's."""
+    this_month = as_of.replace(day=1)
+    return_day = min(settings.vat_day, month_end(this_month).day)
+    return add_months(this_month, -1) if as_of < this_month.replace(day=return_day) else this_month
+
+
+# Client money: negative amounts (credit notes) lower the receipts, they are not payments.
+CLIENT_CATEGORIES = ("receivable", "credit_notes", "unbilled_work", "extra_production")
+
+
+def is_receipt() -> pl.Expr:
+    """A movement that counts in the receipts: client money (even negative), or money in."""
+    return pl.col("category").is_in(CLIENT_CATEGORIES) | (pl.col("amount_cents") > 0)
+
+
 def _buckets(
     movements: pl.DataFrame, opening: int, starts: list[date], end_of, name: str
 ) -> pl.DataFrame:
     rows, balance = [], opening
     for start in starts:
         end = end_of(start)
-        inside = movements.filter(pl.col("date").is_between(start, end))["amount_cents"]
-        inflows, outflows = (
-            int(inside.clip(lower_bound=0).sum()),
-            int(-inside.clip(upper_bound=0).sum()),
-        )
+        inside = movements.filter(pl.col("date").is_between(start, end))
+        receipt = inside.select(is_receipt()).to_series()
+        inflows = int(inside.filter(receipt)["amount_cents"].sum())
+        outflows = int(-inside.filter(~receipt)["amount_cents"].sum())
         balance += inflows - outflows
         rows.append({name: start, "inflows_cents": inflows, "outflows_cents": outflows,
                      "closing_cents": balance})  # fmt: skip

@@ -18,6 +18,7 @@ from model.kpi.cash import (
     Levers,
     Scenario,
     cash_forecast,
+    is_receipt,
     what_if,
 )
 from model.kpi.common import Explanation
@@ -403,8 +404,8 @@ def cash_view(
     by_category = (
         movements.group_by("month", "category")
         .agg(
-            pl.col("amount_cents").clip(lower_bound=0).sum().alias("inflows_cents"),
-            (-pl.col("amount_cents").clip(upper_bound=0)).sum().alias("outflows_cents"),
+            pl.col("amount_cents").filter(is_receipt()).sum().alias("inflows_cents"),
+            (-pl.col("amount_cents").filter(~is_receipt())).sum().alias("outflows_cents"),
             pl.col("amount_cents").sum().alias("net_cents"),
         )
         .sort("month", "category")

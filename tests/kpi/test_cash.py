@@ -7,6 +7,7 @@ from datetime import date
 
 import polars as pl
 import pytest
+from sqlalchemy import Engine
 
 from model.kpi.cash import (
     CashForecast,
@@ -18,7 +19,7 @@ from model.kpi.cash import (
     what_if,
 )
 from model.kpi.frames import Facts
-from tests.kpi.frames import employee, frame, line
+from tests.kpi.frames import employee, frame, line, through_store
 
 T = date(2025, 3, 31)
 # KPI.md §5 leaves VAT aside in its examples; the opening balance is entered on the page.
@@ -139,9 +140,74 @@ def test_vat_on_receipts_is_paid_with_the_next_return():
     settings = replace(EXAMPLE, vat_mode="encaissements")
     forecast = cash_forecast(example_facts(), settings, as_of=T, months=3)
     vat = forecast.movements.filter(pl.col("category") == "vat")
-    # May receipts: 12 000 (A1) + 2 160 (unbilled) → VAT 2 360, paid on 24/06.
-    assert vat.select("date", "amount_cents").rows() == [(date(2025, 6, 24), -236_000)]
+    # March receipts already cashed: S-3's 1 000 € on 05/03 → VAT 1 000 × 20 / 120 = 166,67 €,
+    # in the return of 24/04 (issue 12 §5). May receipts: 12 000 (A1) + 2 160 (unbilled) →
+    # VAT 2 360, paid on 24/06.
+    assert vat.select("date", "amount_cents").rows() == [
+        (date(2025, 4, 24), -16_667),
+        (date(2025, 6, 24), -236_000),
+    ]
     # The subscription is a recurring flow: its VAT is in the flows the company entered.
+
+
+def only(**facts: pl.DataFrame) -> Facts:
+    empty = {kind: frame(kind, []) for kind in Facts.__dataclass_fields__}
+    return Facts(**{**empty, **facts})
+
+
+def test_vat_already_cashed_goes_to_the_next_return(engine: Engine):
+    """Issue 12 §5: 12 000 € TTC received on 25/03, T = 31/03, 20 %: 12 000 × 20 / 120 =
+    2 000 € of VAT in April's return (24/04), though nothing is left to receive. February's
+    600 € (received 15/02) were declared on 24/03, before T: not counted again."""
+    facts = through_store(
+        engine,
+        invoices=frame("invoices", [
+            invoice("P0", "A", date(2025, 2, 1), date(2025, 2, 15), 60_000),
+            invoice("P1", "A", date(2025, 3, 1), date(2025, 3, 25), 1_200_000),
+        ]),
+        payments=frame("payments", [
+            {"client": "A", "date": date(2025, 2, 15), "amount_cents": 60_000,
+             "invoice_number": "P0"},
+            {"client": "A", "date": date(2025, 3, 25), "amount_cents": 1_200_000,
+             "invoice_number": "P1"},
+        ]),
+    )  # fmt: skip
+    settings = replace(EXAMPLE, vat_mode="encaissements")
+
+    def vat(as_of: date) -> list[tuple[date, int]]:
+        movements = cash_forecast(facts, settings, as_of=as_of, months=2).movements
+        return movements.filter(pl.col("category") == "vat").select("date", "amount_cents").rows()
+
+    assert vat(T) == [(date(2025, 4, 24), -200_000)]
+    # On 10/03, February's return (24/03) is still to come: 600 × 20 / 120 = 100 € on 24/03;
+    # P1 is still expected (25/03): its 2 000 € go to April's return.
+    assert vat(date(2025, 3, 10)) == [(date(2025, 3, 24), -10_000), (date(2025, 4, 24), -200_000)]
+
+
+def test_a_typed_vat_flow_stays_when_there_is_no_vat_to_compute():
+    """A company with no client receipt in sight keeps its own VAT flow (500 € on the 20th)."""
+    vat_flow = {"label": "TVA", "category": "TVA", "direction": "out", "amount_cents": 50_000,
+                "frequency": "monthly", "day": 20}  # fmt: skip
+    flows = frame("flows", [vat_flow])
+    settings = replace(EXAMPLE, vat_mode="encaissements")
+    forecast = cash_forecast(only(flows=flows), settings, as_of=T, months=2)
+    kept = forecast.movements.filter(pl.col("label") == "TVA")
+    # The 13 weeks from 31/03 reach 29/06: three VAT returns.
+    assert kept.select("date", "amount_cents").rows() == [
+        (date(2025, 4, 20), -50_000), (date(2025, 5, 20), -50_000), (date(2025, 6, 20), -50_000),
+    ]  # fmt: skip
+
+
+def test_a_credit_note_lowers_the_receipts_it_is_not_a_payment(engine: Engine):
+    """A1 (12 000 €, due 15/04, δ 0 here) and an unlinked credit note of −2 000 € (due at once,
+    received T + 1): April's receipts are 12 000 − 2 000 = 10 000 €, its payments 0."""
+    facts = through_store(engine, invoices=frame("invoices", [
+        invoice("A1", "A", date(2025, 3, 16), date(2025, 4, 15), 1_200_000),
+        invoice("AV1", "A", date(2025, 3, 20), date(2025, 3, 20), -200_000, kind="credit_note"),
+    ]))  # fmt: skip
+    forecast = cash_forecast(facts, EXAMPLE, as_of=T, months=1)
+    april = forecast.months.row(0, named=True)
+    assert (april["inflows_cents"], april["outflows_cents"]) == (1_000_000, 0)
 
 
 def test_levers_show_their_effect_in_euros():
