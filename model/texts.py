@@ -276,6 +276,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "lever": ("Levier", "Lever"),
     "lowest_effect": ("Effet sur le point bas", "Effect on the lowest point"),
     "closing_effect": ("Effet sur le solde à l'horizon", "Effect on the horizon balance"),
+    "peak_gain": ("Gain le plus fort (semaine)", "Largest gain (week)"),
+    "peak_week": ("Semaine du gain", "Week of the gain"),
+    "lever_weeks": (
+        "Ce que chaque levier ajoute au solde de fin de semaine",
+        "What each lever adds to the end-of-week balance",
+    ),
+    "lever_weeks_help": (
+        "Un levier avance l'encaissement : son effet se voit dans les semaines qu'il déplace, "
+        "souvent plus à l'horizon ni au point bas quand celui-ci vient après.",
+        "A lever brings cash forward: its effect shows in the weeks it moves, often no longer at "
+        "the horizon, nor at the lowest point when that comes later.",
+    ),
     "lever_dso_days_gained": ("DSO", "DSO"),
     "lever_weekly_invoicing": ("Facturation hebdomadaire", "Weekly invoicing"),
     "lever_utilisation_points": ("Taux de charge", "Utilisation"),

@@ -61,6 +61,8 @@ EFFECTS = [
     ("lever", "lever", "text"),
     ("lowest_effect_cents", "lowest_effect", "cents"),
     ("closing_effect_cents", "closing_effect", "cents"),
+    ("peak_gain_cents", "peak_gain", "cents"),
+    ("peak_week", "peak_week", "date"),
 ]
 VERSUS = [("start", "week", "date"),
           ("forecast_inflows_cents", "forecast_in", "cents"),
@@ -117,10 +119,15 @@ if forecast.below_payroll:
                payroll=euros_from_cents(forecast.payroll_cents, lang())))  # fmt: skip
 if view.what_if is not None:
     lever_names = ("dso_days_gained", "weekly_invoicing", "utilisation_points", "all")
-    effects = view.what_if.with_columns(
-        pl.col("lever").replace({name: label(f"lever_{name}") for name in lever_names})
-    )
+    lever_labels = {name: label(f"lever_{name}") for name in lever_names}
+    effects = view.what_if.summary.with_columns(pl.col("lever").replace(lever_labels))
     show_table(effects, table_columns(EFFECTS), key="what-if-table")
+    st.subheader(t("lever_weeks"))
+    st.caption(t("lever_weeks_help"))
+    gains = in_euros(view.what_if.weeks, ["gain_cents"]).pivot(
+        on="lever", index="start", values="gain_cents"
+    )
+    st.plotly_chart(line(gains, x="start", series=lever_labels, y_title="€"), key="lever-weeks")
 
 st.subheader(t("closing_chart", payroll=euros_from_cents(forecast.payroll_cents, lang())))
 by_scenario = in_euros(view.scenarios, ["closing_cents"]).pivot(

@@ -245,6 +245,8 @@ def test_cash_page_shows_the_forecast_of_model_kpi(demo_app: str):
     assert list(effects.iloc[:, 0]) == ["DSO", "Facturation hebdomadaire", "Taux de charge",
                                         "Tous les leviers"]  # fmt: skip
     assert effects.iloc[0, 1] >= 0  # getting paid sooner never lowers the lowest point
+    assert effects.iloc[0, 3] > 0  # … and moves cash forward in some week (issue 12 §6)
+    assert any("lever-weeks" in chart.proto.id for chart in app.get("plotly_chart"))
 
 
 def test_a_saved_forecast_is_listed_for_comparison(fresh_demo: str):

@@ -551,11 +551,25 @@ def _next_payroll(flows: pl.DataFrame, settings: CashSettings, as_of: date) -> i
     return total
 
 
+@dataclass
+class WhatIf:
+    """Each lever alone, then all together, against the base scenario: where its cash lands."""
+
+    summary: pl.DataFrame  # lever, lowest_effect_cents, closing_effect_cents, peak_gain_cents,
+    #                        peak_week (the week whose closing balance gains the most)
+    weeks: pl.DataFrame  # lever, start, gain_cents: closing balance moved, week by week
+    months: pl.DataFrame  # lever, month, gain_cents
+
+
+LEVERS = ("dso_days_gained", "weekly_invoicing", "utilisation_points", "all")
+
+
 def what_if(
     facts: Facts, settings: CashSettings, *, as_of: date, levers: Levers, months: int = 6
-) -> pl.DataFrame:
-    """Each lever alone, then all together: its effect on the lowest point and on the closing
-    balance of the last month, in cents, against the base scenario."""
+) -> WhatIf:
+    """A lever brings cash forward: its effect shows in the weeks and months it moves, often
+    nothing at the horizon (all receipts are in by then) nor at the lowest point (when that
+    comes after them). Each week's and month's closing balance against the base, in cents."""
     base = cash_forecast(facts, settings, as_of=as_of, months=months)
     alone = {
         "dso_days_gained": replace(Levers(), dso_days_gained=levers.dso_days_gained),
@@ -563,16 +577,37 @@ def what_if(
         "utilisation_points": replace(Levers(), utilisation_points=levers.utilisation_points),
         "all": levers,
     }
-    rows = []
+    rows, weeks, months_moved = [], [], []
     for name, chosen in alone.items():
         moved = cash_forecast(facts, settings, as_of=as_of, months=months, levers=chosen)
+        by_week = _gains(moved.weeks, base.weeks, "start").with_columns(pl.lit(name).alias("lever"))
+        by_month = _gains(moved.months, base.months, "month").with_columns(
+            pl.lit(name).alias("lever")
+        )
+        peak = by_week.sort("gain_cents", descending=True).row(0, named=True)
         rows.append({
             "lever": name,
             "lowest_effect_cents": moved.lowest_cents - base.lowest_cents,
             "closing_effect_cents": int(moved.months["closing_cents"][-1]
                                         - base.months["closing_cents"][-1]),
+            "peak_gain_cents": max(peak["gain_cents"], 0),
+            "peak_week": peak["start"] if peak["gain_cents"] > 0 else None,
         })  # fmt: skip
-    return pl.DataFrame(rows)
+        weeks.append(by_week)
+        months_moved.append(by_month)
+    return WhatIf(
+        pl.DataFrame(rows, schema_overrides={"peak_week": pl.Date}),
+        pl.concat(weeks).select("lever", "start", "gain_cents"),
+        pl.concat(months_moved).select("lever", "month", "gain_cents"),
+    )
+
+
+def _gains(moved: pl.DataFrame, base: pl.DataFrame, on: str) -> pl.DataFrame:
+    return (
+        moved.select(on, "closing_cents")
+        .join(base.select(on, pl.col("closing_cents").alias("_base")), on=on)
+        .select(on, (pl.col("closing_cents") - pl.col("_base")).alias("gain_cents"))
+    )
 
 
 def _monday(day: date) -> date:

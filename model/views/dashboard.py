@@ -17,6 +17,7 @@ from model.kpi.cash import (
     CashForecast,
     Levers,
     Scenario,
+    WhatIf,
     cash_forecast,
     is_receipt,
     what_if,
@@ -362,7 +363,7 @@ class CashView:
     band: pl.DataFrame  # week: low_cents, high_cents (client delays ± their spread)
     by_category: pl.DataFrame  # month × category: inflows and outflows
     receipts: pl.DataFrame  # per client: amount, first and last expected date, delay used
-    what_if: pl.DataFrame | None
+    what_if: WhatIf | None
     explanation: Explanation
 
 

@@ -213,7 +213,7 @@ def test_a_credit_note_lowers_the_receipts_it_is_not_a_payment(engine: Engine):
 def test_levers_show_their_effect_in_euros():
     effects = what_if(example_facts(), EXAMPLE, as_of=T, months=3,
                       levers=Levers(dso_days_gained=10, weekly_invoicing=True))  # fmt: skip
-    by_lever = {r["lever"]: r for r in effects.iter_rows(named=True)}
+    by_lever = {r["lever"]: r for r in effects.summary.iter_rows(named=True)}
     # 10 days gained move nothing across a month end here (A1 03/05 → 23/04: April +12 000).
     assert by_lever["dso_days_gained"]["closing_effect_cents"] == 0
     # Weekly invoicing: the 20 h are invoiced on Friday 04/04, paid 04/05, in May either way.
@@ -222,6 +222,43 @@ def test_levers_show_their_effect_in_euros():
     forecast = cash_forecast(example_facts(), EXAMPLE, as_of=T, months=3,
                              levers=Levers(dso_days_gained=10))  # fmt: skip
     assert closings(forecast)["2025-04"] == 33_200.0
+
+
+def test_each_lever_shows_where_its_cash_lands():
+    """Issue 12 §6: a lever brings cash forward; at the horizon (and at a lowest point that
+    comes later) it shows nothing, so its gain is shown week by week and month by month.
+
+    Weeks start on Mondays from 31/03. DSO −10 days: A1 (12 000 €) comes on 23/04 instead of
+    03/05 → the week of 21/04 closes 12 000 € higher, the next one even; S's 2 160 € of
+    unbilled work (invoiced 30/04, paid 30/05) come on 20/05 → week of 19/05 +2 160.
+    Weekly invoicing: the 2 160 € are invoiced on 04/04 and paid 04/05 instead of 30/05 →
+    +2 160 € in the weeks of 28/04, 05/05, 12/05 and 19/05; nothing by month's end.
+    Both: 12 000 + 2 160 (04/04 + 30 − 10 = 24/04) = 14 160 € in the week of 21/04 and in
+    April's closing."""
+    effects = what_if(example_facts(), EXAMPLE, as_of=T, months=3,
+                      levers=Levers(dso_days_gained=10, weekly_invoicing=True))  # fmt: skip
+    peaks = effects.summary.select("lever", "peak_gain_cents", "peak_week").rows()
+    assert peaks == [
+        ("dso_days_gained", 1_200_000, date(2025, 4, 21)),
+        ("weekly_invoicing", 216_000, date(2025, 4, 28)),
+        ("utilisation_points", 0, None),
+        ("all", 1_416_000, date(2025, 4, 21)),
+    ]
+
+    def moved(table, lever: str, on: str) -> dict:
+        rows = table.filter((pl.col("lever") == lever) & (pl.col("gain_cents") != 0))
+        return dict(rows.select(on, "gain_cents").rows())
+
+    assert moved(effects.weeks, "dso_days_gained", "start") == {
+        date(2025, 4, 21): 1_200_000, date(2025, 5, 19): 216_000,
+    }  # fmt: skip
+    assert moved(effects.weeks, "weekly_invoicing", "start") == {
+        date(2025, 4, 28): 216_000, date(2025, 5, 5): 216_000, date(2025, 5, 12): 216_000,
+        date(2025, 5, 19): 216_000,
+    }  # fmt: skip
+    assert moved(effects.months, "dso_days_gained", "month") == {date(2025, 4, 1): 1_200_000}
+    assert moved(effects.months, "weekly_invoicing", "month") == {}
+    assert moved(effects.months, "all", "month") == {date(2025, 4, 1): 1_416_000}
 
 
 def test_payment_delay_from_fec_lettering(engine):
