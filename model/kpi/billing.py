@@ -13,7 +13,8 @@ from datetime import date
 
 import polars as pl
 
-from model.kpi.common import Explanation, categorise, pct, ratio
+from model.kpi.charge import billable_hours, with_recognised_hours
+from model.kpi.common import Explanation, categorise, cost_rate, explain_default_cost, pct, ratio
 
 
 @dataclass
@@ -130,35 +131,45 @@ def project_margin(
     employees: pl.DataFrame,
     *,
     as_of: date,
+    default_cost_rate_cents: int = 4500,
 ) -> ProjectMargin:
     explanation = Explanation(
-        "Marge = chiffre d'affaires HT − heures × coût horaire. Régie : heures facturables "
+        "Marge = chiffre d'affaires HT − heures × coût horaire. Part facturable = heures "
+        "facturables B (facturé, support facturé, forfait dans le budget vendu) ÷ heures "
+        "saisies. Régie : heures facturables "
         "(facturées et à facturer) × taux horaire du projet. Forfait : montant vendu, et en "
         "variante à l'avancement : montant vendu × avancement déclaré (plafonné à 100 %).",
-        english="Margin = revenue excl. VAT − hours × hourly cost. Time and materials: billable "
+        english="Margin = revenue excl. VAT − hours × hourly cost. Billable ratio = billable "
+        "hours B (billed, billed support, fixed price within the sold budget) ÷ logged hours. "
+        "Time and materials: billable "
         "hours (invoiced and to invoice) × the project's rate. Fixed price: the sold amount, or "
         "by completion: sold amount × declared progress (capped at 100 %).",
     )
     costs = employees.lazy().select("employee", "cost_rate_cents")
+    categorised = categorise(lines.lazy().filter(pl.col("date") <= as_of), projects.lazy())
     worked = (
-        categorise(lines.lazy().filter(pl.col("date") <= as_of), projects.lazy())
+        with_recognised_hours(categorised, projects.lazy())
         .join(costs, on="employee", how="left")
         .group_by("project")
         .agg(
             pl.col("hours").sum().alias("hours_h"),
-            pl.col("hours").filter(pl.col("category") == "billable").sum().alias("billable_h"),
+            # Time and materials revenue: the hours billed at the project's rate.
+            pl.col("hours").filter(pl.col("category") == "billable").sum().alias("billed_h"),
+            billable_hours().sum().alias("billable_h"),
             pl.col("hours")
             .filter((pl.col("category") == "billable") & pl.col("invoice_number").is_not_null())
             .sum()
             .alias("invoiced_h"),
-            (pl.col("hours") * pl.col("cost_rate_cents")).sum().alias("cost_cents"),
+            (pl.col("hours") * cost_rate(default_cost_rate_cents)).sum().alias("cost_cents"),
             pl.col("cost_rate_cents").is_null().sum().alias("_lines_without_cost"),
         )
     )
     frame = (
         projects.lazy()
         .join(worked, on="project", how="left")
-        .with_columns(pl.col("hours_h", "billable_h", "invoiced_h", "cost_cents").fill_null(0.0))
+        .with_columns(
+            pl.col("hours_h", "billed_h", "billable_h", "invoiced_h", "cost_cents").fill_null(0.0)
+        )
         .with_columns(
             _revenue().alias("revenue_cents"), _completion_revenue().alias("poc_revenue_cents")
         )
@@ -173,16 +184,13 @@ def project_margin(
         .sort("project")
     )
     explanation.input_lines = int(frame["hours_h"].count())
-    explanation.exclude(
-        int(frame["_lines_without_cost"].fill_null(0).sum()),
-        "ligne(s) de collaborateurs sans coût horaire (coût compté à 0)",
-        "line(s) of people with no hourly cost (cost counted as 0)",
-    )
-    return ProjectMargin(frame.drop("_lines_without_cost"), explanation)
+    without_cost = int(frame["_lines_without_cost"].fill_null(0).sum())
+    explain_default_cost(explanation, without_cost, default_cost_rate_cents)
+    return ProjectMargin(frame.drop("_lines_without_cost", "billed_h"), explanation)
 
 
 def _revenue() -> pl.Expr:
-    time_and_materials = pl.col("billable_h") * pl.col("hourly_rate_cents").fill_null(0)
+    time_and_materials = pl.col("billed_h") * pl.col("hourly_rate_cents").fill_null(0)
     return (
         pl.when(pl.col("billing_mode") == "fixed_price")
         .then(pl.col("sold_amount_cents").fill_null(0).cast(pl.Float64))

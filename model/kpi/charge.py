@@ -61,11 +61,17 @@ def with_recognised_hours(lines: pl.LazyFrame, projects: pl.LazyFrame) -> pl.Laz
     )
 
 
+def billable_hours() -> pl.Expr:
+    """KPI.md's `B`, per line (after `with_recognised_hours`): billed time and billed support,
+    and fixed-price time up to the sold budget. Every billable figure takes it from here."""
+    billed = pl.col("category").is_in(["billable", "support_billed"])
+    return pl.when(billed).then(pl.col("hours")).otherwise(0.0) + pl.col("recognised_h")
+
+
 def _hours_by(lines: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     category = pl.col("category")
-    billable = category.is_in(["billable", "support_billed"])
     overrun = pl.col("hours") - pl.col("recognised_h")
-    b = pl.when(billable).then(pl.col("hours")).otherwise(0.0) + pl.col("recognised_h")
+    b = billable_hours()
     p = b + pl.when(category.is_in(CLIENT_CATEGORIES)).then(pl.col("hours")).otherwise(0.0)
     p = p + pl.when(category == "fixed_price").then(overrun).otherwise(0.0)
     return lines.group_by(keys).agg(

@@ -87,6 +87,22 @@ def _jsonable(value: object) -> object:
     return str(value)
 
 
+def cost_rate(default_cents: int) -> pl.Expr:
+    """A line's hourly cost: its person's, else the default cost rate (a setting). One rule
+    for every figure that costs time (sold vs consumed, project margin)."""
+    return pl.col("cost_rate_cents").fill_null(default_cents)
+
+
+def explain_default_cost(explanation: Explanation, lines: int, default_cents: int) -> None:
+    euros = f"{default_cents / 100:.2f}"
+    explanation.exclude(
+        lines,
+        f"ligne(s) de collaborateurs sans coût horaire, coûtées au coût par défaut de "
+        f"{euros.replace('.', ',')} €/h",
+        f"line(s) of people with no hourly cost, costed at the default {euros} €/h",
+    )
+
+
 def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     """numerator / denominator, null (n/a) when the denominator is zero or missing (KPI.md §0)."""
     return pl.when(denominator != 0).then(numerator / denominator).otherwise(None)

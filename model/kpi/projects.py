@@ -13,7 +13,7 @@ from datetime import date
 
 import polars as pl
 
-from model.kpi.common import Explanation, pct, ratio
+from model.kpi.common import Explanation, cost_rate, explain_default_cost, pct, ratio
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,11 @@ def sold_vs_consumed(
         "% consommé = heures saisies (toutes catégories) ÷ heures vendues ; avancement déclaré "
         "par le chef de projet ; CPI = avancement ÷ % consommé ; estimation à terminaison = "
         "consommé ÷ avancement ; dépassement prévu = estimation − vendu ; coût au coût horaire "
-        "moyen des personnes du projet.",
+        "moyen des personnes du projet (coût par défaut pour qui n'en a pas).",
         english="% consumed = logged hours (every category) ÷ sold hours; progress declared by "
         "the project manager; CPI = progress ÷ % consumed; estimate at completion = consumed ÷ "
         "progress; forecast overrun = estimate − sold; cost at the mean hourly cost of the "
-        "project's people.",
+        "project's people (the default cost for whoever has none).",
         settings={
             "explain.amber_pct": thresholds.amber_pct,
             "explain.red_pct": thresholds.red_pct,
@@ -71,9 +71,10 @@ def sold_vs_consumed(
             pl.col("hours").sum().alias("consumed_h"),
             # Hours-weighted cost rate of the people who worked on the project.
             ratio(
-                (pl.col("hours") * pl.col("cost_rate_cents")).sum(),
-                pl.col("hours").filter(pl.col("cost_rate_cents").is_not_null()).sum(),
+                (pl.col("hours") * cost_rate(thresholds.default_cost_rate_cents)).sum(),
+                pl.col("hours").sum(),
             ).alias("cost_rate_cents"),
+            pl.col("cost_rate_cents").is_null().sum().alias("_lines_without_cost"),
         )
     )
     after_end = (
@@ -93,6 +94,9 @@ def sold_vs_consumed(
         .collect()
         .sort("project")
     )
+    without_cost = int(frame["_lines_without_cost"].fill_null(0).sum())
+    explain_default_cost(explanation, without_cost, thresholds.default_cost_rate_cents)
+    frame = frame.drop("_lines_without_cost")
     explanation.input_lines = until.select(pl.len()).collect().item()
     explanation.exclude(
         frame.filter(pl.col("sold_h").is_null() | (pl.col("sold_h") == 0)).height,

@@ -240,7 +240,10 @@ def _invoicing_delay(facts: Facts, settings: KpiSettings, period: Period) -> dic
 
 
 def _margin(facts: Facts, settings: KpiSettings, period: Period) -> dict:
-    result = project_margin(facts.timesheets, facts.projects, facts.employees, as_of=period.as_of)
+    result = project_margin(
+        facts.timesheets, facts.projects, facts.employees, as_of=period.as_of,
+        default_cost_rate_cents=settings.projects.default_cost_rate_cents,
+    )  # fmt: skip
     projects = [
         {
             "project": r["project"], "client": r["client"], "billing_mode": r["billing_mode"],
