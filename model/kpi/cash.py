@@ -185,6 +185,12 @@ def cash_forecast(
         settings={
             "explain.scenario": coded(scenario),
             "explain.vat_mode": coded(f"vat_{settings.vat_mode}", raw=settings.vat_mode),
+            "explain.vat_rate_pct": settings.vat_rate_pct,
+            "explain.vat_day": settings.vat_day,
+            "explain.opening_date": settings.opening_date or "—",
+            "explain.max_overdue_days": settings.max_overdue_days,
+            "explain.payment_terms_days": settings.payment_terms_days,
+            "explain.payroll_category": settings.payroll_category,
             # `--json` has always said "hebdomadaire" for the weekly-invoicing lever.
             "explain.invoicing": coded("weekly", raw="hebdomadaire")
             if levers.weekly_invoicing

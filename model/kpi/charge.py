@@ -12,9 +12,11 @@ from datetime import date
 
 import polars as pl
 
+from model.kpi.capacity import CalendarSettings
 from model.kpi.common import Explanation, categorise, pct
 
 SUMS = ("capacity_h", "available_h", "worked_h", "billable_h", "productive_h")
+DEFAULT_CALENDAR = CalendarSettings()
 CLIENT_CATEGORIES = ("support_included", "support_non_billable", "included_unmanaged")
 
 
@@ -99,8 +101,10 @@ def charge_rate(
     *,
     start: date,
     end: date,
+    calendar_settings: CalendarSettings = DEFAULT_CALENDAR,
 ) -> ChargeRate:
-    """Charge rates over [start, end]; `lines` may hold earlier history (fixed-price budgets)."""
+    """Charge rates over [start, end]; `lines` may hold earlier history (fixed-price budgets).
+    `calendar_settings` are those `calendar` was built with: the explanation names them."""
     explanation = Explanation(
         "TACE = heures facturables ÷ heures disponibles ; taux de charge = heures client ÷ "
         "disponibles ; occupation = heures saisies ÷ disponibles ; utilisation Harvest = saisies ÷ "
@@ -111,6 +115,10 @@ def charge_rate(
         "occupation = logged hours ÷ available; Harvest utilisation = logged ÷ capacity; billable "
         "ratio = billable ÷ logged. Teams and company: ratio of the sums. Available = contract "
         "capacity − absences; fixed-price hours count as billable up to the sold budget.",
+        settings={
+            f"explain.{name}": getattr(calendar_settings, name)
+            for name in ("sick_reduces_available", "alsace_moselle", "solidarity_day_worked")
+        },
     )
     history = with_recognised_hours(categorise(lines.lazy(), projects.lazy()), projects.lazy())
     period = history.filter(pl.col("date").is_between(start, end)).with_columns(

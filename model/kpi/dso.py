@@ -109,11 +109,13 @@ def dso(
         settings={
             "explain.window_months": settings.window_months,
             "explain.max_months": settings.max_months,
+            "explain.vat_rate_pct": settings.vat_rate_pct,
         },
     )
     aged = aged_receivables(invoices, payments, as_of=as_of, settings=receivables)
     explanation.input_lines = aged.explanation.input_lines
     explanation.excluded += aged.explanation.excluded
+    explanation.settings["explain.basis"] = aged.explanation.settings["explain.basis"]
     ar = int(aged.total["total"].item() or 0)
     not_due = int(aged.total[NOT_DUE].item() or 0)
     months = month_sales(invoices, as_of, settings.max_months)

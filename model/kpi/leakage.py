@@ -65,6 +65,8 @@ def leakage(
             "explain.realisation_other": settings.realisation_other,
         },
     )
+    # Untracked time is available − logged: the calendar's settings count here too.
+    explanation.settings.update(charge.explanation.settings)
     rates = employees.select("employee", "billing_rate_cents")
     default = settings.default_rate_cents
     staff = charge.employees.join(rates, on="employee", how="left")

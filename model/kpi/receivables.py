@@ -170,10 +170,11 @@ def aged_receivables(
             "explain.basis": Words("échéance", "due date")
             if settings.basis == "due_date"
             else Words("date de facture", "invoice date"),
-            "explain.buckets": Words(
+            "explain.limits": Words(
                 *(", ".join(code_word(b, lang) for b in settings.buckets) for lang in LANGUAGES),
                 raw=", ".join(settings.buckets),
             ),
+            "explain.recovery_fee_cents": settings.recovery_fee_cents / 100,
             "explain.penalty_rates": ", ".join(
                 f"{rate} ({since})" for since, rate in settings.penalty_rates
             ),

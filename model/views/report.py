@@ -82,7 +82,10 @@ def compute_charge(facts: Facts, settings: KpiSettings, start: date, end: date) 
         facts.employees, facts.absences, start=start, end=end, settings=settings.calendar
     )
     history = facts.timesheets.filter(pl.col("date") <= end)
-    return charge_rate(history, facts.projects, calendar, start=start, end=end)
+    return charge_rate(
+        history, facts.projects, calendar, start=start, end=end,
+        calendar_settings=settings.calendar,
+    )  # fmt: skip
 
 
 def compute_support(
