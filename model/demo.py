@@ -619,6 +619,7 @@ def _template_frames(
             "contract": c.contract,
             "client": c.client,
             "included_hours_per_month": c.quota,
+            "prepaid_hours": None,
             "monthly_fee": c.fee,
             "overage_rate": c.overage_rate,
             "start_date": start,

@@ -283,6 +283,8 @@ CONTRACTS = Fact(
         Column("contract", "Contrat", required=True),
         Column("client", "Client", required=True),
         Column("included_hours_per_month", "Heures incluses / mois", "hours"),
+        # A pack of hours bought once (no monthly reset), used from the start date on.
+        Column("prepaid_hours", "Heures prépayées (pack)", "hours"),
         Column("monthly_fee", "Forfait mensuel HT", "money"),
         Column("overage_rate", "Taux hors forfait HT", "money"),
         Column("start_date", "Date de début", "date"),

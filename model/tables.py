@@ -16,8 +16,8 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 7  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
-# 6: saved cash forecasts; 7: one current row per natural key
+SCHEMA_VERSION = 8  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+# 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -209,6 +209,7 @@ class SupportContract(FactRow, table=True):
     contract: str
     client: str
     included_hours_per_month: float | None = None
+    prepaid_hours: float | None = None
     monthly_fee_cents: int | None = _cents()
     overage_rate_cents: int | None = _cents()
     start_date: dt.date | None = None

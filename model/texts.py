@@ -180,6 +180,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "support_chart": ("Heures de support par mois", "Support hours per month"),
     "pick_contract": ("Contrat", "Contract"),
     "no_contract": ("(hors contrat)", "(outside any contract)"),
+    "packs": ("Packs d'heures prépayées", "Prepaid packs of hours"),
+    "packs_help": (
+        "Heures achetées une fois, sans remise à zéro mensuelle ; date d'épuisement projetée au "
+        "rythme des trois derniers mois.",
+        "Hours bought once, with no monthly reset; run-out date projected at the pace of the "
+        "last three months.",
+    ),
+    "prepaid_h": ("Heures prépayées", "Prepaid hours"),
+    "used_h": ("Consommées", "Used"),
+    "remaining_h": ("Restantes", "Remaining"),
+    "burn_h_per_month": ("Consommation / mois (3 mois)", "Burn / month (3 months)"),
     "contract": ("Contrat", "Contract"),
     "included_h": ("Incluses (h)", "Included (h)"),
     "billed_h": ("Facturées (h)", "Billed (h)"),

@@ -29,6 +29,10 @@ HOURS = [
 CONTRACTS = [("contract", "contract", "text"), ("client", "client", "text"), *HOURS,
              ("runout_date", "runout_date", "date")]  # fmt: skip
 MONTHS = [("contract", "contract", "text"), ("month", "month", "date"), *HOURS]
+PACKS = [("contract", "contract", "text"), ("client", "client", "text"),
+         ("prepaid_h", "prepaid_h", "hours"), ("used_h", "used_h", "hours"),
+         ("remaining_h", "remaining_h", "hours"), ("burn_h_per_month", "burn_h_per_month", "hours"),
+         ("runout_date", "runout_date", "date")]  # fmt: skip
 
 engine, scope = dashboard_page("support")
 view = page_view(engine, version(), "support", scope)
@@ -55,6 +59,10 @@ download(
     "support",
     key="download-support",
 )  # fmt: skip
+if view.packs.height:
+    st.subheader(t("packs"))
+    st.caption(t("packs_help"))
+    show_table(view.packs, table_columns(PACKS), key="packs-table")
 st.subheader(f"{t('lines')} — {contract or t('no_contract')}")
 lines = contract_lines(facts(), scope, contract)
 show_table(lines, table_columns([*LINE_COLUMNS, ("category", "category", "text")]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -309,3 +309,19 @@ def test_the_category_chart_draws_every_category_and_sums_to_the_forecast(demo_a
         for row in view.forecast.months.iter_rows(named=True)
     }
     assert drawn == pytest.approx(expected, abs=0.005)
+
+
+def test_the_support_page_lists_prepaid_packs(fresh_demo: str):
+    """Issue 12 §3: a pack of 20 h bought by the Clinique on 1 January, nothing logged on it:
+    20 h left, no run-out date in sight."""
+    from tests.kpi.frames import frame, through_store
+
+    pack = {"contract": "PACK-20", "client": "Clinique Saint-Roch", "prepaid_hours": 20.0,
+            "start_date": date(paris_now().year, 1, 1)}  # fmt: skip
+    through_store(get_engine(fresh_demo), contracts=frame("contracts", [pack]))
+    app = open_page(run_app(), "support")
+    assert "Packs d'heures prépayées" in [s.value for s in app.subheader]
+    packs = next(t.value for t in app.dataframe if "Heures prépayées" in t.value.columns)
+    assert packs.iloc[0][["Contrat", "Heures prépayées", "Restantes"]].tolist() == [
+        "PACK-20", 20.0, 20.0,
+    ]  # fmt: skip

@@ -9,12 +9,13 @@ calendar days (setting); no carry-over.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import polars as pl
 
 from model.kpi.common import Explanation, categorise, pct, ratio
+from model.kpi.scope import add_months, month_end
 
 HOURS = {
     "support_included": "included_h",
@@ -23,6 +24,13 @@ HOURS = {
     "support_unqualified": "unqualified_h",
 }
 SUMMED = (*HOURS.values(), "hours_h", "quota_h", "excess_h", "fee_cents", "billed_cents")
+
+
+PACK_SCHEMA = {
+    "contract": pl.String, "client": pl.String, "prepaid_h": pl.Float64, "used_h": pl.Float64,
+    "remaining_h": pl.Float64, "burn_h_per_month": pl.Float64, "runout_date": pl.Date,
+}  # fmt: skip
+PACK_WINDOW_MONTHS = 3  # the burn that projects a pack's run-out date
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,9 @@ class SupportInclusion:
     total: pl.DataFrame  # one row
     runout: pl.DataFrame  # contract: projected date the as-of month's quota runs out
     explanation: Explanation
+    # Prepaid packs at the as-of date: contract, client, prepaid_h, used_h, remaining_h,
+    # burn_h_per_month (last three months), runout_date.
+    packs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PACK_SCHEMA))
 
 
 def support_lines(
@@ -105,21 +116,21 @@ def support_inclusion(
         "Par contrat et par mois : heures incluses, facturées, non facturables et non qualifiées ; "
         "dépassement = incluses au-delà du quota mensuel ; part non facturée = (non facturables "
         "+ dépassement + non qualifiées) ÷ total ; taux effectif = (forfait mensuel + heures "
-        "facturées × taux hors forfait) ÷ total.",
+        "facturées × taux hors forfait) ÷ total. Pack prépayé : heures incluses décomptées du "
+        "pack depuis son début, sans remise à zéro mensuelle, dépassement au-delà ; épuisement "
+        "projeté au rythme des trois derniers mois.",
         english="Per contract and month: included, billed, non-billable and unqualified hours; "
         "excess = included hours over the monthly quota; unbilled share = (non-billable + excess "
         "+ unqualified) ÷ total; effective rate = (monthly fee + billed hours × overage rate) ÷ "
-        "total.",
+        "total. Prepaid pack: included hours drawn from the pack from its start, no monthly "
+        "reset, excess beyond it; run-out projected at the last three months' pace.",
         settings={
             "explain.prorate_partial_months": settings.prorate_partial_months,
             "explain.red_unbilled_pct": settings.red_unbilled_pct,
         },
     )
-    tagged = (
-        support_lines(lines.lazy(), projects.lazy(), contracts.lazy(), tickets.lazy())
-        .filter(pl.col("date").is_between(start, end))
-        .collect()
-    )
+    every = support_lines(lines.lazy(), projects.lazy(), contracts.lazy(), tickets.lazy()).collect()
+    tagged = every.filter(pl.col("date").is_between(start, end))
     explanation.input_lines = tagged.height
     explanation.exclude(
         tagged.filter(pl.col("contract").is_null()).height,
@@ -128,17 +139,23 @@ def support_inclusion(
         "support line(s) outside any contract (none of the client's or their ticket's "
         "contracts in force on their date) counted apart, in no quota",
     )
-    months = _months(tagged, contracts, start, end, settings)
+    months = _months(tagged, contracts, start, end, settings, _pack_excess(every, contracts))
     contract_totals = _rates(months.group_by("contract", "client").agg(pl.col(SUMMED).sum())).sort(
         "contract"
     )
     total = _rates(months.select(pl.col(SUMMED).sum()))
     runout = _runout(tagged, contracts, as_of or end)
-    return SupportInclusion(months, contract_totals, total, runout, explanation)
+    packs = _packs(every, contracts, as_of or end)
+    return SupportInclusion(months, contract_totals, total, runout, explanation, packs)
 
 
 def _months(
-    tagged: pl.DataFrame, contracts: pl.DataFrame, start: date, end: date, settings: SupportSettings
+    tagged: pl.DataFrame,
+    contracts: pl.DataFrame,
+    start: date,
+    end: date,
+    settings: SupportSettings,
+    pack_excess: pl.DataFrame,
 ) -> pl.DataFrame:
     hours = (
         tagged.with_columns(pl.col("date").dt.truncate("1mo").alias("month"))
@@ -152,13 +169,18 @@ def _months(
         )
     )
     calendar = _contract_months(contracts, start, end, settings)
-    frame = calendar.join(hours, on=["contract", "month"], how="full", coalesce=True).with_columns(
-        pl.col(*HOURS.values(), "hours_h", "quota_h", "fee_cents").fill_null(0.0),
+    frame = (
+        calendar.join(hours, on=["contract", "month"], how="full", coalesce=True)
+        .join(pack_excess, on=["contract", "month"], how="left")
+        .with_columns(pl.col(*HOURS.values(), "hours_h", "quota_h", "fee_cents").fill_null(0.0))
     )
     return _rates(
         frame.with_columns(
+            # A pack: the included hours once it is used up. A monthly quota: those past it.
             # No quota: nothing is "past" it (KPI.md §3); leakage counts those hours apart.
-            pl.when(pl.col("quota_h") > 0)
+            pl.when(pl.col("pack_excess_h").is_not_null())
+            .then(pl.col("pack_excess_h"))
+            .when(pl.col("quota_h") > 0)
             .then((pl.col("included_h") - pl.col("quota_h")).clip(lower_bound=0))
             .otherwise(0.0)
             .alias("excess_h"),
@@ -200,6 +222,61 @@ def _contract_months(
         (pl.col("monthly_fee_cents").fill_null(0) * share).alias("fee_cents"),
         "overage_rate_cents",
     )
+
+
+def _included_by_day(every: pl.DataFrame, contracts: pl.DataFrame) -> pl.DataFrame:
+    """Each pack's included hours, day by day, with the running total from its first day."""
+    packs = contracts.filter(pl.col("prepaid_hours") > 0).select("contract", "prepaid_hours")
+    return (
+        every.filter(pl.col("category") == "support_included")
+        .join(packs, on="contract")
+        .group_by("contract", "date")
+        .agg(pl.col("hours").sum(), pl.col("prepaid_hours").first())
+        .sort("contract", "date")
+        .with_columns(pl.col("hours").cum_sum().over("contract").alias("used_h"))
+    )
+
+
+def _pack_excess(every: pl.DataFrame, contracts: pl.DataFrame) -> pl.DataFrame:
+    """Per pack and month, the included hours logged once the pack was used up."""
+    days = _included_by_day(every, contracts)
+    beyond = (pl.col("used_h") - pl.col("prepaid_hours")).clip(lower_bound=0, upper_bound=None) - (
+        pl.col("used_h") - pl.col("hours") - pl.col("prepaid_hours")
+    ).clip(lower_bound=0)
+    return (
+        days.with_columns(pl.col("date").dt.truncate("1mo").alias("month"), beyond.alias("_beyond"))
+        .group_by("contract", "month")
+        .agg(pl.col("_beyond").sum().alias("pack_excess_h"))
+    )
+
+
+def _packs(every: pl.DataFrame, contracts: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Each pack at T: hours used and left, the last three months' burn and, at that pace,
+    the day it runs out (the day it ran out when already used up)."""
+    days = _included_by_day(every, contracts).filter(pl.col("date") <= as_of)
+    back = add_months(as_of.replace(day=1), -PACK_WINDOW_MONTHS)
+    window_start = back.replace(day=min(as_of.day, month_end(back).day))  # 31/03 → 31/12
+    window_days = (as_of - window_start).days
+    rows = []
+    for contract, client, prepaid in (
+        contracts.filter(pl.col("prepaid_hours") > 0)
+        .select("contract", "client", "prepaid_hours")
+        .rows()
+    ):
+        own = days.filter(pl.col("contract") == contract)
+        used = float(own["hours"].sum())
+        burn = float(own.filter(pl.col("date") > window_start)["hours"].sum())
+        remaining = prepaid - used
+        if remaining <= 0:
+            runout = own.filter(pl.col("used_h") >= prepaid)["date"].min()
+        elif burn > 0:
+            days_left = round(remaining / (burn / window_days), 6)  # 10.000000000000002 is 10
+            runout = as_of + timedelta(days=math.ceil(days_left))
+        else:
+            runout = None
+        rows.append((contract, client, prepaid, used, remaining,
+                     burn / PACK_WINDOW_MONTHS, runout))  # fmt: skip
+    return pl.DataFrame(rows, schema=PACK_SCHEMA, orient="row")
 
 
 def _rates(frame: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:

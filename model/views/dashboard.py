@@ -198,6 +198,7 @@ class SupportView:
     months: pl.DataFrame  # contract × month
     contracts: pl.DataFrame  # + runout_date
     explanation: Explanation
+    packs: pl.DataFrame  # prepaid packs at the as-of date
 
 
 def support_view(facts: Facts, settings: KpiSettings, scope: Scope) -> SupportView:
@@ -221,7 +222,7 @@ def support_view(facts: Facts, settings: KpiSettings, scope: Scope) -> SupportVi
     contracts = now.contracts.join(
         now.runout.select("contract", "runout_date"), on="contract", how="left"
     )
-    return SupportView(cards, now.months, contracts, now.explanation)
+    return SupportView(cards, now.months, contracts, now.explanation, now.packs)
 
 
 # ── Balance âgée & DSO ───────────────────────────────────────────────────────────────────────

@@ -161,7 +161,19 @@ def _support(facts: Facts, settings: KpiSettings, period: Period) -> dict:
         "to": period.end.isoformat(),
         "contracts": contracts,
         "total": _support_row(result.total.row(0, named=True)),
+        "packs": [_pack_row(row) for row in result.packs.iter_rows(named=True)],
         "explanation": result.explanation.to_json(),
+    }
+
+
+def _pack_row(row: dict[str, Any]) -> dict[str, Any]:
+    hours = ("prepaid_h", "used_h", "remaining_h", "burn_h_per_month")
+    day = row["runout_date"]
+    return {
+        "contract": row["contract"],
+        "client": row["client"],
+        **{k: two(row[k]) for k in hours},
+        "runout_date": day.isoformat() if day else None,
     }
 
 
