@@ -129,7 +129,12 @@ def support_inclusion(
             "explain.red_unbilled_pct": settings.red_unbilled_pct,
         },
     )
-    every = support_lines(lines.lazy(), projects.lazy(), contracts.lazy(), tickets.lazy()).collect()
+    # The history up to the period's end too: a pack is used from its first day.
+    every = (
+        support_lines(lines.lazy(), projects.lazy(), contracts.lazy(), tickets.lazy())
+        .filter(pl.col("date") <= max(end, as_of or end))
+        .collect()
+    )
     tagged = every.filter(pl.col("date").is_between(start, end))
     explanation.input_lines = tagged.height
     explanation.exclude(
