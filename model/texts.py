@@ -646,7 +646,6 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "extra_production": ("production supplémentaire", "extra production"),
     "vat": ("TVA", "VAT"),
 }
-CODED = ("status", "billing", "category", "item")  # the columns that hold such codes
 
 
 def text(key: str, language: Language, **values: object) -> str:
