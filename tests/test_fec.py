@@ -140,3 +140,26 @@ def test_a_fec_whose_every_entry_is_refused_says_why(engine: Engine, case: str, 
     )
     assert [e["message"] for e in result.errors] == messages
     assert snapshot(engine) == before
+
+
+def test_a_reader_cannot_hand_over_euros_as_floats_for_cents():
+    """Readers may hand typed columns to the validator (the FEC does): money must then be
+    integer cents, or 12,50 € would silently become 0,13 €."""
+    import polars as pl
+
+    from model.imports.fec import FEC_PAYMENTS
+    from model.imports.layouts import Table
+    from model.imports.reader import ROW
+    from model.imports.validate import check_table
+
+    frame = pl.DataFrame({ROW: [2], "client": ["ACME"], "date": [date(2024, 3, 15)],
+                          "amount": [12.5]})  # fmt: skip
+    table = Table(FEC_PAYMENTS, "FEC", 1, "fec", frame, {}, [], [])
+    with pytest.raises(TypeError, match="integer cents"):
+        check_table(table, today=date(2024, 4, 1), future_days=31)
+    cents = table.frame.with_columns(pl.col("amount").mul(100).cast(pl.Int64))
+    checked = check_table(
+        Table(FEC_PAYMENTS, "FEC", 1, "fec", cents, {}, [], []),
+        today=date(2024, 4, 1), future_days=31,
+    )  # fmt: skip
+    assert checked.valid.select("amount").item() == 1250

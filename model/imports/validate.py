@@ -140,7 +140,11 @@ def _type_columns(
             problems.append(
                 _problems(text, missing, column.name, headers, "valeur obligatoire manquante")
             )
-        if text.schema[column.name] != pl.String:
+        handed = text.schema[column.name]
+        if handed != pl.String:
+            if column.type == "money" and handed != pl.Null and not handed.is_integer():
+                # Euros as floats would be taken for cents: a reader's mistake, not the file's.
+                raise TypeError(f"{column.name}: a typed amount must be integer cents ({handed})")
             typed_exprs.append(raw.cast(DTYPES.get(column.type, pl.String)))
             continue
         aliases = {
