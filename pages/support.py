@@ -52,10 +52,13 @@ series = {name: t(name) for name in ("included_h", "billed_h", "non_billable_h",
 st.plotly_chart(stacked(months, x="month", series=series, y_title="h"), key="support-months")
 
 columns = table_columns(CONTRACTS)
-show_table(view.contracts, columns, progress=("quota_use_pct",), key="contracts-table")
+# Lines no contract covers: named on screen and in the workbook, not a blank cell.
+named = pl.col("contract").fill_null(t("no_contract"))
+show_table(view.contracts.with_columns(named), columns, progress=("quota_use_pct",),
+           key="contracts-table")  # fmt: skip
 download(
-    [Sheet(t("support"), view.contracts, columns),
-     Sheet(t("month"), view.months, table_columns(MONTHS))],
+    [Sheet(t("support"), view.contracts.with_columns(named), columns),
+     Sheet(t("month"), view.months.with_columns(named), table_columns(MONTHS))],
     "support",
     key="download-support",
 )  # fmt: skip
