@@ -177,6 +177,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         f"DROP INDEX IF EXISTS ix_timesheet_line_{column}"
         for column in ("project", "date", "employee", "batch_id", "superseded_by")
     ),
+    9: ("UPDATE payment SET currency = 'EUR' WHERE currency IS NULL",),
     7: tuple(
         statement
         for table in FACT_TABLES.values()

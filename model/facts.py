@@ -14,6 +14,8 @@ from typing import Literal
 
 import polars as pl
 
+# The company's currency, in which the store adds amounts (KPI.md §0).
+COMPANY_CURRENCY = "EUR"
 ColumnType = Literal["text", "date", "datetime", "hours", "number", "money", "bool", "enum", "int"]
 
 
@@ -70,6 +72,7 @@ def _dated(column: str) -> tuple[Rule, ...]:
 
 # A person's hours on one day, over every line of the file.
 _DAY_TOTAL = pl.col("hours").sum().over("employee", "date")
+_RATE = Rule("exchange_rate", lambda _: pl.col("exchange_rate") <= 0, "rule.not_positive")
 PERIOD_RULE = Rule(
     "end_date", lambda _: pl.col("end_date") < pl.col("start_date"), "rule.end_before_start"
 )
@@ -233,7 +236,11 @@ INVOICES = Fact(
         Column("amount_untaxed", "Montant HT", "money"),
         Column("amount_total", "Montant TTC", "money", required=True),
         Column("amount_residual", "Reste dû TTC", "money"),
+        # Amounts above are in euros; a document in another currency keeps its own too.
         Column("currency", "Devise", default="EUR"),
+        Column("currency_total", "Montant TTC en devise", "money"),
+        Column("currency_residual", "Reste dû en devise", "money"),
+        Column("exchange_rate", "Taux de change (devise pour 1 €)", "number"),
         Column("kind", "Type", "enum", choices=INVOICE_KINDS),
         Column("reversed_number", "Facture d'origine"),
         Column("status", "Statut", "enum", choices=INVOICE_STATUSES, default="posted"),
@@ -256,6 +263,7 @@ INVOICES = Fact(
             lambda _: (pl.col("amount_residual") * pl.col("amount_total")) < 0,
             "rule.residual_sign",
         ),
+        _RATE,
     ),
 )
 
@@ -269,10 +277,13 @@ PAYMENTS = Fact(
         Column("amount", "Montant TTC", "money", required=True),
         Column("invoice_number", "Facture"),
         Column("reference", "Référence"),
+        Column("currency", "Devise", default="EUR"),
+        Column("currency_amount", "Montant en devise", "money"),
+        Column("exchange_rate", "Taux de change (devise pour 1 €)", "number"),
     ),
     natural_key=("reference",),
     fallback_key=("client", "date", "amount", "invoice_number"),
-    rules=(*_dated("date"), Rule("amount", lambda _: pl.col("amount") == 0, "rule.zero")),
+    rules=(*_dated("date"), Rule("amount", lambda _: pl.col("amount") == 0, "rule.zero"), _RATE),
 )
 
 CONTRACTS = Fact(

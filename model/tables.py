@@ -16,8 +16,9 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 8  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
-# 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours
+SCHEMA_VERSION = 9  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+# 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours;
+# 9: invoices' and payments' own currency, amount in it and rate
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -188,6 +189,9 @@ class Invoice(FactRow, table=True):
     amount_total_cents: int = _cents(nullable=False)
     amount_residual_cents: int | None = _cents()
     currency: str = "EUR"
+    currency_total_cents: int | None = _cents()
+    currency_residual_cents: int | None = _cents()
+    exchange_rate: float | None = None
     kind: str = "invoice"
     reversed_number: str | None = None
     status: str = "posted"
@@ -201,6 +205,9 @@ class Payment(FactRow, table=True):
     amount_cents: int = _cents(nullable=False)
     invoice_number: str | None = None
     reference: str | None = None
+    currency: str | None = "EUR"  # None on rows stored before schema 9: euros
+    currency_amount_cents: int | None = _cents()
+    exchange_rate: float | None = None
 
 
 class SupportContract(FactRow, table=True):

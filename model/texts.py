@@ -221,6 +221,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "invoice_date": ("Date de facture", "Invoice date"),
     "due_date": ("Échéance", "Due date"),
     "residual": ("Reste dû", "Amount due"),
+    "currency": ("Devise", "Currency"),
+    "residual_in_currency": ("Reste dû en devise", "Amount due in currency"),
     "item": ("Pièce", "Item"),
     "days_late": ("Jours", "Days"),
     "bucket": ("Tranche", "Bucket"),

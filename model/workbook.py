@@ -16,18 +16,23 @@ from openpyxl.utils import get_column_letter
 
 from model.imports.template import append_text_safe
 
-Kind = Literal["text", "date", "cents", "rate_cents", "pct", "hours", "days", "int", "ratio"]
+# `currency_cents`: an amount in the currency a column beside it names (no € sign).
+Kind = Literal[
+    "text", "date", "cents", "rate_cents", "currency_cents", "pct", "hours", "days", "int", "ratio"
+]
 
 FORMATS: dict[str, str] = {
     "date": "DD/MM/YYYY",
     "cents": '#,##0.00 "€"',
     "rate_cents": '#,##0.00 "€/h"',
+    "currency_cents": "#,##0.00",
     "pct": "0.0 %",
     "hours": "#,##0.00",
     "days": "#,##0.0",
     "int": "#,##0",
     "ratio": "0.000",
 }
+CENTS = ("cents", "rate_cents", "currency_cents")
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 MAX_WIDTH = 60
 
@@ -50,7 +55,7 @@ def cell_value(value: object, kind: Kind) -> object:
     """Cents become euros, percents become fractions (Excel's percent format multiplies)."""
     if value is None:
         return None
-    if kind in ("cents", "rate_cents"):
+    if kind in CENTS:
         return round(float(value) / 100, 2)
     if kind == "pct":
         return float(value) / 100
@@ -63,7 +68,7 @@ def for_display(frame: pl.DataFrame, columns: list[Column]) -> pl.DataFrame:
     """The chosen columns under their labels, cents as euros, for a table on screen."""
     return frame.select(
         (pl.col(c.source) / 100).round(2).alias(c.label)
-        if c.kind in ("cents", "rate_cents")
+        if c.kind in CENTS
         else pl.col(c.source).alias(c.label)
         for c in columns
     )

@@ -27,6 +27,8 @@ ITEMS = [
     ("invoice_date", "invoice_date", "date"),
     ("due_date", "due_date", "date"),
     ("residual_cents", "residual", "cents"),
+    ("currency", "currency", "text"),
+    ("currency_residual_cents", "residual_in_currency", "currency_cents"),
     ("days", "days_late", "int"),
     ("bucket", "bucket", "text"),
     ("exposure_cents", "penalties", "cents"),
@@ -89,11 +91,14 @@ clients = with_total["client"].to_list()
 client = clients[rows[0]] if rows and rows[0] < view.aged.clients.height else clients[0]
 st.subheader(f"{t('pick_client')} {client}")
 items = client_items(view, client)
-show_table(items, table_columns(ITEMS), key="client-items")
+# The currency columns only where a document is in another currency than the euro.
+foreign = (view.aged.items["currency"] != "EUR").any()
+item_columns = table_columns(ITEMS if foreign else [c for c in ITEMS if "currency" not in c[0]])
+show_table(items, item_columns, key="client-items")
 download(
     [Sheet(t("receivables"), with_total, aged_columns),
      Sheet(t("chase"), view.aged.chase, table_columns(CHASE)),
-     Sheet(t("pick_client").strip(), view.aged.items, table_columns(ITEMS))],
+     Sheet(t("pick_client").strip(), view.aged.items, item_columns)],
     "balance-agee",
     key="download-receivables",
 )  # fmt: skip

@@ -203,9 +203,9 @@ BAD_ROWS = {
     ),
     "dollars in a euro column": (
         INVOICE_HEADER + '"F1","ACME","2024-03-31","2024-04-30","1 200,00 $","0"\r\n',
-        "Ligne 2, colonne « Total signé » : « 1 200,00 $ » n'est pas en euros : Pilotage "
-        "additionne des montants en euros et ne convertit pas encore les autres devises "
-        "(attendu : 1 234,56 ou 1 234,56 €)",
+        "Ligne 2, colonne « Total signé » : « 1 200,00 $ » porte une autre devise que l'euro : "
+        "écrivez le montant sans symbole et sa devise dans une colonne « Devise » (USD, GBP…), "
+        "Pilotage le convertit au taux de sa date (attendu : 1 234,56 ou 1 234,56 €)",
     ),
     "minutes beyond 59": (
         ODOO_HEADER + '"2024-03-01","Alice","Site","7:75",""\r\n',

@@ -22,6 +22,10 @@ ODOO_CASES = [
     # Converted by LibreOffice Calc from the xlsx files above (older Odoo versions export xls).
     ("odoo/timesheets_fr_grouped.xls", "timesheets", "odoo_timesheets", "fr"),
     ("odoo/invoices_fr.ods", "invoices", "odoo_invoices", "fr"),
+    # Euros from the signed company-currency columns, the document's amounts beside them.
+    ("odoo/invoices_multicurrency_fr.csv", "invoices", "odoo_invoices_multicurrency", "fr"),
+    # Document amounts only: converted at the ECB reference rate of the invoice date.
+    ("odoo/invoices_usd_en.csv", "invoices", "odoo_invoices_usd", "en"),
 ]
 
 

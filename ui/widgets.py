@@ -73,6 +73,8 @@ def _column_format(column: Column):
         return st.column_config.DateColumn(format="DD/MM/YYYY" if french else "YYYY-MM-DD")
     if column.kind in ("cents", "rate_cents"):
         return st.column_config.NumberColumn(format="localized" if french else "euro")
+    if column.kind == "currency_cents":
+        return st.column_config.NumberColumn(format="localized")
     if column.kind == "pct":
         return st.column_config.NumberColumn(format="%.1f %%")
     if column.kind in ("hours", "days"):

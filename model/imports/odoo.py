@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from model.imports.currency import IN_EUROS
 from model.imports.layouts import Layout, file_column
 
 FR, EN, TECH = "fr", "en", "technique"
@@ -127,11 +128,21 @@ ODOO_TIMESHEETS = Layout(
 
 
 def _convert_invoices(frame: pl.DataFrame) -> pl.DataFrame:
-    """Signed amounts when exported (negative for credit notes), else the plain ones."""
+    """The signed amounts are in the company's currency (negative for credit notes): the euros,
+    beside the plain ones, in the document's currency. Plain amounts alone are the document's."""
+    if "amount_total_signed" not in frame.columns:
+        return frame.with_columns(
+            file_column(frame, "client_display", "partner").alias("client"),
+            file_column(frame, "move_type").alias("kind"),
+            file_column(frame, "state").alias("status"),
+        )
     return frame.with_columns(
         file_column(frame, "amount_untaxed_signed", "amount_untaxed").alias("amount_untaxed"),
-        file_column(frame, "amount_total_signed", "amount_total").alias("amount_total"),
-        file_column(frame, "amount_residual_signed", "amount_residual").alias("amount_residual"),
+        file_column(frame, "amount_total_signed").alias("amount_total"),
+        file_column(frame, "amount_residual_signed").alias("amount_residual"),
+        file_column(frame, "amount_total").alias("currency_total"),
+        file_column(frame, "amount_residual").alias("currency_residual"),
+        pl.lit(True).alias(IN_EUROS),
         file_column(frame, "client_display", "partner").alias("client"),
         file_column(frame, "move_type").alias("kind"),
         file_column(frame, "state").alias("status"),
@@ -189,6 +200,8 @@ ODOO_INVOICES = Layout(
         "amount_untaxed": ("amount_untaxed_signed", "amount_untaxed"),
         "amount_total": ("amount_total_signed", "amount_total"),
         "amount_residual": ("amount_residual_signed", "amount_residual"),
+        "currency_total": ("amount_total",),
+        "currency_residual": ("amount_residual",),
         "client": ("client_display", "partner"),
         "kind": ("move_type",),
         "status": ("state",),

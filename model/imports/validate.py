@@ -17,6 +17,7 @@ import polars as pl
 
 from model.facts import Column, Fact, Limits, rules_of
 from model.imports import parse
+from model.imports.currency import ECB, IN_EUROS, RateSource, to_euros
 from model.imports.layouts import Table
 from model.imports.reader import ROW, UNSAVED_FORMULA
 from model.texts import text
@@ -57,8 +58,9 @@ TYPE_EXPECTED = {
 MAX_EUROS = 100_000_000_000  # 10^11 €: far beyond any invoice of a 50-person firm
 TOO_BIG = "dépasse la limite de 100 milliards d'euros (montant aberrant)"
 FOREIGN = (
-    "n'est pas en euros : Pilotage additionne des montants en euros et ne convertit pas "
-    "encore les autres devises (attendu : 1 234,56 ou 1 234,56 €)"
+    "porte une autre devise que l'euro : écrivez le montant sans symbole et sa devise dans une "
+    "colonne « Devise » (USD, GBP…), Pilotage le convertit au taux de sa date "
+    "(attendu : 1 234,56 ou 1 234,56 €)"
 )
 
 
@@ -89,13 +91,19 @@ DTYPES = {
 
 
 def check_table(
-    table: Table, *, today: Date, future_days: int, earliest: Date = EARLIEST_DATE
+    table: Table,
+    *,
+    today: Date,
+    future_days: int,
+    earliest: Date = EARLIEST_DATE,
+    rates: RateSource = ECB,
 ) -> Checked:
     layout, fact = table.layout, table.layout.fact
     text = table.frame
     if layout.convert is not None:
         text = layout.convert(text)
     headers = _file_headers(table)
+    in_euros = text.select(IN_EUROS) if IN_EUROS in text.columns else None
     text = text.select(
         pl.col(ROW),
         *[
@@ -105,6 +113,10 @@ def check_table(
     )
     typed, problems = _type_columns(text, fact, table, headers)
     typed = _finalise(fact.kind, typed)
+    if in_euros is not None:
+        typed = typed.hstack(in_euros)
+    typed, unconverted = to_euros(fact.kind, typed, rates)
+    problems.append(unconverted.with_columns(pl.col("column").replace(headers)))
     # Rules test typed values but quote the cell as written in the file.
     with_raw = typed.hstack(text.drop(ROW).rename(lambda name: name + RAW))
     limits = Limits(today + timedelta(days=future_days), earliest, future_days)
@@ -264,8 +276,15 @@ def _finalise(kind: str, typed: pl.DataFrame) -> pl.DataFrame:
         )
         flip = is_credit & (pl.col("amount_total") > 0)
         money = ("amount_untaxed", "amount_total", "amount_residual")
+        # Amounts in the document's currency follow their own sign (Odoo exports them unsigned).
+        flip_currency = is_credit & (pl.col("currency_total") > 0)
+        in_currency = ("currency_total", "currency_residual")
         typed = typed.with_columns(
             *[pl.when(flip).then(-pl.col(c)).otherwise(pl.col(c)).alias(c) for c in money],
+            *[
+                pl.when(flip_currency).then(-pl.col(c)).otherwise(pl.col(c)).alias(c)
+                for c in in_currency
+            ],
             pl.when(is_credit)
             .then(pl.lit("credit_note"))
             .otherwise(pl.lit("invoice"))

@@ -20,7 +20,7 @@ import polars as pl
 from model.kpi.capacity import capacity_calendar
 from model.kpi.common import Explanation, categorise, coded
 from model.kpi.frames import Facts
-from model.kpi.receivables import open_items
+from model.kpi.receivables import open_items, settling
 from model.kpi.scope import add_months, month_end
 from model.text import fold_text
 from model.texts import text
@@ -135,10 +135,13 @@ def _paid_invoices(invoices: pl.DataFrame, payments: pl.DataFrame, *, as_of: dat
             (pl.col("amount_total_cents") + pl.col("credited").fill_null(0)).alias("owed"),
         )
     )  # fmt: skip
+    linked = payments.filter(pl.col("invoice_number").is_not_null() & (pl.col("date") <= as_of))
     running = (
-        payments.filter(pl.col("invoice_number").is_not_null() & (pl.col("date") <= as_of))
+        settling(posted, linked)
         .sort("date")
-        .with_columns(pl.col("amount_cents").cum_sum().over("invoice_number").alias("paid"))
+        .with_columns(
+            pl.col("settled_cents").cum_sum().over("invoice_number").round(0).alias("paid")
+        )
         .join(due, on="invoice_number")
     )
     settled = (

@@ -14,6 +14,7 @@ from typing import Literal
 
 import polars as pl
 
+from model.facts import COMPANY_CURRENCY
 from model.kpi.common import Explanation, Words, pct
 from model.texts import LANGUAGES, code_word
 
@@ -69,12 +70,15 @@ def open_items(
         pl.col("amount_total_cents").sum().alias("credited_cents")
     )
     dated_payments = payments.filter(pl.col("date") <= as_of)
-    allocated = payments.filter(pl.col("invoice_number").is_in(numbers["number"].implode()))
+    allocated = settling(
+        known, payments.filter(pl.col("invoice_number").is_in(numbers["number"].implode()))
+    )
     # An invoice with payment rows is settled by them, dated; the later ones are ignored at T.
     paid = allocated.group_by("invoice_number").agg(
-        pl.col("amount_cents").filter(pl.col("date") <= as_of).sum().alias("paid_cents"),
+        pl.col("settled_cents").filter(pl.col("date") <= as_of).sum().round(0)
+        .cast(pl.Int64).alias("paid_cents"),
         pl.col("date").filter(pl.col("date") <= as_of).max().alias("paid_on"),
-    )
+    )  # fmt: skip
     has_payments = pl.col("paid_cents").is_not_null()
     invoices_open = (
         known.filter(pl.col("kind") == "invoice")
@@ -133,16 +137,85 @@ def open_items(
         pl.col("date").alias("due_date"),
         (-pl.col("amount_cents")).alias("residual_cents"),
         pl.lit("unallocated").alias("item"),
+        _currency(payments),
+        _in_currency(payments, "currency_amount_cents").neg().alias("currency_residual_cents"),
     )
     columns = ["client", "number", "invoice_date", "due_date", "residual_cents", "item"]
+    documents = pl.concat([invoices_open.select(columns), unlinked_notes.select(columns)])
     return pl.concat(
         [
-            invoices_open.select(columns),
-            unlinked_notes.select(columns),
-            overpaid.select(columns),
-            unallocated.select(columns),
+            _in_their_currency(documents, known),
+            _in_their_currency(overpaid.select(columns), known),
+            unallocated,
         ]
     ).filter(pl.col("residual_cents") != 0)
+
+
+def _currency(frame: pl.DataFrame) -> pl.Expr:
+    """The document's currency (rows stored before currencies were kept are in euros)."""
+    if "currency" not in frame.columns:
+        return pl.lit(COMPANY_CURRENCY).alias("currency")
+    return pl.col("currency").fill_null(COMPANY_CURRENCY)
+
+
+def _in_currency(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """A foreign document's amount in its currency; none for a euro one."""
+    if column not in frame.columns:
+        return pl.lit(None, pl.Int64)
+    return pl.when(_currency(frame) != COMPANY_CURRENCY).then(pl.col(column))
+
+
+def _euros_per_unit(invoices: pl.DataFrame) -> pl.DataFrame:
+    """Each foreign-currency invoice's own rate: euros for one unit of its currency."""
+    if "currency_total_cents" not in invoices.columns:
+        return pl.DataFrame(
+            schema={"number": pl.String, "_currency": pl.String, "_euros_per_unit": pl.Float64}
+        )
+    return invoices.filter(
+        (_currency(invoices) != COMPANY_CURRENCY) & (pl.col("currency_total_cents") != 0)
+    ).select(
+        "number",
+        _currency(invoices).alias("_currency"),
+        (pl.col("amount_total_cents") / pl.col("currency_total_cents")).alias("_euros_per_unit"),
+    )
+
+
+def settling(invoices: pl.DataFrame, payments: pl.DataFrame) -> pl.DataFrame:
+    """The payments with `settled_cents`: what each settles of its invoice, in euros (unrounded).
+
+    A payment in its invoice's currency settles that many units at the invoice's own rate (KPI.md
+    §0: 100 USD invoiced and 100 USD received leave nothing due, whatever the rate did in
+    between: the difference is an exchange gain or loss, not a balance). Otherwise, its euros.
+    """
+    rates = _euros_per_unit(invoices).rename({"number": "invoice_number"})
+    same_currency = (_currency(payments) == pl.col("_currency")) & pl.col(
+        "currency_amount_cents"
+    ).is_not_null()
+    if "currency_amount_cents" not in payments.columns:
+        same_currency = pl.lit(False)
+    return (
+        payments.join(rates, on="invoice_number", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(same_currency)
+            .then(pl.col("currency_amount_cents") * pl.col("_euros_per_unit"))
+            .otherwise(pl.col("amount_cents").cast(pl.Float64))
+            .alias("settled_cents")
+        )
+        .drop("_currency", "_euros_per_unit")
+    )
+
+
+def _in_their_currency(items: pl.DataFrame, invoices: pl.DataFrame) -> pl.DataFrame:
+    """Open documents with their currency and what remains due in it (at their own rate)."""
+    rates = _euros_per_unit(invoices)
+    return items.join(rates, on="number", how="left", maintain_order="left").select(
+        *items.columns,
+        pl.col("_currency").fill_null(COMPANY_CURRENCY).alias("currency"),
+        (pl.col("residual_cents") / pl.col("_euros_per_unit"))
+        .round(0, mode="half_away_from_zero")
+        .cast(pl.Int64)
+        .alias("currency_residual_cents"),
+    )
 
 
 def aged_receivables(

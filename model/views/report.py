@@ -206,7 +206,27 @@ def _receivables(facts: Facts, settings: KpiSettings, period: Period) -> dict:
             }
             for r in result.chase.iter_rows(named=True)
         ],
+        "items": [
+            _open_item(r) for r in result.items.sort("client", "due_date").iter_rows(named=True)
+        ],
         "explanation": result.explanation.to_json(),
+    }
+
+
+def _open_item(row: dict[str, Any]) -> dict[str, Any]:
+    """One open invoice, credit note or unallocated payment: euros, and its own currency."""
+    return {
+        "client": row["client"],
+        "number": row["number"],
+        "item": row["item"],
+        "invoice_date": row["invoice_date"].isoformat(),
+        "due_date": row["due_date"].isoformat() if row["due_date"] else None,
+        "residual": euros(row["residual_cents"]),
+        "currency": row["currency"],
+        # In the document's currency when it is not the euro.
+        "residual_in_currency": euros(row["currency_residual_cents"]),
+        "days_late": row["days_late"],
+        "bucket": row["bucket"],
     }
 
 
