@@ -163,3 +163,31 @@ def test_a_reader_cannot_hand_over_euros_as_floats_for_cents():
         today=date(2024, 4, 1), future_days=31,
     )  # fmt: skip
     assert checked.valid.select("amount").item() == 1250
+
+
+def test_foreign_currency_lines_keep_their_amount_and_settle_in_it(engine: Engine):
+    """Issue 12 §1: the FEC's Debit/Credit are euros, Montantdevise/Idevise the document's own.
+
+    FA-101 (1 200 USD = 1 101,73 €) is paid by 1 200 USD that are 1 126,13 € in the bank, with
+    the 24,40 € exchange gain booked in an OD lettered with them: settled in dollars, nothing is
+    left due and nothing unallocated. FA-102 (600 USD = 558,19 €) is paid 200 USD: 400 USD remain,
+    at its own rate 558,19 / 600 = 372,13 €. FA-103: 1 200 € unpaid. Total 1 572,13 €.
+    """
+    parsed = parse(FIXTURES / "fec/fec_devises.txt")
+    assert parsed.errors().height == 0, parsed.errors()
+    for kind in ("invoices", "payments"):
+        expected = read_expected(kind, EXPECTED / f"fec_devises_{kind}.expected.csv")
+        assert_same_rows(parsed.valid(kind), expected)
+    result = import_bytes(engine, (FIXTURES / "fec/fec_devises.txt").read_bytes(), "fec.txt")
+    assert result.status == "imported"
+    aged = aged_receivables(
+        read_facts(engine, "invoices"), read_facts(engine, "payments"), as_of=date(2024, 6, 30)
+    )
+    assert aged.total["total"].item() == 157_213
+    assert aged.total["unallocated"].item() == 0
+    assert aged.items.sort("number").select(
+        "number", "currency", "currency_residual_cents"
+    ).rows() == [
+        ("FA-102", "USD", 40_000),
+        ("FA-103", "EUR", None),
+    ]

@@ -11,12 +11,14 @@ entry whose debits and credits differ is reported, never imported.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import polars as pl
 
+from model.facts import COMPANY_CURRENCY
 from model.imports import parse
+from model.imports.currency import IN_EUROS
 from model.imports.layouts import Layout, Table, file_column
 from model.imports.reader import ROW
 from model.imports.validate import ERROR_SCHEMA
@@ -44,6 +46,8 @@ FEC_LINES = Layout(
         "letter": {"fec": "EcritureLet"},
         "letter_date": {"fec": "DateLet"},
         "valid_date": {"fec": "ValidDate"},
+        "currency_amount": {"fec": "Montantdevise"},
+        "currency": {"fec": ("Idevise", "IdDevise")},
     },
     required=("journal", "entry", "entry_date", "account"),
     required_any=(("debit", "amount"),),
@@ -71,8 +75,8 @@ def split_fec(table: Table, *, terms_days: int) -> tuple[list[Table], pl.DataFra
     entries = _classify(clean)
     invoices = entries.filter(pl.col("role").is_in(["invoice", "credit_note"]))
     payments = entries.filter(pl.col("role") == "payment")
-    allocations = _allocate(invoices, payments)
-    invoice_rows = _invoice_rows(invoices, allocations, terms_days)
+    allocations, owed = _allocate(invoices, payments)
+    invoice_rows = _invoice_rows(invoices, allocations, owed, terms_days)
     payment_rows = _payment_rows(payments, allocations)
     notes = [
         f"FEC : {invoice_rows.height} facture(s) et avoir(s), {payment_rows.height} "
@@ -95,6 +99,8 @@ def split_fec(table: Table, *, terms_days: int) -> tuple[list[Table], pl.DataFra
                 "invoice_date": "PieceDate",
                 "amount_total": "Debit",
                 "amount_untaxed": "Credit",
+                "currency": "Idevise",
+                "currency_total": "Montantdevise",
             },
         ),
         _table(
@@ -105,6 +111,8 @@ def split_fec(table: Table, *, terms_days: int) -> tuple[list[Table], pl.DataFra
                 "client": "CompAuxLib",
                 "date": "EcritureDate",
                 "amount": "Credit",
+                "currency": "Idevise",
+                "currency_amount": "Montantdevise",
             },
         ),
     ]
@@ -186,6 +194,12 @@ def _typed_lines(frame: pl.DataFrame) -> pl.DataFrame:
         text("letter").alias("letter"),
         text("piece_ref").alias("piece_ref"),  # optional: a FEC without PieceRef still reads
         pl.coalesce(text("aux_label"), text("aux_num"), text("account_label")).alias("client"),
+        # The line in its currency: unsigned, as FEC writers put it (Debit/Credit say the side).
+        (parse.number(text("currency_amount")).abs() * 100)
+        .round(0)
+        .cast(pl.Int64, strict=False)
+        .alias("currency_cents"),
+        text("currency").str.strip_chars().str.to_uppercase().alias("currency"),
     )
 
 
@@ -313,62 +327,125 @@ def _classify(lines: pl.DataFrame) -> pl.DataFrame:
         .then(pl.concat_str([pl.col("journal"), pl.col("entry")], separator="-"))
         .otherwise(pl.col("piece_ref"))
     )
+    foreign = pl.col("currency").is_not_null() & ~pl.col("currency").is_in(["", COMPANY_CURRENCY])
+    in_currency = pl.when(foreign & pl.col("currency_cents").is_not_null()).then(
+        pl.when(net < 0).then(-pl.col("currency_cents")).otherwise(pl.col("currency_cents"))
+    )
     return client.with_columns(
-        role.alias("role"), net.alias("net_cents"), number.alias("number")
+        role.alias("role"),
+        net.alias("net_cents"),
+        number.alias("number"),
+        pl.when(foreign)
+        .then(pl.col("currency"))
+        .otherwise(pl.lit(COMPANY_CURRENCY))
+        .alias("currency"),
+        in_currency.alias("net_units"),
     ).filter(pl.col("role").is_not_null())
 
 
-def _allocate(invoices: pl.DataFrame, payments: pl.DataFrame) -> list[dict]:
-    """Within each lettering group, payments (and credit notes) settle invoices in date order."""
+@dataclass
+class _Open:
+    """What an invoice still owes within its lettering group: in its currency when it has one
+    (a payment in that currency settles units, whatever the rate did), else in euros."""
+
+    number: str
+    net_cents: int
+    currency: str
+    units: int | None  # the invoice's total in its currency (cents), None for euros
+    euros_left: int
+    units_left: int | None
+
+    def owed_euros(self) -> int:
+        if self.units is None or self.units_left is None:
+            return self.euros_left
+        return round(self.net_cents * self.units_left / self.units)
+
+    def settle_euros(self, euros: int) -> None:
+        self.euros_left -= euros
+        if self.units is not None and self.units_left is not None:
+            self.units_left -= round(self.units * euros / self.net_cents)
+
+
+def _allocate(
+    invoices: pl.DataFrame, payments: pl.DataFrame
+) -> tuple[list[dict], dict[str, tuple[int, int | None]]]:
+    """Within each lettering group, payments (and credit notes) settle invoices in date order,
+    in the invoice's currency when they share it (KPI.md §0), else in euros. Returns the
+    allocations and what each lettered invoice still owes, in euros and in its currency."""
     allocations: list[dict] = []
     lettered_invoices = invoices.filter(
         pl.col("letter").is_not_null() & (pl.col("role") == "invoice")
     )
-    open_by_group: dict[tuple, list[list]] = {}
+    open_by_group: dict[tuple, list[_Open]] = {}
     for row in lettered_invoices.sort("entry_day", "number").iter_rows(named=True):
         key = (row["client"], row["letter"])
-        open_by_group.setdefault(key, []).append([row["number"], row["net_cents"]])
-    columns = ["client", "letter", "entry_day", "number", "journal", "entry", ROW]
-    amount = (-pl.col("net_cents")).alias("amount")
+        units = row["net_units"]
+        entry = _Open(row["number"], row["net_cents"], row["currency"], units,
+                      row["net_cents"], units)  # fmt: skip
+        open_by_group.setdefault(key, []).append(entry)
+    columns = ["client", "letter", "entry_day", "number", "journal", "entry", "currency", ROW]
+    amounts = [(-pl.col("net_cents")).alias("amount"), (-pl.col("net_units")).alias("units")]
     notes = invoices.filter(pl.col("role") == "credit_note")
     settling = (
         pl.concat(
             [
-                payments.select(*columns, amount, pl.lit("payment").alias("role")),
-                notes.select(*columns, amount, pl.lit("credit_note").alias("role")),
+                payments.select(*columns, *amounts, pl.lit("payment").alias("role")),
+                notes.select(*columns, *amounts, pl.lit("credit_note").alias("role")),
             ]
         )
         .filter(pl.col("letter").is_not_null())
         .sort("entry_day", ROW)
     )
     for row in settling.iter_rows(named=True):
-        left = row["amount"]
+        left, units = row["amount"], row["units"]
         for target in open_by_group.get((row["client"], row["letter"]), []):
             if left <= 0:
                 break
-            share = min(left, target[1])
-            if share <= 0:
-                continue
-            target[1] -= share
+            same_currency = row["currency"] == target.currency
+            if units is not None and target.units_left is not None and same_currency:
+                taken = min(units, target.units_left)
+                if taken <= 0:
+                    continue
+                share = left if taken == units else round(left * taken / units)
+                target.units_left -= taken
+            else:
+                share = min(left, target.owed_euros())
+                if share <= 0:
+                    continue
+                taken = None if units is None else round(units * share / left)
+                target.settle_euros(share)
+            allocations.append({**row, "invoice_number": target.number, "allocated": share,
+                                "allocated_units": taken})  # fmt: skip
             left -= share
-            allocations.append({**row, "invoice_number": target[0], "allocated": share})
+            units = None if units is None or taken is None else units - taken
         if left > 0 and row["role"] == "payment":
-            allocations.append({**row, "invoice_number": None, "allocated": left})
-    return allocations
+            allocations.append({**row, "invoice_number": None, "allocated": left,
+                                "allocated_units": units})  # fmt: skip
+    owed = {o.number: (o.owed_euros(), o.units_left) for g in open_by_group.values() for o in g}
+    return allocations, owed
 
 
-def _invoice_rows(invoices: pl.DataFrame, allocations: list[dict], terms_days: int) -> pl.DataFrame:
-    settled: dict[str, int] = {}
-    reversed_of: dict[str, str] = {}
-    for a in allocations:
-        if a["invoice_number"]:
-            settled[a["invoice_number"]] = settled.get(a["invoice_number"], 0) + a["allocated"]
-            if a["role"] == "credit_note":
-                reversed_of[a["number"]] = a["invoice_number"]
+def _invoice_rows(
+    invoices: pl.DataFrame,
+    allocations: list[dict],
+    owed: dict[str, tuple[int, int | None]],
+    terms_days: int,
+) -> pl.DataFrame:
+    reversed_of = {
+        a["number"]: a["invoice_number"]
+        for a in allocations
+        if a["invoice_number"] and a["role"] == "credit_note"
+    }
     day = pl.coalesce("piece_day", "entry_day")
-    residual = pl.col("net_cents") - pl.col("number").replace_strict(
-        settled, default=0, return_dtype=pl.Int64
-    )
+    number = pl.col("number")
+    residual = number.replace_strict(
+        {n: euros for n, (euros, _) in owed.items()}, default=pl.col("net_cents"),
+        return_dtype=pl.Int64,
+    )  # fmt: skip
+    residual_units = number.replace_strict(
+        {n: units for n, (_, units) in owed.items()}, default=pl.col("net_units"),
+        return_dtype=pl.Int64,
+    )  # fmt: skip
     is_note = pl.col("role") == "credit_note"
     return invoices.select(
         pl.col(ROW),
@@ -380,11 +457,18 @@ def _invoice_rows(invoices: pl.DataFrame, allocations: list[dict], terms_days: i
         pl.col("_revenue").alias("amount_untaxed"),
         pl.col("net_cents").alias("amount_total"),
         pl.when(is_note).then(0).otherwise(residual).alias("amount_residual"),
+        "currency",
+        pl.col("net_units").alias("currency_total"),
+        pl.when(is_note & pl.col("net_units").is_not_null())
+        .then(0)
+        .otherwise(residual_units)
+        .alias("currency_residual"),
         pl.col("role").alias("kind"),
         pl.col("number")
         .replace_strict(reversed_of, default=None, return_dtype=pl.String)
         .alias("reversed_number"),
         pl.lit("posted").alias("status"),
+        pl.lit(True).alias(IN_EUROS),  # Debit and Credit are in euros
     )
 
 
@@ -398,6 +482,8 @@ def _payment_rows(payments: pl.DataFrame, allocations: list[dict]) -> pl.DataFra
         "amount": pl.Int64,
         "invoice_number": pl.String,
         "reference": pl.String,
+        "currency": pl.String,
+        "currency_amount": pl.Int64,
     }
     rows = []
     for a in lettered:
@@ -412,6 +498,8 @@ def _payment_rows(payments: pl.DataFrame, allocations: list[dict]) -> pl.DataFra
                 a["allocated"],
                 a["invoice_number"],
                 reference,
+                a["currency"],
+                a["allocated_units"],
             )
         )
     unlettered = payments.filter(pl.col("letter").is_null()).select(
@@ -421,8 +509,11 @@ def _payment_rows(payments: pl.DataFrame, allocations: list[dict]) -> pl.DataFra
         (-pl.col("net_cents")).alias("amount"),
         pl.lit(None, pl.String).alias("invoice_number"),
         pl.concat_str([pl.col("journal"), pl.col("entry")], separator="-").alias("reference"),
+        "currency",
+        (-pl.col("net_units")).alias("currency_amount"),
     )
-    return pl.concat([pl.DataFrame(rows, schema=schema, orient="row"), unlettered.cast(schema)])
+    rows = pl.concat([pl.DataFrame(rows, schema=schema, orient="row"), unlettered.cast(schema)])
+    return rows.with_columns(pl.lit(True).alias(IN_EUROS))  # Debit and Credit are in euros
 
 
 def _french_euros(cents: pl.Expr) -> pl.Expr:
