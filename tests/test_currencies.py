@@ -140,3 +140,21 @@ def test_a_document_without_a_rate_is_refused_with_its_line(engine: Engine, case
     assert result.status == "rejected"
     assert [e["message"] for e in result.errors] == [message]
     assert snapshot(engine) == before
+
+
+def test_the_receivables_page_shows_the_original_currency(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    """The client's open items: 91,81 € and, beside them, the invoice's own 100,00 USD."""
+    from model.db import get_engine, init_db
+    from tests.apptest import open_page, run_app, use_store
+
+    engine = get_engine(sqlite_url)
+    init_db(engine)
+    _import(engine, INVOICES, "factures.csv", "invoices")
+    for _ in use_store(sqlite_url, monkeypatch):
+        app = open_page(run_app(), "receivables")
+        items = next(d.value for d in app.dataframe if "Devise" in d.value.columns)
+        shown = items.set_index("N°")[["Reste dû", "Devise", "Reste dû en devise"]]
+        assert shown.loc["F-USD"].tolist() == [91.81, "USD", 100.0]
+        assert shown.loc["F-EUR", "Devise"] == "EUR"

@@ -232,13 +232,18 @@ def aged_receivables(
         "échu ÷ total des pièces ouvertes (hors paiements non lettrés) ; trop-perçu sur une "
         "facture en non affecté. Pénalités de retard et indemnité de 40 € par facture à partir "
         "du lendemain de l'échéance, quelle que soit la base : reste dû × taux × jours de "
-        "retard / 365.",
+        "retard / 365. Montants en euros : une pièce en devise est convertie au taux de sa date, "
+        "et un paiement dans sa devise la règle au taux de la facture (l'écart de change n'est "
+        "pas une créance).",
         english="Amount due incl. VAT at T = total − linked credit notes − payments dated up "
         "to T; age = T − due date (or invoice date, per the setting); due today = not overdue; "
         "unlinked credit notes and unmatched payments as negative lines; % overdue = overdue ÷ "
         "open items (unmatched payments aside); an over-payment of an invoice is unallocated. "
         "Late-payment penalties and the 40 € indemnity per invoice run from the day after the "
-        "due date, whatever the basis: amount due × rate × days late / 365.",
+        "due date, whatever the basis: amount due × rate × days late / 365. Amounts in euros: "
+        "a document in another currency is converted at its date's rate, and a payment in its "
+        "currency settles it at the invoice's rate (the exchange difference is not a "
+        "receivable).",
         settings={
             "explain.basis": Words("échéance", "due date")
             if settings.basis == "due_date"
