@@ -16,6 +16,8 @@ import polars as pl
 
 # The company's currency, in which the store adds amounts (KPI.md §0).
 COMPANY_CURRENCY = "EUR"
+# Reference exchange rates: units of a currency for 1 € on a day.
+RATES_SCHEMA = {"currency": pl.String, "date": pl.Date, "rate": pl.Float64}
 ColumnType = Literal["text", "date", "datetime", "hours", "number", "money", "bool", "enum", "int"]
 
 

@@ -158,3 +158,20 @@ def test_the_receivables_page_shows_the_original_currency(
         shown = items.set_index("N°")[["Reste dû", "Devise", "Reste dû en devise"]]
         assert shown.loc["F-USD"].tolist() == [91.81, "USD", 100.0]
         assert shown.loc["F-EUR", "Devise"] == "EUR"
+
+
+def test_the_cash_forecast_values_foreign_receivables_at_the_rate_of_t(engine: Engine):
+    """KPI.md §5: foreign currency at the spot rate of T. On T = 30/04/2024 the ECB quotes
+    1.0718 USD for 1 €: the 100 USD still due are expected as 100 / 1.0718 = 93,30 € (booked at
+    91,81 €), the euro invoice as its 100,00 €; the explanation names the rate and its date."""
+    from model.kpi.cash import cash_forecast
+    from model.views.loading import load_settings
+
+    _import(engine, INVOICES, "factures.csv", "invoices")
+    facts = load_facts(engine)
+    forecast = cash_forecast(facts, load_settings(engine).cash, as_of=date(2024, 4, 30))
+    receipts = forecast.movements.filter(pl.col("category") == "receivable").sort("label")
+    assert receipts.select("label", "amount_cents").rows() == [("F-EUR", 10_000), ("F-USD", 9_330)]
+    assert "1 créance(s) en USD au cours BCE du 30/04/2024 : 1,0718 USD pour 1 €." in (
+        forecast.explanation.sentences("fr")
+    )

@@ -17,9 +17,10 @@ import polars as pl
 
 from model.facts import Column, Fact, Limits, rules_of
 from model.imports import parse
-from model.imports.currency import ECB, IN_EUROS, RateSource, to_euros
+from model.imports.currency import IN_EUROS, to_euros
 from model.imports.layouts import Table
 from model.imports.reader import ROW, UNSAVED_FORMULA
+from model.rates import ECB, RateSource
 from model.texts import text
 
 RAW = "__raw"

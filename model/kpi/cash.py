@@ -278,7 +278,7 @@ def _receivables(
         f"receivable(s) more than {settings.max_overdue_days} days late left out "
         f"(€{excluded['residual_cents'].sum() / 100:.2f})",
     )
-    kept = items.filter(~too_old)
+    kept = _at_spot_rate(items.filter(~too_old), facts.rates, as_of, explanation)
     expected = [
         _receipt_date(due, delays.get(client, delays[None]), as_of, shift)
         for client, due in kept.select("client", "due_date").iter_rows()
@@ -293,6 +293,39 @@ def _receivables(
         pl.col("invoice_date"),
     )  # fmt: skip
     return frame, excluded
+
+
+def _at_spot_rate(
+    items: pl.DataFrame, rates: pl.DataFrame, as_of: date, explanation: Explanation
+) -> pl.DataFrame:
+    """Receivables in another currency at the last reference rate known at T (KPI.md §5): the
+    euros they will bring as far as T can tell; without one, at their invoice's rate."""
+    spot = (
+        rates.filter(pl.col("date") <= as_of)
+        .sort("date")
+        .group_by("currency")
+        .agg(pl.col("date").last().alias("_rate_date"), pl.col("rate").last().alias("_spot"))
+    )
+    valued = items.join(spot, on="currency", how="left", maintain_order="left")
+    at_spot = pl.col("currency_residual_cents").is_not_null() & pl.col("_spot").is_not_null()
+    used = valued.filter(at_spot).group_by("currency", "_rate_date", "_spot").len().sort("currency")
+    for currency, day, rate, count in used.iter_rows():
+        explanation.exclude(
+            count,
+            f"créance(s) en {currency} au cours BCE du {day:%d/%m/%Y} : "
+            f"{rate:.4f} {currency} pour 1 €".replace(".", ","),
+            f"receivable(s) in {currency} at the ECB rate of {day:%Y-%m-%d}: "
+            f"{rate:.4f} {currency} to €1",
+        )
+    in_euros = (pl.col("currency_residual_cents") / pl.col("_spot")).round(
+        0, mode="half_away_from_zero"
+    )
+    return valued.with_columns(
+        pl.when(at_spot)
+        .then(in_euros.cast(pl.Int64))
+        .otherwise(pl.col("residual_cents"))
+        .alias("residual_cents")
+    ).drop("_rate_date", "_spot")
 
 
 def _receipt_date(due: date, delay: int, as_of: date, shift: int) -> date:

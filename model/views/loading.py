@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import polars as pl
 from sqlalchemy import Engine
 
 from model import store
-from model.kpi.frames import Facts
+from model.facts import COMPANY_CURRENCY
+from model.kpi.frames import Facts, no_rates
 from model.kpi.settings import KpiSettings, kpi_settings
+from model.rates import reference_history
 
 
 def load_facts(engine: Engine) -> Facts:
-    return Facts(**{kind: store.read_facts(engine, kind) for kind in Facts.__dataclass_fields__})
+    """Every current fact, and the reference rates of the foreign currencies they use."""
+    facts = Facts(**{kind: store.read_facts(engine, kind) for kind in Facts.stored_kinds()})
+    return replace(facts, rates=foreign_rates(facts.invoices))
+
+
+def foreign_rates(invoices: pl.DataFrame) -> pl.DataFrame:
+    """The ECB's rates of the invoices' foreign currencies, from the first such invoice on."""
+    foreign = invoices.filter(pl.col("currency").fill_null(COMPANY_CURRENCY) != COMPANY_CURRENCY)
+    if foreign.height == 0:
+        return no_rates()
+    currencies = sorted(foreign["currency"].unique().to_list())
+    return reference_history(currencies, since=foreign["invoice_date"].min())
 
 
 def load_settings(engine: Engine) -> KpiSettings:

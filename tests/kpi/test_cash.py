@@ -66,7 +66,7 @@ def example_facts() -> Facts:
         {"label": "Salaires", "category": "salaires", "direction": "out",
          "amount_cents": 3_000_000, "frequency": "monthly", "day": 28},
     ])  # fmt: skip
-    empty = {kind: frame(kind, []) for kind in Facts.__dataclass_fields__}
+    empty = {kind: frame(kind, []) for kind in Facts.stored_kinds()}
     return Facts(**{**empty, "invoices": invoices, "payments": payments, "projects": projects,
                     "timesheets": timesheets, "flows": flows,
                     "employees": frame("employees", [employee("Alice")])})  # fmt: skip
@@ -151,7 +151,7 @@ def test_vat_on_receipts_is_paid_with_the_next_return():
 
 
 def only(**facts: pl.DataFrame) -> Facts:
-    empty = {kind: frame(kind, []) for kind in Facts.__dataclass_fields__}
+    empty = {kind: frame(kind, []) for kind in Facts.stored_kinds()}
     return Facts(**{**empty, **facts})
 
 
