@@ -26,6 +26,13 @@ ODOO_CASES = [
     ("odoo/invoices_multicurrency_fr.csv", "invoices", "odoo_invoices_multicurrency", "fr"),
     # Document amounts only: converted at the ECB reference rate of the invoice date.
     ("odoo/invoices_usd_en.csv", "invoices", "odoo_invoices_usd", "en"),
+    # People (hr.employee, hr.leave): a leave becomes one absence per working day.
+    ("odoo/employees_fr.csv", "employees", "odoo_employees", "fr"),
+    ("odoo/employees_tech.csv", "employees", "odoo_employees", "technique"),
+    ("odoo/employees_en_grouped.xlsx", "employees", "odoo_employees", "en"),
+    ("odoo/time_off_fr.xlsx", "absences", "odoo_time_off", "fr"),
+    ("odoo/time_off_en.csv", "absences", "odoo_time_off", "en"),
+    ("odoo/time_off_tech.csv", "absences", "odoo_time_off", "technique"),
 ]
 
 
@@ -66,3 +73,13 @@ def test_template_workbook_gives_every_fact():
 def test_kind_option_restricts_recognition():
     parsed = parse(FIXTURES / "template/template_filled.xlsx", kind="absences")
     assert parsed.kinds == ["absences"]
+
+
+def test_only_approved_leave_is_taken_and_the_rest_is_said():
+    """Odoo's leave to approve and refused leave are no absence: set aside with their status."""
+    parsed = parse(FIXTURES / "odoo/time_off_fr.xlsx")
+    assert parsed.sheets[0].table.skipped == [
+        (5, "congé non approuvé (statut « À approuver »)"),
+        (8, "congé non approuvé (statut « Refusée »)"),
+    ]
+    assert parsed.rows_read == 5  # the approved leaves, spread over 9 working days

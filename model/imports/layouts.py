@@ -17,6 +17,7 @@ from model.imports.parse import fold_text
 from model.imports.reader import ROW, RawSheet
 
 HEADER_SEARCH_ROWS = 30
+TECHNICAL = "technique"  # the variant of headers written as technical field names
 SUMMARY_LABEL = r"(?i)^\s*(total|totaux|sous-total|sous total|subtotal|somme|sum)\b"
 
 
@@ -40,6 +41,8 @@ class Layout:
     # canonical column -> layout columns it is derived from (for error messages)
     derived_from: dict[str, tuple[str, ...]] = field(default_factory=dict)
     label: str = ""  # the source, e.g. "Odoo" or "Modèle Pilotage"
+    # Records that are not facts (a leave still to approve): the reason, or null to keep the row.
+    set_aside: Callable[[pl.DataFrame], pl.Expr] | None = None
 
     @property
     def fact(self) -> Fact:
@@ -84,6 +87,7 @@ def fold_header(cell: str) -> str:
 def header_match(cells: list[str | None], layout: Layout) -> tuple[dict[str, int], str] | None:
     """Layout column -> cell index when every required column is there, with the variant."""
     aliases = layout.folded_aliases()
+    known_variants = {v for spellings in layout.headers.values() for v in spellings}
     found: dict[str, int] = {}
     variants: dict[str, int] = {}
     for index, cell in enumerate(cells):
@@ -92,7 +96,9 @@ def header_match(cells: list[str | None], layout: Layout) -> tuple[dict[str, int
         match = aliases.get(fold_header(cell))
         if match and match[0] not in found:
             found[match[0]] = index
-            variants[match[1]] = variants.get(match[1], 0) + 1
+            # `hourly_cost` folds like "Hourly Cost": the underscore says a technical name.
+            variant = TECHNICAL if "_" in str(cell) and TECHNICAL in known_variants else match[1]
+            variants[variant] = variants.get(variant, 0) + 1
     if not all(column in found for column in layout.required):
         return None
     if not all(any(column in found for column in group) for group in layout.required_any):
@@ -118,6 +124,9 @@ def find_table(sheet: RawSheet, layout: Layout) -> Table | None:
     frame = data.select(
         pl.col(ROW), *[pl.col(cells_columns[i]).alias(column) for column, i in found.items()]
     )
+    if layout.set_aside is not None:
+        frame, kept_aside = _set_aside(frame, layout.set_aside)
+        skipped = sorted([*skipped, *kept_aside])
     used = set(found.values())
     unknown = [c for i, c in enumerate(header_cells) if c is not None and i not in used]
     return Table(
@@ -130,6 +139,14 @@ def find_table(sheet: RawSheet, layout: Layout) -> Table | None:
         skipped=skipped,
         unknown_headers=unknown,
     )
+
+
+def _set_aside(
+    frame: pl.DataFrame, reason: Callable[[pl.DataFrame], pl.Expr]
+) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    with_reason = frame.with_columns(reason(frame).alias("_aside"))
+    aside = with_reason.filter(pl.col("_aside").is_not_null()).select(ROW, "_aside").rows()
+    return with_reason.filter(pl.col("_aside").is_null()).drop("_aside"), aside
 
 
 def _drop_non_records(

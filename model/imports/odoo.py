@@ -14,7 +14,7 @@ from model.imports.layouts import Layout, file_column
 FR, EN, TECH = "fr", "en", "technique"
 
 
-def _h(fr: str | tuple[str, ...], en: str | tuple[str, ...], tech: str | tuple[str, ...]):
+def labels(fr: str | tuple[str, ...], en: str | tuple[str, ...], tech: str | tuple[str, ...]):
     return {FR: fr, EN: en, TECH: tech}
 
 
@@ -93,32 +93,34 @@ ODOO_TIMESHEETS = Layout(
     kind="timesheets",
     label="Odoo",
     headers={
-        "date": _h("Date", "Date", "date"),
-        "employee": _h("Employé", "Employee", ("employee_id", "employee_id/name")),
-        "project": _h("Projet", "Project", ("project_id", "project_id/name")),
-        "account": _h(
+        "date": labels("Date", "Date", "date"),
+        "employee": labels("Employé", "Employee", ("employee_id", "employee_id/name")),
+        "project": labels("Projet", "Project", ("project_id", "project_id/name")),
+        "account": labels(
             ("Compte analytique", "Compte de projet"),
             ("Analytic Account", "Project Account"),
             ("account_id", "account_id/name"),
         ),
-        "task": _h("Tâche", "Task", ("task_id", "task_id/name")),
-        "description": _h("Description", "Description", "name"),
-        "hours": _h(
+        "task": labels("Tâche", "Task", ("task_id", "task_id/name")),
+        "description": labels("Description", "Description", "name"),
+        "hours": labels(
             ("Quantité", "Temps passé", "Heures passées"),
             ("Quantity", "Time Spent", "Hours Spent"),
             "unit_amount",
         ),
-        "client": _h(
+        "client": labels(
             ("Partenaire", "Client"), ("Partner", "Customer"), ("partner_id", "partner_id/name")
         ),
-        "so_line": _h("Article de la commande", "Sales Order Item", ("so_line", "so_line/name")),
-        "invoice_number": _h(
+        "so_line": labels(
+            "Article de la commande", "Sales Order Item", ("so_line", "so_line/name")
+        ),
+        "invoice_number": labels(
             "Facture", "Invoice", ("timesheet_invoice_id", "timesheet_invoice_id/name")
         ),
-        "billing_type": _h("Type de facturation", "Billable Type", "timesheet_invoice_type"),
-        "validated": _h("Validé", "Validated", "validated"),
-        "ticket": _h("Ticket", "Ticket", ("helpdesk_ticket_id", "helpdesk_ticket_id/name")),
-        "source_id": _h("ID", "ID", ("id", ".id")),
+        "billing_type": labels("Type de facturation", "Billable Type", "timesheet_invoice_type"),
+        "validated": labels("Validé", "Validated", "validated"),
+        "ticket": labels("Ticket", "Ticket", ("helpdesk_ticket_id", "helpdesk_ticket_id/name")),
+        "source_id": labels("ID", "ID", ("id", ".id")),
     },
     required=("date", "employee", "hours"),
     value_aliases={"billing": BILLING_TYPES},
@@ -154,40 +156,40 @@ ODOO_INVOICES = Layout(
     kind="invoices",
     label="Odoo",
     headers={
-        "number": _h("Numéro", "Number", "name"),
-        "client_display": _h(
+        "number": labels("Numéro", "Number", "name"),
+        "client_display": labels(
             "Nom affiché du partenaire de la facture",
             "Invoice Partner Display Name",
             "invoice_partner_display_name",
         ),
-        "partner": _h(
+        "partner": labels(
             ("Partenaire", "Client"), ("Partner", "Customer"), ("partner_id", "partner_id/name")
         ),
-        "invoice_date": _h(
+        "invoice_date": labels(
             ("Date de facturation", "Date de facture"),
             ("Invoice/Bill Date", "Invoice Date"),
             "invoice_date",
         ),
-        "due_date": _h("Date d'échéance", "Due Date", "invoice_date_due"),
-        "amount_untaxed_signed": _h(
+        "due_date": labels("Date d'échéance", "Due Date", "invoice_date_due"),
+        "amount_untaxed_signed": labels(
             "Montant Hors-taxe Signé", "Untaxed Amount Signed", "amount_untaxed_signed"
         ),
-        "amount_untaxed": _h(
+        "amount_untaxed": labels(
             ("Montant HT", "Hors taxes"), ("Untaxed Amount", "Tax Excluded"), "amount_untaxed"
         ),
-        "amount_total_signed": _h("Total signé", "Total Signed", "amount_total_signed"),
-        "amount_total": _h("Total", "Total", "amount_total"),
-        "amount_residual_signed": _h(
+        "amount_total_signed": labels("Total signé", "Total Signed", "amount_total_signed"),
+        "amount_total": labels("Total", "Total", "amount_total"),
+        "amount_residual_signed": labels(
             "Montant dû signé", "Amount Due Signed", "amount_residual_signed"
         ),
-        "amount_residual": _h("Montant dû", "Amount Due", "amount_residual"),
-        "currency": _h("Devise", "Currency", ("currency_id", "currency_id/name")),
-        "move_type": _h("Type", "Type", "move_type"),
-        "state": _h("État", "Status", "state"),
-        "reversed_number": _h(
+        "amount_residual": labels("Montant dû", "Amount Due", "amount_residual"),
+        "currency": labels("Devise", "Currency", ("currency_id", "currency_id/name")),
+        "move_type": labels("Type", "Type", "move_type"),
+        "state": labels("État", "Status", "state"),
+        "reversed_number": labels(
             "Extourne de", "Reversal of", ("reversed_entry_id", "reversed_entry_id/name")
         ),
-        "project": _h("Projet", "Project", ("project_id", "project_id/name")),
+        "project": labels("Projet", "Project", ("project_id", "project_id/name")),
     },
     required=("number", "invoice_date"),
     required_any=(

@@ -13,7 +13,7 @@ import polars as pl
 
 from model.batch import BATCH_ERRORS, Batch
 from model.facts import FACTS
-from model.imports import fec, odoo, template, timetrackers
+from model.imports import fec, odoo, odoo_hr, template, timetrackers
 from model.imports.layouts import HEADER_SEARCH_ROWS, Layout, Table, find_table
 from model.imports.parse import fold_text
 from model.imports.reader import (
@@ -32,6 +32,7 @@ from model.imports.validate import EARLIEST_DATE, ERROR_SCHEMA, check_table
 LAYOUTS: tuple[Layout, ...] = (
     *template.LAYOUTS,
     *odoo.LAYOUTS,
+    *odoo_hr.LAYOUTS,
     *timetrackers.LAYOUTS,
     fec.FEC_LINES,
 )

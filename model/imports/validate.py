@@ -126,7 +126,9 @@ def check_table(
     errors = pl.concat([p.cast(ERROR_SCHEMA) for p in problems]).sort("row", maintain_order=True)
     bad_rows = errors["row"].unique()
     valid = typed.filter(~pl.col(ROW).is_in(bad_rows.implode()))
-    return Checked(valid=valid, errors=_with_sentences(errors), rows_read=text.height)
+    # A record a converter spreads over several rows (a leave over its days) is read once.
+    rows_read = text[ROW].n_unique()
+    return Checked(valid=valid, errors=_with_sentences(errors), rows_read=rows_read)
 
 
 def _file_headers(table: Table) -> dict[str, str]:
