@@ -14,16 +14,33 @@ from model.exports import export_frame
 from model.facts import FACTS
 from model.importing import ImportResult, import_batch
 from model.imports.pipeline import read_frame
+from model.kpi.assumed import assumed_employees, assumed_projects
 from model.settings import Settings
+from model.store import read_facts
 
 EDITABLE = ("employees", "projects", "contracts", "flows")
 
 
+ASSUMED = {"employees": assumed_employees, "projects": assumed_projects}
+
+
 def editable_frame(engine: Engine, kind: str) -> pl.DataFrame:
     """The current rows with the canonical column names, money in euros (floats: the editor
-    has no decimal type), ready to edit."""
-    frame = export_frame(engine, kind)
-    return frame.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+    has no decimal type), ready to edit. Employees and projects end with the rows the
+    timesheets imply but the list lacks, marked `assumed`: unticked, a save confirms them."""
+    frame = export_frame(engine, kind).with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+    if kind not in ASSUMED:
+        return frame
+    implied = ASSUMED[kind](read_facts(engine, kind), read_facts(engine, "timesheets"))
+    canonical = implied.rename({c.stored: c.name for c in FACTS[kind].columns})
+    rows = canonical.select(
+        (pl.col(name) if name in canonical.columns else pl.lit(None)).cast(dtype).alias(name)
+        for name, dtype in frame.schema.items()
+    )
+    return pl.concat(
+        [frame.with_columns(pl.lit(False).alias("assumed")),
+         rows.with_columns(pl.lit(True).alias("assumed"))]
+    )  # fmt: skip
 
 
 def save_table(
@@ -42,6 +59,8 @@ def save_table(
     if kind not in EDITABLE:
         raise ValueError(f"{kind} is not editable on screen")
     fact = FACTS[kind]
+    if "assumed" in frame.columns:  # rows still ticked as assumed stay assumptions
+        frame = frame.filter(~pl.col("assumed").fill_null(False))
     rows = frame.select(fact.names).filter(~pl.all_horizontal(pl.all().is_null()))
     batch = read_frame(
         kind,

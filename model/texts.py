@@ -126,6 +126,31 @@ LABELS: dict[str, tuple[str, str]] = {
         "The store is empty: load the demo company or import your exports from the home page.",
     ),
     "no_data": ("Aucune donnée pour ces filtres.", "No data for these filters."),
+    "assumed_people": (
+        "{count} collaborateur(s) absent(s) de la liste du personnel : contrat supposé de 35 h "
+        "sur 5 jours depuis leur première ligne ({names}). Importez l'export des employés "
+        "(Odoo, modèle Pilotage) ou confirmez-les dans Paramètres › Collaborateurs.",
+        "{count} person(s) missing from the staff list: assumed contract of 35 h over 5 days "
+        "from their first line ({names}). Import the employees export (Odoo, Pilotage "
+        "template) or confirm them in Settings › Employees.",
+    ),
+    "assumed_projects": (
+        "{count} projet(s) absent(s) de la liste des projets : régie supposée ({names}). "
+        "Importez la liste des projets (Odoo, modèle Pilotage) ou confirmez-les dans "
+        "Paramètres › Projets.",
+        "{count} project(s) missing from the project list: time and materials assumed "
+        "({names}). Import the project list (Odoo, Pilotage template) or confirm them in "
+        "Settings › Projects.",
+    ),
+    "assumed_rows": (
+        "Les {count} dernière(s) ligne(s), cochées « Supposé », sont déduites des temps saisis : "
+        "pour en confirmer une, corrigez-la si besoin, décochez « Supposé » et enregistrez.",
+        "The last {count} row(s), ticked « Assumed », come from the logged time: to confirm "
+        "one, correct it if need be, untick « Assumed » and save.",
+    ),
+    "and_more": ("et {count} autre(s)", "and {count} more"),
+    "assumed": ("Supposé", "Assumed"),
+    "no_team": ("Sans pôle", "No team"),
     "open_page": ("Voir", "Open"),
     "charge_pct": ("Taux de charge (heures client)", "Charge rate (client hours)"),
     "occupation": ("Occupation", "Occupation"),

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import polars as pl
 import streamlit as st
 
 from model.views.dashboard import source_lines
 from model.workbook import Sheet
 from ui.charts import LINE_COLUMNS, bars, heatmap, threshold_lines
 from ui.filters import dashboard_page, period_caption
-from ui.loaders import facts, kpi_settings, page_view, version
+from ui.loaders import assumptions, facts, kpi_settings, page_view, version
 from ui.texts import t
-from ui.widgets import download, explain, show_cards, show_table, table_columns
+from ui.widgets import download, explain, show_assumptions, show_cards, show_table, table_columns
 
 RATES = [
     ("capacity_h", "capacity_h", "hours"),
@@ -33,19 +34,23 @@ engine, scope = dashboard_page("charge")
 view = page_view(engine, version(), "charge", scope)
 limits = kpi_settings().charge
 period_caption(scope)
+show_assumptions(*assumptions(engine, version()))
 if scope.client:
     st.caption(t("client_filter_ignored"))
 show_cards(view.cards)
+# People without a pôle (assumed contracts, or none given) are shown under a named group.
+teams = view.teams.with_columns(pl.col("team").fill_null(t("no_team")))
+people = view.employees.with_columns(pl.col("team").fill_null(t("no_team")))
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("team_bars", red=int(limits.red_pct), amber=int(limits.amber_pct)))
-    figure = bars(view.teams, x="team", y="tace_pct", status="status", y_title="TACE (%)")
+    figure = bars(teams, x="team", y="tace_pct", status="status", y_title="TACE (%)")
     threshold_lines(figure, [limits.red_pct, limits.amber_pct])
     st.plotly_chart(figure, key="team-bars")
 with right:
     st.subheader(t("untracked_chart"))
-    untracked = view.employees.sort("untracked_h", descending=True)
+    untracked = people.sort("untracked_h", descending=True)
     st.plotly_chart(
         bars(untracked, x="employee", y="untracked_h", y_title=t("untracked_h")),
         key="untracked-bars",
@@ -57,14 +62,14 @@ st.plotly_chart(
 )
 
 employee_columns = table_columns(EMPLOYEES)
-chosen = show_table(view.employees, employee_columns, progress=("tace_pct",), key="employees",
+chosen = show_table(people, employee_columns, progress=("tace_pct",), key="employees",
                     selectable=True)  # fmt: skip
 rows = chosen.selection.rows if chosen else []
-employee = view.employees["employee"][rows[0]] if rows else None
+employee = people["employee"][rows[0]] if rows else None
 download(
     [
-        Sheet(t("charge"), view.employees, employee_columns),
-        Sheet(t("team"), view.teams, table_columns(TEAMS)),
+        Sheet(t("charge"), people, employee_columns),
+        Sheet(t("team"), teams, table_columns(TEAMS)),
         Sheet(t("month"), view.months, table_columns(MONTHS)),
     ],
     "taux-de-charge",

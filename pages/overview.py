@@ -6,14 +6,15 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.filters import dashboard_page, period_caption
-from ui.loaders import page_view, version
+from ui.loaders import assumptions, page_view, version
 from ui.routing import page_file
 from ui.texts import lang, t
-from ui.widgets import explain, show_cards
+from ui.widgets import explain, show_assumptions, show_cards
 
 engine, scope = dashboard_page("overview")
 view = page_view(engine, version(), "overview", scope)
 period_caption(scope)
+show_assumptions(*assumptions(engine, version()))
 if scope.client:
     st.caption(t("overview_scope"))
 show_cards(view.cards)

@@ -9,9 +9,9 @@ from model.views.dashboard import project_lines
 from model.workbook import Sheet
 from ui.charts import LINE_COLUMNS, bars, line, threshold_lines
 from ui.filters import dashboard_page, period_caption
-from ui.loaders import facts, kpi_settings, page_view, version
+from ui.loaders import assumptions, facts, kpi_settings, page_view, version
 from ui.texts import t
-from ui.widgets import download, explain, show_cards, show_table, table_columns
+from ui.widgets import download, explain, show_assumptions, show_cards, show_table, table_columns
 
 PROJECTS = [
     ("project", "project", "text"),
@@ -35,6 +35,7 @@ engine, scope = dashboard_page("projects")
 view = page_view(engine, version(), "projects", scope)
 limits = kpi_settings().projects
 period_caption(scope)
+show_assumptions(*assumptions(engine, version()))
 show_cards(view.cards)
 if view.projects.height == 0:
     st.info(t("no_data"))

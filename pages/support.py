@@ -10,9 +10,9 @@ from model.views.dashboard import contract_lines
 from model.workbook import Sheet
 from ui.charts import LINE_COLUMNS, stacked
 from ui.filters import dashboard_page, period_caption
-from ui.loaders import facts, page_view, version
+from ui.loaders import assumptions, facts, page_view, version
 from ui.texts import t
-from ui.widgets import download, explain, show_cards, show_table, table_columns
+from ui.widgets import download, explain, show_assumptions, show_cards, show_table, table_columns
 
 HOURS = [
     ("included_h", "included_h", "hours"),
@@ -37,6 +37,7 @@ PACKS = [("contract", "contract", "text"), ("client", "client", "text"),
 engine, scope = dashboard_page("support")
 view = page_view(engine, version(), "support", scope)
 period_caption(scope)
+show_assumptions(*assumptions(engine, version()))
 show_cards(view.cards)
 if view.contracts.height == 0:
     st.info(t("no_data"))

@@ -94,6 +94,8 @@ def cells_on_screen(app: AppTest) -> list[str]:
             if settings.get("hidden"):
                 continue
             cells.append(settings.get("label") or str(column))
+            if settings.get("type_config", {}).get("type") == "checkbox":
+                continue  # a box, ticked or not: no word on screen
             options = settings.get("type_config", {}).get("options", [])
             labels = {str(o["value"]): str(o.get("label", o["value"])) for o in options}
             for value in frame[column].tolist():

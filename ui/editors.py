@@ -18,6 +18,8 @@ from ui.texts import choice_word, lang, t, workdays_in_words
 def _table(_engine: Engine, data_version_key: int, kind: str, language: str) -> pl.DataFrame:
     """The rows to edit, working days in words of the language (the importer reads both)."""
     frame = editable_frame(_engine, kind)
+    if "assumed" in frame.columns:  # first, where it is seen
+        frame = frame.select("assumed", pl.exclude("assumed"))
     if "workdays" in frame.columns:
         frame = frame.with_columns(workdays_in_words(pl.col("workdays")))
     return frame
@@ -43,6 +45,9 @@ def _column_config(kind: str) -> dict:
             )
         else:
             config[column.name] = st.column_config.Column(label, required=column.required)
+    # Rows the timesheets imply, ticked: unticked and saved, they are confirmed (not a column
+    # of the fact: the save leaves it out).
+    config["assumed"] = st.column_config.CheckboxColumn(t("assumed"))
     return config
 
 
@@ -50,6 +55,8 @@ def table_editor(engine: Engine, kind: str, messages_key: str) -> None:
     """The table in a data editor and a save button; a refusal lists its rows and reasons."""
     current = _table(engine, version(), kind, lang())
     st.caption(t("edit_help"))
+    if "assumed" in current.columns and (assumed := int(current["assumed"].sum())):
+        st.info(t("assumed_rows", count=assumed), icon=":material/info:")
     edited = st.data_editor(
         current, num_rows="add", column_config=_column_config(kind), hide_index=True,
         key=f"editor-{kind}", placeholder="",

@@ -16,6 +16,7 @@ from model.exports import template_bytes
 from model.importing import ImportResult, import_file, unpack_limits
 from model.imports.pipeline import file_headers
 from model.imports.reader import ReadError
+from model.kpi.assumed import assumed_names
 from model.kpi.cash import Levers
 from model.kpi.frames import Facts
 from model.kpi.scope import Scope
@@ -100,6 +101,12 @@ def facts_and_settings(_engine: Engine, data_version_key: int) -> tuple[Facts, K
     shared as is (polars frames are immutable) instead of unpickled on every redraw, which
     costs a copy of a million lines each time."""
     return load_facts(_engine), load_settings(_engine)
+
+
+def assumptions(_engine: Engine, data_version_key: int) -> tuple[list[str], list[str]]:
+    """The people and projects the timesheets imply but the lists lack (assumed)."""
+    facts, _ = facts_and_settings(_engine, data_version_key)
+    return assumed_names(facts)
 
 
 VIEWS = {

@@ -37,6 +37,22 @@ def show_cards(cards: list[Card]) -> None:
                 st.badge(t(card.status), color=STATUS_COLOURS[card.status])
 
 
+SHOWN_NAMES = 5
+
+
+def show_assumptions(people: list[str], projects: list[str]) -> None:
+    """In the page, not in an expander: who and what the figures assume, and how to fix it."""
+    for key, names in (("assumed_people", people), ("assumed_projects", projects)):
+        if names:
+            st.warning(t(key, count=len(names), names=_some(names)), icon=":material/info:")
+
+
+def _some(names: list[str]) -> str:
+    shown = ", ".join(names[:SHOWN_NAMES])
+    rest = len(names) - SHOWN_NAMES
+    return shown if rest <= 0 else f"{shown} {t('and_more', count=rest)}"
+
+
 def table_columns(spec: list[tuple[str, str, str]]) -> list[Column]:
     """(frame column, label key, kind) → columns with the labels of the current language."""
     return [Column(source, t(label), kind) for source, label, kind in spec]  # type: ignore[arg-type]

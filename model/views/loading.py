@@ -9,15 +9,17 @@ from sqlalchemy import Engine
 
 from model import store
 from model.facts import COMPANY_CURRENCY
+from model.kpi.assumed import with_assumptions
 from model.kpi.frames import Facts, no_rates
 from model.kpi.settings import KpiSettings, kpi_settings
 from model.rates import reference_history
 
 
 def load_facts(engine: Engine) -> Facts:
-    """Every current fact, and the reference rates of the foreign currencies they use."""
+    """Every current fact, the reference rates of the foreign currencies they use, and the
+    people and projects the timesheets imply where the lists lack them (marked `assumed`)."""
     facts = Facts(**{kind: store.read_facts(engine, kind) for kind in Facts.stored_kinds()})
-    return replace(facts, rates=foreign_rates(facts.invoices))
+    return with_assumptions(replace(facts, rates=foreign_rates(facts.invoices)))
 
 
 def foreign_rates(invoices: pl.DataFrame) -> pl.DataFrame:

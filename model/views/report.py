@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from model.kpi.assumed import explain_assumptions
 from model.kpi.billing import invoicing_delay, project_margin
 from model.kpi.capacity import capacity_calendar
 from model.kpi.cash import Scenario, cash_forecast
@@ -82,10 +83,12 @@ def compute_charge(facts: Facts, settings: KpiSettings, start: date, end: date) 
         facts.employees, facts.absences, start=start, end=end, settings=settings.calendar
     )
     history = facts.timesheets.filter(pl.col("date") <= end)
-    return charge_rate(
+    result = charge_rate(
         history, facts.projects, calendar, start=start, end=end,
         calendar_settings=settings.calendar,
     )  # fmt: skip
+    explain_assumptions(result.explanation, facts, start, end)
+    return result
 
 
 def compute_support(
