@@ -33,6 +33,12 @@ ODOO_CASES = [
     ("odoo/time_off_fr.xlsx", "absences", "odoo_time_off", "fr"),
     ("odoo/time_off_en.csv", "absences", "odoo_time_off", "en"),
     ("odoo/time_off_tech.csv", "absences", "odoo_time_off", "technique"),
+    # Projects (billable → time and materials, else internal) and helpdesk tickets.
+    ("odoo/projects_fr.xlsx", "projects", "odoo_projects", "fr"),
+    ("odoo/projects_en.csv", "projects", "odoo_projects", "en"),
+    ("odoo/projects_tech.csv", "projects", "odoo_projects", "technique"),
+    ("odoo/tickets_fr.xlsx", "tickets", "odoo_tickets", "fr"),
+    ("odoo/tickets_en.csv", "tickets", "odoo_tickets", "en"),
 ]
 
 

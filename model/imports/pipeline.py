@@ -13,7 +13,15 @@ import polars as pl
 
 from model.batch import BATCH_ERRORS, Batch
 from model.facts import FACTS
-from model.imports import fec, odoo, odoo_hr, template, timetrackers
+from model.imports import (
+    fec,
+    odoo,
+    odoo_hr,
+    odoo_projects,
+    template,
+    timetracker_projects,
+    timetrackers,
+)
 from model.imports.layouts import HEADER_SEARCH_ROWS, Layout, Table, find_table
 from model.imports.parse import fold_text
 from model.imports.reader import (
@@ -33,7 +41,9 @@ LAYOUTS: tuple[Layout, ...] = (
     *template.LAYOUTS,
     *odoo.LAYOUTS,
     *odoo_hr.LAYOUTS,
+    *odoo_projects.LAYOUTS,
     *timetrackers.LAYOUTS,
+    *timetracker_projects.LAYOUTS,
     fec.FEC_LINES,
 )
 VARIANT_LABELS = {"fr": "français", "en": "anglais", "technique": "noms techniques"}
@@ -181,7 +191,9 @@ def parse_file(
         layouts = [layout for layout in known if kind is None or layout.kind == kind]
     tables = [t for t in (_best_table(sheet, layouts) for sheet in sheets) if t is not None]
     if not tables:
-        raise FileRefused(_unrecognised(file_name, sheets, layouts))
+        raise FileRefused(
+            _nothing_to_import(file_name, sheets) or _unrecognised(file_name, sheets, layouts)
+        )
     parsed = ParsedFile(
         file_name=file_name,
         sha256=file_identity(data, sheet),
@@ -325,6 +337,15 @@ def _table_notes(table: Table) -> list[str]:
         ignored = ", ".join(f"« {h} »" for h in table.unknown_headers)
         notes.append(f"{where}colonnes non utilisées : {ignored}.")
     return notes
+
+
+def _nothing_to_import(file_name: str, sheets: list[RawSheet]) -> str | None:
+    """A file a known tool writes that holds nothing Pilotage keeps: what it is, what to send."""
+    found = {fold_text(h) for h in _likely_headers(sheets[0])}
+    for headers, reason in timetracker_projects.NOTHING_TO_IMPORT:
+        if set(headers) <= found:
+            return f"Le fichier « {file_name} » {reason}"
+    return None
 
 
 def _unrecognised(file_name: str, sheets: list[RawSheet], layouts: list[Layout]) -> str:
