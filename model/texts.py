@@ -206,6 +206,31 @@ LABELS: dict[str, tuple[str, str]] = {
     "pick_contract": ("Contrat", "Contract"),
     "no_contract": ("(hors contrat)", "(outside any contract)"),
     "packs": ("Packs d'heures prépayées", "Prepaid packs of hours"),
+    "sla_title": ("Respect des SLA", "SLA respect"),
+    "sla_help": (
+        "Tickets clos au plus tard à leur échéance SLA ÷ tickets échus, par contrat ; un ticket "
+        "ouvert avant son échéance n'est pas encore compté.",
+        "Tickets closed by their SLA deadline ÷ tickets due, per contract; a ticket open before "
+        "its deadline is not counted yet.",
+    ),
+    "sla_due": ("Tickets échus", "Tickets due"),
+    "sla_met": ("Dans les délais", "On time"),
+    "sla_missed": ("Clos en retard", "Closed late"),
+    "sla_open_late": ("Ouverts en retard", "Open past deadline"),
+    "sla_respect": ("Respect du SLA", "SLA respect"),
+    "sla_open_list": ("Tickets ouverts après leur échéance", "Tickets open past their deadline"),
+    "ticket": ("Ticket", "Ticket"),
+    "sla_deadline": ("Échéance SLA", "SLA deadline"),
+    "opened_at": ("Ouvert le", "Opened on"),
+    "no_support_time": (
+        "Aucun temps de support sur la période : le support, ce sont les lignes d'un projet en "
+        "mode support ou qui portent un ticket (export des temps d'Odoo avec sa colonne Ticket, "
+        "ou modèle Pilotage). Les contrats viennent du modèle Pilotage ou de Paramètres › "
+        "Contrats support.",
+        "No support time in the period: support is the lines of a project in support mode or "
+        "carrying a ticket (Odoo's timesheet export with its Ticket column, or the Pilotage "
+        "template). Contracts come from the Pilotage template or Settings › Support contracts.",
+    ),
     "packs_help": (
         "Heures achetées une fois, sans remise à zéro mensuelle ; date d'épuisement projetée au "
         "rythme des trois derniers mois.",

@@ -39,8 +39,36 @@ view = page_view(engine, version(), "support", scope)
 period_caption(scope)
 show_assumptions(*assumptions(engine, version()))
 show_cards(view.cards)
+SLA = [("contract", "contract", "text"), ("due", "sla_due", "int"), ("met", "sla_met", "int"),
+       ("missed", "sla_missed", "int"), ("open_late", "sla_open_late", "int"),
+       ("respect_pct", "sla_respect", "pct")]  # fmt: skip
+OPEN_LATE = [
+    ("ticket", "ticket", "text"),
+    ("client", "client", "text"),
+    ("contract", "contract", "text"),
+    ("opened_at", "opened_at", "date"),
+    ("sla_deadline", "sla_deadline", "date"),
+    ("days_late", "days_late", "int"),
+]
+
+
+def show_sla() -> None:
+    """Tickets closed by their SLA deadline, per contract, and those open past it."""
+    if view.sla.total["due"].item() == 0:
+        return
+    st.subheader(t("sla_title"))
+    st.caption(t("sla_help"))
+    named = pl.col("contract").fill_null(t("no_contract"))
+    show_table(view.sla.contracts.with_columns(named), table_columns(SLA), key="sla-table")
+    if view.sla.open_late.height:
+        st.markdown(f"**{t('sla_open_list')}**")
+        show_table(view.sla.open_late.with_columns(named), table_columns(OPEN_LATE),
+                   key="sla-open-late")  # fmt: skip
+
+
 if view.contracts.height == 0:
-    st.info(t("no_data"))
+    st.info(t("no_support_time"), icon=":material/info:")
+    show_sla()
     st.stop()
 
 contracts = view.contracts["contract"].to_list()
@@ -67,6 +95,7 @@ if view.packs.height:
     st.subheader(t("packs"))
     st.caption(t("packs_help"))
     show_table(view.packs, table_columns(PACKS), key="packs-table")
+show_sla()
 st.subheader(f"{t('lines')} — {contract or t('no_contract')}")
 lines = contract_lines(facts(), scope, contract)
 show_table(lines, table_columns([*LINE_COLUMNS, ("category", "category", "text")]),

@@ -29,6 +29,7 @@ from model.kpi.projects import SoldVsConsumed, sold_vs_consumed
 from model.kpi.receivables import AgedReceivables, aged_receivables
 from model.kpi.scope import Scope, narrow, previous_scope
 from model.kpi.settings import KpiSettings
+from model.kpi.sla import SlaRespect, sla_respect
 from model.kpi.support import support_lines
 from model.views.headlines import Alert, headlines
 from model.views.report import compute_charge, compute_support
@@ -199,6 +200,7 @@ class SupportView:
     contracts: pl.DataFrame  # + runout_date
     explanation: Explanation
     packs: pl.DataFrame  # prepaid packs at the as-of date
+    sla: SlaRespect  # tickets closed by their SLA deadline, per contract
 
 
 def support_view(facts: Facts, settings: KpiSettings, scope: Scope) -> SupportView:
@@ -222,7 +224,9 @@ def support_view(facts: Facts, settings: KpiSettings, scope: Scope) -> SupportVi
     contracts = now.contracts.join(
         now.runout.select("contract", "runout_date"), on="contract", how="left"
     )
-    return SupportView(cards, now.months, contracts, now.explanation, now.packs)
+    sla = sla_respect(narrowed.tickets, narrowed.contracts, start=scope.start, end=scope.end,
+                      as_of=scope.as_of)  # fmt: skip
+    return SupportView(cards, now.months, contracts, now.explanation, now.packs, sla)
 
 
 # ── Balance âgée & DSO ───────────────────────────────────────────────────────────────────────

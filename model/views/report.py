@@ -24,11 +24,12 @@ from model.kpi.leakage import leakage
 from model.kpi.projects import sold_vs_consumed
 from model.kpi.receivables import aged_receivables
 from model.kpi.settings import KpiSettings
+from model.kpi.sla import COUNTS, sla_respect
 from model.kpi.support import SupportInclusion, support_inclusion
 
 NAMES = (
     "charge-rate", "sold-vs-consumed", "support", "receivables", "dso", "invoicing-delay",
-    "margin", "leakage", "cash-forecast",
+    "margin", "leakage", "cash-forecast", "sla",
 )  # fmt: skip
 RATE_KEYS = ("tace_pct", "charge_pct", "occupation_pct", "billable_ratio_pct", "harvest_pct")
 HOUR_KEYS = ("capacity_h", "available_h", "worked_h", "billable_h", "productive_h")
@@ -74,8 +75,42 @@ def kpi_json(
         "margin": _margin,
         "leakage": _leakage,
         "cash-forecast": _cash_forecast,
+        "sla": _sla,
     }
     return compute[name](facts, settings, Period(as_of, start, end, weeks, months, scenario))
+
+
+def _sla(facts: Facts, settings: KpiSettings, period: Period) -> dict:
+    result = sla_respect(facts.tickets, facts.contracts, start=period.start, end=period.end,
+                         as_of=period.as_of)  # fmt: skip
+
+    def counts(row: dict[str, Any]) -> dict[str, Any]:
+        return {**{k: row[k] for k in COUNTS}, "respect_pct": two(row["respect_pct"])}
+
+    return {
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "as_of": period.as_of.isoformat(),
+        "total": counts(result.total.row(0, named=True)),
+        "contracts": [
+            {"contract": r["contract"], **counts(r)} for r in result.contracts.iter_rows(named=True)
+        ],
+        "months": [
+            {"contract": r["contract"], "month": r["month"].isoformat()[:7], **counts(r)}
+            for r in result.months.iter_rows(named=True)
+        ],
+        "open_late": [
+            {
+                "ticket": r["ticket"],
+                "client": r["client"],
+                "contract": r["contract"],
+                "sla_deadline": r["sla_deadline"].isoformat(sep=" "),
+                "days_late": r["days_late"],
+            }
+            for r in result.open_late.iter_rows(named=True)
+        ],
+        "explanation": result.explanation.to_json(),
+    }
 
 
 def compute_charge(facts: Facts, settings: KpiSettings, start: date, end: date) -> ChargeRate:
