@@ -207,6 +207,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_contract": ("(hors contrat)", "(outside any contract)"),
     "packs": ("Packs d'heures prépayées", "Prepaid packs of hours"),
     "sla_title": ("Respect des SLA", "SLA respect"),
+    "validation_title": ("Heures validées et à valider", "Hours validated and waiting"),
+    "validation_help": (
+        "Ce que la fin de mois attend encore : les heures saisies non validées (validation des "
+        "feuilles de temps d'Odoo, export de Kimai, colonne « Validé » du modèle). « Inconnu » : "
+        "la source ne dit pas si elles le sont.",
+        "What month end still waits for: logged hours not yet validated (Odoo's timesheet "
+        "validation, Kimai's export, the template's « Validé » column). « Unknown »: the source "
+        "does not say.",
+    ),
+    "validated_h": ("Validées (h)", "Validated (h)"),
+    "waiting_h": ("À valider (h)", "Waiting (h)"),
+    "unknown_h": ("Inconnu (h)", "Unknown (h)"),
+    "validated_pct": ("Part validée", "Validated share"),
     "sla_help": (
         "Tickets clos au plus tard à leur échéance SLA ÷ tickets échus, par contrat ; un ticket "
         "ouvert avant son échéance n'est pas encore compté.",

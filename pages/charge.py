@@ -13,7 +13,15 @@ from ui.charts import LINE_COLUMNS, bars, heatmap, threshold_lines
 from ui.filters import dashboard_page, period_caption
 from ui.loaders import assumptions, facts, kpi_settings, page_view, version
 from ui.texts import t
-from ui.widgets import download, explain, show_assumptions, show_cards, show_table, table_columns
+from ui.widgets import (
+    download,
+    explain,
+    show_assumptions,
+    show_cards,
+    show_table,
+    show_validation,
+    table_columns,
+)
 
 RATES = [
     ("capacity_h", "capacity_h", "hours"),
@@ -80,4 +88,5 @@ if employee:
     # The charge rate ignores the client filter; so do the lines behind it.
     lines = source_lines(facts(), replace(scope, client=None), employee=employee)
     show_table(lines, table_columns(LINE_COLUMNS), key="employee-lines")
+show_validation(view.validation, [("employee", "employee", "text"), ("month", "month", "date")])
 explain(view.explanation)

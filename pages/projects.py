@@ -11,7 +11,15 @@ from ui.charts import LINE_COLUMNS, bars, line, threshold_lines
 from ui.filters import dashboard_page, period_caption
 from ui.loaders import assumptions, facts, kpi_settings, page_view, version
 from ui.texts import t
-from ui.widgets import download, explain, show_assumptions, show_cards, show_table, table_columns
+from ui.widgets import (
+    download,
+    explain,
+    show_assumptions,
+    show_cards,
+    show_table,
+    show_validation,
+    table_columns,
+)
 
 PROJECTS = [
     ("project", "project", "text"),
@@ -71,4 +79,5 @@ download(
 st.subheader(f"{t('lines')} — {project}")
 show_table(project_lines(facts(), project, scope.as_of), table_columns(LINE_COLUMNS),
            key="project-lines")  # fmt: skip
+show_validation(view.validation, [("project", "project", "text")])
 explain(view.explanation)

@@ -53,6 +53,23 @@ def _some(names: list[str]) -> str:
     return shown if rest <= 0 else f"{shown} {t('and_more', count=rest)}"
 
 
+VALIDATION = [
+    ("validated_h", "validated_h", "hours"),
+    ("waiting_h", "waiting_h", "hours"),
+    ("unknown_h", "unknown_h", "hours"),
+    ("validated_pct", "validated_pct", "pct"),
+]
+
+
+def show_validation(table: pl.DataFrame, keys: list[tuple[str, str, str]]) -> None:
+    """Hours still waiting for validation, when there are any (issue 13 §3)."""
+    if table["waiting_h"].sum() == 0:
+        return
+    st.subheader(t("validation_title"))
+    st.caption(t("validation_help"))
+    show_table(table, table_columns([*keys, *VALIDATION]), key="validation-table")
+
+
 def table_columns(spec: list[tuple[str, str, str]]) -> list[Column]:
     """(frame column, label key, kind) → columns with the labels of the current language."""
     return [Column(source, t(label), kind) for source, label, kind in spec]  # type: ignore[arg-type]

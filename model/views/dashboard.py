@@ -31,6 +31,7 @@ from model.kpi.scope import Scope, narrow, previous_scope
 from model.kpi.settings import KpiSettings
 from model.kpi.sla import SlaRespect, sla_respect
 from model.kpi.support import support_lines
+from model.kpi.validation import validation
 from model.views.headlines import Alert, headlines
 from model.views.report import compute_charge, compute_support
 
@@ -82,6 +83,7 @@ class ChargeView:
     teams: pl.DataFrame  # + status
     months: pl.DataFrame  # employee × month, for the heatmap
     explanation: Explanation
+    validation: pl.DataFrame  # employee × month: hours validated, waiting, unknown
 
 
 def charge_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ChargeView:
@@ -126,6 +128,7 @@ def charge_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ChargeView
         teams=now.teams.with_columns(status(pl.col("tace_pct")).alias("status")),
         months=now.months,
         explanation=now.explanation,
+        validation=validation(staff.timesheets, start=scope.start, end=scope.end),
     )
 
 
@@ -145,6 +148,7 @@ class ProjectsView:
     projects: pl.DataFrame
     burn_up: pl.DataFrame
     explanation: Explanation
+    validation: pl.DataFrame  # project: hours validated, waiting, unknown, to the as-of date
 
 
 def projects_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ProjectsView:
@@ -177,7 +181,9 @@ def projects_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Projects
              higher_is_better=False),
         Card("fixed_price_projects", now.projects.height, before.projects.height, "count"),
     ]  # fmt: skip
-    return ProjectsView(cards, now.projects, now.burn_up, now.explanation)
+    shown = narrowed.timesheets.filter(pl.col("project").is_in(now.projects["project"].implode()))
+    waiting = validation(shown, start=date.min, end=scope.as_of, by=("project",))
+    return ProjectsView(cards, now.projects, now.burn_up, now.explanation, waiting)
 
 
 def _client_projects(facts: Facts, client: str | None) -> Facts:

@@ -26,6 +26,7 @@ from model.kpi.receivables import aged_receivables
 from model.kpi.settings import KpiSettings
 from model.kpi.sla import COUNTS, sla_respect
 from model.kpi.support import SupportInclusion, support_inclusion
+from model.kpi.validation import validation
 
 NAMES = (
     "charge-rate", "sold-vs-consumed", "support", "receivables", "dso", "invoicing-delay",
@@ -152,6 +153,18 @@ def _charge_rate(facts: Facts, settings: KpiSettings, period: Period) -> dict:
         "employees": _rows(result.employees, ("employee", "team")),
         "teams": _rows(result.teams, ("team",)),
         "company": _rows(result.company, ())[0] if result.company.height else {},
+        # Hours validated and still waiting, per person and month (what month end waits for).
+        "validation": [
+            {
+                "employee": r["employee"],
+                "month": r["month"].isoformat()[:7],
+                **{k: two(r[k]) for k in ("validated_h", "waiting_h", "unknown_h")},
+                "validated_pct": two(r["validated_pct"]),
+            }
+            for r in validation(facts.timesheets, start=period.start, end=period.end).iter_rows(
+                named=True
+            )
+        ],
         "explanation": result.explanation.to_json(),
     }
 
