@@ -142,6 +142,8 @@ TIMESHEETS = Fact(
         Column("ticket", "Ticket"),
         Column("invoice_number", "Facture"),
         Column("source_id", "ID source"),
+        # The line's cost as the source costed it (Odoo: −Montant = hours × hourly cost).
+        Column("cost", "Coût", "money"),
     ),
     natural_key=("source_id",),
     rules=(

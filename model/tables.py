@@ -16,9 +16,9 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 9  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+SCHEMA_VERSION = 10  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
 # 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours;
-# 9: invoices' and payments' own currency, amount in it and rate
+# 9: invoices' and payments' own currency, amount in it and rate; 10: timesheet lines' cost
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -138,6 +138,7 @@ class TimesheetLine(FactRow, table=True):
     ticket: str | None = None
     invoice_number: str | None = None
     source_id: str | None = None
+    cost_cents: int | None = _cents()
 
 
 class Project(FactRow, table=True):

@@ -97,3 +97,44 @@ def test_the_pages_say_what_they_assume(sqlite_url: str, monkeypatch: pytest.Mon
         assert all(m.value != "n/a" for m in app.metric)
         app = open_page(app, "parameters")
         assert app.info[0].value.startswith("Les 3 dernière(s) ligne(s), cochées « Supposé »")
+
+
+def test_odoo_timesheet_costs_give_the_cost_rate_the_staff_list_lacks(engine: Engine):
+    """Odoo's Montant is −hours × hourly cost. Alice Martin: 337,50 − 22,50 + 90,00 = 405 € for
+    7,5 − 0,5 + 2 = 9 h → 45,00 €/h; Bruno Petit: (130 + 60) / 4,75 h = 40,00 €/h; Chloé
+    Lambert: 188 / 4 = 47,00 €/h. The margin says its 6 lines are costed so."""
+    from model.views.report import kpi_json
+
+    _timesheets_alone(engine)
+    facts = load_facts(engine)
+    costs = facts.employees.sort("employee").select(
+        "employee", "cost_rate_cents", "cost_from_timesheets"
+    )
+    assert costs.rows() == [
+        ("Alice Martin", 4500, True),
+        ("Bruno Petit", 4000, True),
+        ("Chloé Lambert", 4700, True),
+    ]
+    margin = kpi_json("margin", facts, load_settings(engine), as_of=date(2024, 3, 31),
+                      start=date(2024, 3, 1), end=date(2024, 3, 31))  # fmt: skip
+    reasons = {e["reason"]: e["count"] for e in margin["explanation"]["excluded"]}
+    said = (
+        "ligne(s) de collaborateurs sans coût horaire dans la liste du personnel, coûtées au "
+        "coût moyen de leurs lignes de temps (Odoo : Montant ÷ heures)"
+    )
+    assert reasons[said] == 6
+
+
+def test_a_cost_in_the_staff_list_wins_over_the_timesheets(engine: Engine):
+    """Alice Martin's 50 €/h in the employees export stays; the others still come from Odoo."""
+    _timesheets_alone(engine)
+    staff = '"Collaborateur","Coût horaire"\n"Alice Martin","50"\n'
+    assert import_bytes(engine, staff.encode(), "equipe.csv", kind="employees").status == (
+        "imported"
+    )
+    costs = load_facts(engine).employees.sort("employee")
+    assert costs.select("employee", "cost_rate_cents", "cost_from_timesheets").rows() == [
+        ("Alice Martin", 5000, False),
+        ("Bruno Petit", 4000, True),
+        ("Chloé Lambert", 4700, True),
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from model.imports import parse
 from model.imports.currency import IN_EUROS
 from model.imports.layouts import Layout, file_column
 
@@ -78,7 +79,10 @@ def _convert_timesheets(frame: pl.DataFrame) -> pl.DataFrame:
     else:
         billing = pl.lit(None, pl.String)
     description = file_column(frame, "description")
+    # Odoo's amount is the line's cost, negative: −hours × the person's hourly cost.
+    amount = parse.number(file_column(frame, "amount"))
     return frame.with_columns(
+        pl.when(amount.is_not_null()).then((-amount).cast(pl.String)).alias("cost"),
         billing.alias("billing"),
         file_column(frame, "project", "account").alias("project"),
         pl.when(description.str.strip_chars() == "/")
@@ -118,6 +122,7 @@ ODOO_TIMESHEETS = Layout(
             "Facture", "Invoice", ("timesheet_invoice_id", "timesheet_invoice_id/name")
         ),
         "billing_type": labels("Type de facturation", "Billable Type", "timesheet_invoice_type"),
+        "amount": labels("Montant", "Amount", "amount"),
         "validated": labels("Validé", "Validated", "validated"),
         "ticket": labels("Ticket", "Ticket", ("helpdesk_ticket_id", "helpdesk_ticket_id/name")),
         "source_id": labels("ID", "ID", ("id", ".id")),
@@ -125,7 +130,11 @@ ODOO_TIMESHEETS = Layout(
     required=("date", "employee", "hours"),
     value_aliases={"billing": BILLING_TYPES},
     convert=_convert_timesheets,
-    derived_from={"billing": ("billing_type", "so_line"), "project": ("project", "account")},
+    derived_from={
+        "billing": ("billing_type", "so_line"),
+        "project": ("project", "account"),
+        "cost": ("amount",),
+    },
 )
 
 

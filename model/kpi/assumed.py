@@ -60,12 +60,35 @@ def assumed_projects(projects: pl.DataFrame, timesheets: pl.DataFrame) -> pl.Dat
 
 
 def with_assumptions(facts: Facts) -> Facts:
-    """The facts with the assumed people and projects added, every row marked `assumed`."""
+    """The facts with the assumed people and projects added, every row marked `assumed`, and
+    the people without an hourly cost costed from their lines where the source costed them."""
+    employees = _marked(facts.employees, assumed_employees(facts.employees, facts.timesheets))
     return replace(
         facts,
-        employees=_marked(facts.employees, assumed_employees(facts.employees, facts.timesheets)),
+        employees=with_timesheet_costs(employees, facts.timesheets),
         projects=_marked(facts.projects, assumed_projects(facts.projects, facts.timesheets)),
     )
+
+
+def with_timesheet_costs(employees: pl.DataFrame, timesheets: pl.DataFrame) -> pl.DataFrame:
+    """A person without an hourly cost gets their lines' average cost (Odoo's Montant ÷ hours),
+    marked `cost_from_timesheets`; a cost the staff list gives always wins."""
+    if "cost_from_timesheets" in employees.columns:  # already done
+        return employees
+    costed = timesheets.filter(pl.col("cost_cents").is_not_null() & (pl.col("hours") != 0))
+    per_hour = costed.group_by("employee").agg(
+        (pl.col("cost_cents").sum() / pl.col("hours").sum())
+        .round(0, mode="half_away_from_zero")
+        .cast(pl.Int64)
+        .alias("_from_lines")
+    )
+    joined = employees.join(per_hour, on="employee", how="left", maintain_order="left")
+    used = pl.col("cost_rate_cents").is_null() & (pl.col("_from_lines") > 0).fill_null(False)
+    return joined.with_columns(
+        pl.when(used).then(pl.col("_from_lines")).otherwise(pl.col("cost_rate_cents"))
+        .alias("cost_rate_cents"),
+        used.alias("cost_from_timesheets"),
+    ).drop("_from_lines")  # fmt: skip
 
 
 def assumed_names(facts: Facts) -> tuple[list[str], list[str]]:

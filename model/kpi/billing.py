@@ -14,7 +14,16 @@ from datetime import date
 import polars as pl
 
 from model.kpi.charge import billable_hours, with_recognised_hours
-from model.kpi.common import Explanation, categorise, cost_rate, explain_default_cost, pct, ratio
+from model.kpi.common import (
+    Explanation,
+    categorise,
+    cost_rate,
+    explain_default_cost,
+    explain_timesheet_cost,
+    pct,
+    person_costs,
+    ratio,
+)
 
 
 @dataclass
@@ -145,7 +154,7 @@ def project_margin(
         "hours (invoiced and to invoice) × the project's rate. Fixed price: the sold amount, or "
         "by completion: sold amount × declared progress (capped at 100 %).",
     )
-    costs = employees.lazy().select("employee", "cost_rate_cents")
+    costs = person_costs(employees.lazy())
     categorised = categorise(lines.lazy().filter(pl.col("date") <= as_of), projects.lazy())
     worked = (
         with_recognised_hours(categorised, projects.lazy())
@@ -162,6 +171,7 @@ def project_margin(
             .alias("invoiced_h"),
             (pl.col("hours") * cost_rate(default_cost_rate_cents)).sum().alias("cost_cents"),
             pl.col("cost_rate_cents").is_null().sum().alias("_lines_without_cost"),
+            pl.col("_cost_from_lines").fill_null(False).sum().alias("_lines_costed_from_lines"),
         )
     )
     frame = (
@@ -186,7 +196,9 @@ def project_margin(
     explanation.input_lines = int(frame["hours_h"].count())
     without_cost = int(frame["_lines_without_cost"].fill_null(0).sum())
     explain_default_cost(explanation, without_cost, default_cost_rate_cents)
-    return ProjectMargin(frame.drop("_lines_without_cost", "billed_h"), explanation)
+    explain_timesheet_cost(explanation, int(frame["_lines_costed_from_lines"].fill_null(0).sum()))
+    frame = frame.drop("_lines_without_cost", "_lines_costed_from_lines", "billed_h")
+    return ProjectMargin(frame, explanation)
 
 
 def _revenue() -> pl.Expr:

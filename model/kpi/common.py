@@ -93,6 +93,26 @@ def cost_rate(default_cents: int) -> pl.Expr:
     return pl.col("cost_rate_cents").fill_null(default_cents)
 
 
+def person_costs(employees: pl.LazyFrame) -> pl.LazyFrame:
+    """Each person's hourly cost, and whether it comes from their timesheet lines' cost."""
+    from_lines = (
+        pl.col("cost_from_timesheets")
+        if "cost_from_timesheets" in employees.collect_schema().names()
+        else pl.lit(False)
+    )
+    return employees.select("employee", "cost_rate_cents", from_lines.alias("_cost_from_lines"))
+
+
+def explain_timesheet_cost(explanation: Explanation, lines: int) -> None:
+    explanation.exclude(
+        lines,
+        "ligne(s) de collaborateurs sans coût horaire dans la liste du personnel, coûtées au coût "
+        "moyen de leurs lignes de temps (Odoo : Montant ÷ heures)",
+        "line(s) of people with no hourly cost in the staff list, costed at their timesheet "
+        "lines' average cost (Odoo: Amount ÷ hours)",
+    )
+
+
 def explain_default_cost(explanation: Explanation, lines: int, default_cents: int) -> None:
     euros = f"{default_cents / 100:.2f}"
     explanation.exclude(

@@ -13,7 +13,15 @@ from datetime import date
 
 import polars as pl
 
-from model.kpi.common import Explanation, cost_rate, explain_default_cost, pct, ratio
+from model.kpi.common import (
+    Explanation,
+    cost_rate,
+    explain_default_cost,
+    explain_timesheet_cost,
+    pct,
+    person_costs,
+    ratio,
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,7 @@ def sold_vs_consumed(
     )
     fixed = sold_hours(projects.lazy()).filter(pl.col("billing_mode") == "fixed_price")
     until = lines.lazy().filter(pl.col("date") <= as_of)
-    costs = employees.lazy().select("employee", "cost_rate_cents")
+    costs = person_costs(employees.lazy())
     consumed = (
         until.join(costs, on="employee", how="left")
         .group_by("project")
@@ -75,6 +83,7 @@ def sold_vs_consumed(
                 pl.col("hours").sum(),
             ).alias("cost_rate_cents"),
             pl.col("cost_rate_cents").is_null().sum().alias("_lines_without_cost"),
+            pl.col("_cost_from_lines").fill_null(False).sum().alias("_lines_costed_from_lines"),
         )
     )
     after_end = (
@@ -96,7 +105,8 @@ def sold_vs_consumed(
     )
     without_cost = int(frame["_lines_without_cost"].fill_null(0).sum())
     explain_default_cost(explanation, without_cost, thresholds.default_cost_rate_cents)
-    frame = frame.drop("_lines_without_cost")
+    explain_timesheet_cost(explanation, int(frame["_lines_costed_from_lines"].fill_null(0).sum()))
+    frame = frame.drop("_lines_without_cost", "_lines_costed_from_lines")
     explanation.input_lines = until.select(pl.len()).collect().item()
     explanation.exclude(
         frame.filter(pl.col("sold_h").is_null() | (pl.col("sold_h") == 0)).height,
