@@ -150,6 +150,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "and_more": ("et {count} autre(s)", "and {count} more"),
     "assumed": ("Supposé", "Assumed"),
+    "assumed_contract": ("Contrat supposé", "Assumed contract"),
     "no_team": ("Sans pôle", "No team"),
     "open_page": ("Voir", "Open"),
     "charge_pct": ("Taux de charge (heures client)", "Charge rate (client hours)"),

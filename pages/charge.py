@@ -33,7 +33,8 @@ RATES = [
     ("charge_pct", "charge_pct", "pct"),
     ("occupation_pct", "occupation", "pct"),
 ]
-EMPLOYEES = [("employee", "employee", "text"), ("team", "team", "text"), *RATES,
+EMPLOYEES = [("employee", "employee", "text"), ("team", "team", "text"),
+             ("assumed_contract", "assumed_contract", "text"), *RATES,
              ("untracked_h", "untracked_h", "hours")]  # fmt: skip
 TEAMS = [("team", "team", "text"), *RATES]
 MONTHS = [("employee", "employee", "text"), ("month", "month", "date"), *RATES]

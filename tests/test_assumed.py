@@ -95,6 +95,12 @@ def test_the_pages_say_what_they_assume(sqlite_url: str, monkeypatch: pytest.Mon
         )
         assert warnings[1].startswith("4 projet(s) absent(s) de la liste des projets")
         assert all(m.value != "n/a" for m in app.metric)
+        people = next(d.value for d in app.dataframe if "Contrat supposé" in d.value.columns)
+        assert people.set_index("Collaborateur")["Contrat supposé"].to_dict() == {
+            "Alice Martin": "oui",
+            "Bruno Petit": "oui",
+            "Chloé Lambert": "oui",
+        }
         app = open_page(app, "parameters")
         assert app.info[0].value.startswith("Les 3 dernière(s) ligne(s), cochées « Supposé »")
 

@@ -109,7 +109,7 @@ def charge_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ChargeView
     untracked = (pl.col("available_h") - pl.col("worked_h")).clip(lower_bound=0)
     employees = now.employees.with_columns(
         untracked.alias("untracked_h"), status(pl.col("tace_pct")).alias("status")
-    )
+    ).join(_assumed_contracts(staff.employees), on="employee", how="left")
     occupation = _first(now.company, "occupation_pct")
     cards = [
         Card("tace", _first(now.company, "tace_pct"), _first(before.company, "tace_pct"), "pct",
@@ -130,6 +130,12 @@ def charge_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ChargeView
         explanation=now.explanation,
         validation=validation(staff.timesheets, start=scope.start, end=scope.end),
     )
+
+
+def _assumed_contracts(employees: pl.DataFrame) -> pl.DataFrame:
+    """Who works on an assumed contract (35 h over 5 days: not in the staff list)."""
+    assumed = pl.col("assumed") if "assumed" in employees.columns else pl.lit(False)
+    return employees.select("employee", assumed.fill_null(False).alias("assumed_contract"))
 
 
 def _untracked(employees: pl.DataFrame) -> float | None:
