@@ -14,7 +14,7 @@ from model.exports import export_frame
 from model.facts import FACTS
 from model.importing import ImportResult, import_batch
 from model.imports.pipeline import read_frame
-from model.kpi.assumed import assumed_employees, assumed_projects
+from model.kpi.assumed import assumed_employees, assumed_projects, in_columns_of
 from model.settings import Settings
 from model.store import read_facts
 
@@ -33,10 +33,7 @@ def editable_frame(engine: Engine, kind: str) -> pl.DataFrame:
         return frame
     implied = ASSUMED[kind](read_facts(engine, kind), read_facts(engine, "timesheets"))
     canonical = implied.rename({c.stored: c.name for c in FACTS[kind].columns})
-    rows = canonical.select(
-        (pl.col(name) if name in canonical.columns else pl.lit(None)).cast(dtype).alias(name)
-        for name, dtype in frame.schema.items()
-    )
+    rows = in_columns_of(canonical, frame)
     return pl.concat(
         [frame.with_columns(pl.lit(False).alias("assumed")),
          rows.with_columns(pl.lit(True).alias("assumed"))]

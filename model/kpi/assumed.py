@@ -35,7 +35,7 @@ def assumed_employees(employees: pl.DataFrame, timesheets: pl.DataFrame) -> pl.D
         pl.lit(ASSUMED_WEEKLY_HOURS).alias("weekly_hours"),
         pl.lit(ASSUMED_WORKDAYS).alias("workdays"),
         "start_date",
-    ).pipe(_in_columns_of, employees)
+    ).pipe(in_columns_of, employees)
 
 
 def assumed_projects(projects: pl.DataFrame, timesheets: pl.DataFrame) -> pl.DataFrame:
@@ -56,7 +56,7 @@ def assumed_projects(projects: pl.DataFrame, timesheets: pl.DataFrame) -> pl.Dat
     return missing.sort("project").select(
         "project", "client", pl.lit(ASSUMED_MODE).alias("billing_mode"),
         pl.lit(7.0).alias("hours_per_day"),
-    ).pipe(_in_columns_of, projects)  # fmt: skip
+    ).pipe(in_columns_of, projects)  # fmt: skip
 
 
 def with_assumptions(facts: Facts) -> Facts:
@@ -102,7 +102,7 @@ def _assumed(frame: pl.DataFrame, name: str) -> list[str]:
     return frame.filter(pl.col("assumed"))[name].to_list()
 
 
-def _in_columns_of(rows: pl.DataFrame, like: pl.DataFrame) -> pl.DataFrame:
+def in_columns_of(rows: pl.DataFrame, like: pl.DataFrame) -> pl.DataFrame:
     """`rows` with every column of `like`, in its order and types, missing ones null."""
     return rows.select(
         (pl.col(name) if name in rows.columns else pl.lit(None)).cast(dtype).alias(name)
