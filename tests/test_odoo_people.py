@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from model.views.dashboard import compute_charge
 from model.views.loading import load_facts, load_settings
 from tests.conftest import FIXTURES
-from tests.support import import_bytes
+from tests.support import import_bytes, snapshot
 
 
 def test_employees_and_time_off_give_each_persons_available_hours(engine: Engine):
@@ -37,3 +37,29 @@ def test_employees_and_time_off_give_each_persons_available_hours(engine: Engine
     assert costs.filter(pl.col("cost_rate_cents").is_null())["employee"].to_list() == [
         "Chloé Lambert"
     ]
+
+
+def test_a_leave_ending_before_it_starts_or_lasting_centuries_is_refused(engine: Engine):
+    """Refused with the cell as written, before being spread day by day (a leave from year 1 to
+    9999 used to be expanded into 2,6 million days); the store is left as it was."""
+    export = (
+        "Employé,Type de congés,Date de début,Date de fin,Durée (jours),Statut\n"
+        "Alice Martin,Congés payés,01/03/2024,01/03/2300,5,Approuvé\n"
+        "Alice Martin,Congés payés,10/03/2024,05/03/2024,5,Approuvé\n"
+        "Alice Martin,Congés payés,01/01/0001,31/12/9999,5,Approuvé\n"
+        "Bruno Petit,RTT,04/03/2024,04/03/2024,1,Approuvé\n"
+    )
+    before = snapshot(engine)
+    result = import_bytes(engine, export.encode(), "conges.csv")
+    assert result.status == "rejected"
+    too_long = (
+        "est plus de 366 jours après la date de début : un congé ne dure pas si longtemps, "
+        "vérifiez l'année des deux dates"
+    )
+    assert [error["message"] for error in result.errors] == [
+        f"Ligne 2, colonne « Date de fin » : « 01/03/2300 » {too_long}",
+        "Ligne 3, colonne « Date de fin » : « 05/03/2024 » est avant la date de début "
+        "(attendu : ce jour-là ou après)",
+        f"Ligne 4, colonne « Date de fin » : « 31/12/9999 » {too_long}",
+    ]
+    assert snapshot(engine) == before

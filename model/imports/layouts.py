@@ -43,6 +43,9 @@ class Layout:
     label: str = ""  # the source, e.g. "Odoo" or "Modèle Pilotage"
     # Records that are not facts (a leave still to approve): the reason, or null to keep the row.
     set_aside: Callable[[pl.DataFrame], pl.Expr] | None = None
+    # Records refused before conversion (a leave of three centuries would be spread day by
+    # day): (mask, layout column, what is wrong) each, reported with the cell as written.
+    refuse: Callable[[pl.DataFrame], list[tuple[pl.Expr, str, str]]] | None = None
 
     @property
     def fact(self) -> Fact:

@@ -22,6 +22,7 @@ from model.imports.reader import ROW
 from model.text import fold_text
 
 HOURS_PER_LEAVE_DAY = 7.0
+MAX_LEAVE_DAYS = 366  # longer is a typo in a year (and would be spread day by day)
 # "35 heures/semaine", "Standard 40 hours/week", "Temps partiel (28h)".
 SCHEDULE_HOURS = r"(\d+(?:[.,]\d+)?)\s*(?:h|heures?|hours?|hrs?)\b"
 
@@ -91,6 +92,20 @@ def _not_approved(frame: pl.DataFrame) -> pl.Expr:
     return pl.when(folded.is_not_null() & ~folded.is_in(sorted(APPROVED))).then(reason)
 
 
+def _impossible_leaves(frame: pl.DataFrame) -> list[tuple[pl.Expr, str, str]]:
+    start = parse.date(file_column(frame, "date_from"))
+    end = parse.date(file_column(frame, "date_to"))
+    return [
+        (end < start, "date_to", "est avant la date de début (attendu : ce jour-là ou après)"),
+        (
+            end > start.dt.offset_by(f"{MAX_LEAVE_DAYS}d"),
+            "date_to",
+            f"est plus de {MAX_LEAVE_DAYS} jours après la date de début : un congé ne dure pas "
+            "si longtemps, vérifiez l'année des deux dates",
+        ),
+    ]
+
+
 def leave_kind(label: str | None) -> str:
     folded = fold_text(label or "")
     for words, kind in LEAVE_KINDS:
@@ -130,7 +145,7 @@ def _convert_leaves(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _leave_days(leave: dict) -> list[tuple]:
     start, end, kind = leave["_from"], leave["_to"], leave_kind(leave["_type"])
-    if start is None or end is None or end < start:
+    if start is None or end is None:
         return [(leave[ROW], leave["employee"], leave["_from_text"], None, kind)]
     working = _working_days(start, end)
     hours = _hours_per_day(len(working), leave["_hours"], leave["_days"])
@@ -180,6 +195,7 @@ ODOO_LEAVES = Layout(
     required=("employee", "leave_type", "date_from", "date_to"),
     convert=_convert_leaves,
     set_aside=_not_approved,
+    refuse=_impossible_leaves,
     derived_from={"date": ("date_from",), "hours": ("hours", "days"), "kind": ("leave_type",)},
 )
 

@@ -100,7 +100,7 @@ def check_table(
     rates: RateSource = ECB,
 ) -> Checked:
     layout, fact = table.layout, table.layout.fact
-    text = table.frame
+    text, refused = _refused_records(table)
     if layout.convert is not None:
         text = layout.convert(text)
     headers = _file_headers(table)
@@ -113,6 +113,7 @@ def check_table(
         ],
     )
     typed, problems = _type_columns(text, fact, table, headers)
+    problems += refused
     typed = _finalise(fact.kind, typed)
     if in_euros is not None:
         typed = typed.hstack(in_euros)
@@ -127,8 +128,21 @@ def check_table(
     bad_rows = errors["row"].unique()
     valid = typed.filter(~pl.col(ROW).is_in(bad_rows.implode()))
     # A record a converter spreads over several rows (a leave over its days) is read once.
-    rows_read = text[ROW].n_unique()
+    rows_read = text[ROW].n_unique() + sum(p.height for p in refused)
     return Checked(valid=valid, errors=_with_sentences(errors), rows_read=rows_read)
+
+
+def _refused_records(table: Table) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """The table's records less those its layout refuses before conversion, and why."""
+    frame, refuse = table.frame, table.layout.refuse
+    if refuse is None:
+        return frame, []
+    problems, refused = [], pl.lit(False)
+    for mask, column, message in refuse(frame):
+        refused = refused | mask.fill_null(False)
+        header = {column: table.file_headers.get(column, column)}
+        problems.append(_problems(frame, mask.fill_null(False), column, header, message))
+    return frame.filter(~refused), problems
 
 
 def _file_headers(table: Table) -> dict[str, str]:
