@@ -630,11 +630,33 @@ def _template_frames(
     return {
         "employees": pl.DataFrame(employees),
         "projects": pl.DataFrame(projects),
+        "sale_lines": pl.DataFrame(_sale_lines(projects)),
         "absences": pl.DataFrame(ledger.absences),
         "contracts": pl.DataFrame(contracts),
         "tickets": pl.DataFrame(ledger.tickets),
         "flows": pl.DataFrame(_flows(start)),
     }
+
+
+def _sale_lines(projects: list[dict]) -> list[dict]:
+    """One order line per fixed-price project: its days sold at its daily rate."""
+    return [
+        {
+            "sale_order": f"CMD-{number:04d}",
+            "line": f"{row['project']} – forfait",
+            "project": row["project"],
+            "client": row["client"],
+            "quantity": row["sold_hours"] / row["hours_per_day"],
+            "unit": "jours",
+            "delivered": None,
+            "invoiced": None,
+            "unit_price": row["hourly_rate"] * row["hours_per_day"],
+            "subtotal": row["sold_amount"],
+            "billing_mode": "fixed_price",
+        }
+        for number, row in enumerate(projects, start=1)
+        if row["billing_mode"] == "fixed_price"
+    ]
 
 
 FLOWS = (

@@ -188,6 +188,29 @@ PROJECTS = Fact(
     ),
 )
 
+# What was sold, line by line (Odoo's sale order lines): a project's sold hours, amount, rate
+# and billing mode where the project list leaves them empty (model/kpi/sold.py).
+SALE_LINES = Fact(
+    kind="sale_lines",
+    sheet="Lignes de commande",
+    label="ligne de commande",
+    columns=(
+        Column("sale_order", "Commande", required=True),
+        Column("line", "Ligne", required=True),  # its description, else its product
+        Column("project", "Projet", required=True),
+        Column("client", "Client"),
+        Column("quantity", "Quantité", "number", required=True),
+        # heures, jours, or another unit (a licence): only hours and days are time sold.
+        Column("unit", "Unité"),
+        Column("delivered", "Quantité livrée", "number"),
+        Column("invoiced", "Quantité facturée", "number"),
+        Column("unit_price", "Prix unitaire HT", "money"),
+        Column("subtotal", "Sous-total HT", "money"),
+        Column("billing_mode", "Mode", "enum", choices=BILLING_MODES),
+    ),
+    natural_key=("sale_order", "line", "project"),
+)
+
 EMPLOYEES = Fact(
     kind="employees",
     sheet="Collaborateurs",
@@ -378,6 +401,7 @@ FACTS: dict[str, Fact] = {
     for f in (
         TIMESHEETS,
         PROJECTS,
+        SALE_LINES,
         EMPLOYEES,
         ABSENCES,
         INVOICES,

@@ -16,9 +16,10 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 10  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+SCHEMA_VERSION = 11  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
 # 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours;
-# 9: invoices' and payments' own currency, amount in it and rate; 10: timesheet lines' cost
+# 9: invoices' and payments' own currency, amount in it and rate; 10: timesheet lines' cost;
+# 11: sale order lines
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -156,6 +157,22 @@ class Project(FactRow, table=True):
     end_date: dt.date | None = None
 
 
+class SaleLine(FactRow, table=True):
+    __tablename__ = "sale_line"
+
+    sale_order: str
+    line: str
+    project: str
+    client: str | None = None
+    quantity: float
+    unit: str | None = None
+    delivered: float | None = None
+    invoiced: float | None = None
+    unit_price_cents: int | None = _cents()
+    subtotal_cents: int | None = _cents()
+    billing_mode: str | None = None
+
+
 class Employee(FactRow, table=True):
     __tablename__ = "employee"
 
@@ -273,6 +290,7 @@ class Revenue(FactRow, table=True):
 FACT_TABLES: dict[str, type[FactRow]] = {
     "timesheets": TimesheetLine,
     "projects": Project,
+    "sale_lines": SaleLine,
     "employees": Employee,
     "absences": Absence,
     "invoices": Invoice,

@@ -39,6 +39,10 @@ ODOO_CASES = [
     ("odoo/projects_tech.csv", "projects", "odoo_projects", "technique"),
     ("odoo/tickets_fr.xlsx", "tickets", "odoo_tickets", "fr"),
     ("odoo/tickets_en.csv", "tickets", "odoo_tickets", "en"),
+    # Sale order lines: what each project sold; two lines written alike are numbered.
+    ("odoo/sale_lines_fr.xlsx", "sale_lines", "odoo_sale_lines", "fr"),
+    ("odoo/sale_lines_en.csv", "sale_lines", "odoo_sale_lines", "en"),
+    ("odoo/sale_lines_tech.csv", "sale_lines", "odoo_sale_lines", "technique"),
 ]
 
 

@@ -1,11 +1,14 @@
-"""Odoo's projects (`project.project`) and helpdesk tickets (`helpdesk.ticket`), FORMATS.md §2.
+"""Odoo's projects (`project.project`), sale order lines (`sale.order.line`) and helpdesk tickets
+(`helpdesk.ticket`), FORMATS.md §2.
 
 A project's billing mode is not in its export (it comes from the products sold on its sale
 order lines): a billable project is time and materials, one that is not billable is internal.
 Allocated hours are the sold hours (Odoo's 0 is "no budget"). A helpdesk ticket is keyed as
 Odoo names it in the timesheet lines, "Subject (#reference)"; a ticket under two SLA policies
 takes a second row with its main columns empty: it is merged into its ticket, whose deadline is
-the earliest of them.
+the earliest of them. A sale order line feeds the project Odoo generated for it: its quantity in
+hours or days is time sold, its product's invoicing policy the project's billing mode (ordered
+quantities or milestones: fixed price; delivered quantities or timesheets: time and materials).
 """
 
 from __future__ import annotations
@@ -142,4 +145,102 @@ ODOO_TICKETS = Layout(
     },
 )
 
-LAYOUTS = (ODOO_PROJECTS, ODOO_TICKETS)
+# The invoicing policy of the product sold, folded, as its words → the billing mode it implies.
+INVOICING_POLICIES = (
+    (("commande", "ordered", "order", "prepaid", "prepaye", "prix fixe", "fixed", "jalon",
+      "milestone"), "fixed_price"),
+    (("livre", "delivered", "delivery", "feuille", "timesheet"), "time_and_materials"),
+)  # fmt: skip
+
+
+def _billing_mode(policy: pl.Expr) -> pl.Expr:
+    """The first policy whose words the label holds ("delivered_milestones" is fixed price)."""
+    folded = parse.fold(policy)
+    mode = pl.lit(None, pl.String)
+    for words, code in reversed(INVOICING_POLICIES):
+        says = pl.any_horizontal([folded.str.contains(word, literal=True) for word in words])
+        mode = pl.when(says).then(pl.lit(code)).otherwise(mode)
+    return mode
+
+
+def _convert_sale_lines(frame: pl.DataFrame) -> pl.DataFrame:
+    order, project = file_column(frame, "order"), file_column(frame, "project")
+    line = pl.coalesce(file_column(frame, "description"), file_column(frame, "product"))
+    # Two lines written alike in one order are two lines: number the repeats.
+    repeat = pl.int_range(1, pl.len() + 1).over(order, project, line)
+    numbered = (
+        pl.when(repeat > 1)
+        .then(pl.concat_str(line, pl.lit(" ("), repeat.cast(pl.String), pl.lit(")")))
+        .otherwise(line)
+    )
+    return frame.with_columns(
+        order.alias("sale_order"),
+        numbered.alias("line"),
+        project.alias("project"),
+        file_column(frame, "customer").alias("client"),
+        file_column(frame, "quantity").alias("quantity"),
+        file_column(frame, "unit").alias("unit"),
+        file_column(frame, "delivered").alias("delivered"),
+        file_column(frame, "invoiced").alias("invoiced"),
+        file_column(frame, "price_unit").alias("unit_price"),
+        file_column(frame, "subtotal").alias("subtotal"),
+        _billing_mode(file_column(frame, "policy")).alias("billing_mode"),
+    )
+
+
+ODOO_SALE_LINES = Layout(
+    source="odoo",
+    kind="sale_lines",
+    label="Odoo",
+    headers={
+        "order": labels(
+            ("Référence de commande", "Commande", "Bon de commande"),
+            ("Order Reference", "Order", "Sales Order"),
+            ("order_id", "order_id/name"),
+        ),
+        "project": labels(
+            ("Projet généré", "Projet"),
+            ("Generated Project", "Project"),
+            ("project_id", "project_id/name"),
+        ),
+        "customer": labels(
+            ("Client", "Client de la commande"),
+            "Customer",
+            ("order_partner_id", "order_partner_id/name"),
+        ),
+        "product": labels(("Produit", "Article"), "Product", ("product_id", "product_id/name")),
+        "description": labels("Description", "Description", "name"),
+        "quantity": labels("Quantité", "Quantity", "product_uom_qty"),
+        "unit": labels("Unité de mesure", "Unit of Measure", ("product_uom", "product_uom/name")),
+        "delivered": labels(
+            ("Quantité de livraison", "Quantité livrée"),
+            ("Delivery Quantity", "Delivered Quantity"),
+            "qty_delivered",
+        ),
+        "invoiced": labels("Quantité facturée", "Invoiced Quantity", "qty_invoiced"),
+        "price_unit": labels("Prix unitaire", "Unit Price", "price_unit"),
+        "subtotal": labels("Sous-total", "Subtotal", "price_subtotal"),
+        "policy": labels(
+            ("Politique de facturation", "Politique de facturation des services"),
+            ("Invoicing Policy", "Service Invoicing Policy"),
+            (
+                "invoice_policy",
+                "product_id/invoice_policy",
+                "service_policy",
+                "product_id/service_policy",
+            ),
+        ),
+    },
+    required=("order", "project", "quantity"),
+    required_any=(("description", "product"), ("price_unit", "subtotal", "unit")),
+    convert=_convert_sale_lines,
+    derived_from={
+        "sale_order": ("order",),
+        "line": ("description", "product"),
+        "client": ("customer",),
+        "unit_price": ("price_unit",),
+        "billing_mode": ("policy",),
+    },
+)
+
+LAYOUTS = (ODOO_PROJECTS, ODOO_TICKETS, ODOO_SALE_LINES)

@@ -20,6 +20,7 @@ class Facts:
 
     timesheets: pl.DataFrame
     projects: pl.DataFrame
+    sale_lines: pl.DataFrame
     employees: pl.DataFrame
     absences: pl.DataFrame
     invoices: pl.DataFrame

@@ -22,6 +22,7 @@ from model.kpi.common import (
     person_costs,
     ratio,
 )
+from model.kpi.sold import explain_sale_lines
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def sold_vs_consumed(
         },
     )
     fixed = sold_hours(projects.lazy()).filter(pl.col("billing_mode") == "fixed_price")
+    explain_sale_lines(explanation, projects.filter(pl.col("billing_mode") == "fixed_price"))
     until = lines.lazy().filter(pl.col("date") <= as_of)
     costs = person_costs(employees.lazy())
     consumed = (

@@ -12,14 +12,17 @@ from model.facts import COMPANY_CURRENCY
 from model.kpi.assumed import with_assumptions
 from model.kpi.frames import Facts, no_rates
 from model.kpi.settings import KpiSettings, kpi_settings
+from model.kpi.sold import with_sale_lines
 from model.rates import reference_history
 
 
 def load_facts(engine: Engine) -> Facts:
-    """Every current fact, the reference rates of the foreign currencies they use, and the
-    people and projects the timesheets imply where the lists lack them (marked `assumed`)."""
+    """Every current fact, the reference rates of the foreign currencies they use, the projects
+    completed from their sale order lines (`from_orders`), and the people and projects the
+    timesheets imply where the lists lack them (marked `assumed`)."""
     facts = Facts(**{kind: store.read_facts(engine, kind) for kind in Facts.stored_kinds()})
-    return with_assumptions(replace(facts, rates=foreign_rates(facts.invoices)))
+    completed = with_sale_lines(replace(facts, rates=foreign_rates(facts.invoices)))
+    return with_assumptions(completed)
 
 
 def foreign_rates(invoices: pl.DataFrame) -> pl.DataFrame:
