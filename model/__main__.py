@@ -1,4 +1,4 @@
-"""Command line: `python -m model init|import|batches|undo|export|template|demo`.
+"""Command line: `python -m model init|import|batches|undo|export|template|demo|kpi|quality…`.
 
 The `--json` outputs are relied upon by users' scripts: extend them, never break them.
 Exit codes: 0 success, 1 a file was rejected (or an operation refused), 2 misuse.
@@ -97,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="cash-forecast : scénario",
     )
     kpi.add_argument("--json", action="store_true")
+
+    quality = commands.add_parser(
+        "quality", parents=[common], help="qualité des données : ce qui manque, ce qui est supposé"
+    )
+    quality.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    quality.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    quality.add_argument("--json", action="store_true")
 
     conf = commands.add_parser("settings", parents=[common], help="paramètres des indicateurs")
     conf.add_argument(
@@ -312,6 +319,23 @@ def cmd_kpi(args: Namespace, engine: Engine, settings: Settings) -> int:
     return 0
 
 
+def cmd_quality(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.views.headlines import twelve_months_before
+    from model.views.loading import load_duplicated_lines, load_facts, load_settings
+    from model.views.quality import quality_json, quality_report
+
+    end = args.end or paris_now().date()
+    start = args.start or twelve_months_before(end)
+    if start > end:
+        print("Erreur : --from doit précéder --to.", file=sys.stderr)
+        return 2
+    report = quality_report(
+        load_facts(engine), load_settings(engine), load_duplicated_lines(engine), start, end
+    )
+    print(json.dumps(quality_json(report), ensure_ascii=False, indent=None if args.json else 2))
+    return 0
+
+
 def cmd_settings(args: Namespace, engine: Engine, settings: Settings) -> int:
     from model.kpi.settings import CHOICES, SettingError, setting_label
     from model.services import save_settings, setting_values
@@ -414,6 +438,7 @@ COMMANDS = {
     "template": cmd_template,
     "demo": cmd_demo,
     "kpi": cmd_kpi,
+    "quality": cmd_quality,
     "settings": cmd_settings,
     "mapping": cmd_mapping,
 }

@@ -29,6 +29,7 @@ from model.tables import (
     FactRow,
     ImportBatch,
     Setting,
+    TimesheetLine,
 )
 from model.undo import replay_without
 
@@ -628,3 +629,25 @@ def read_cash_forecast_weeks(engine: Engine, forecast_id: int) -> pl.DataFrame:
         payload = connection.execute(query).scalar_one()
     weeks = pl.DataFrame(json.loads(payload))
     return weeks.with_columns(pl.col("start").str.to_date())
+
+
+def duplicated_keyless_lines(engine: Engine) -> pl.DataFrame:
+    """Current timesheet lines without a source id written alike more than once by one file:
+    kept as separate lines (two equal lines may be two real ones), counted for the data
+    quality report with the file that brought them."""
+    line = TimesheetLine
+    copies = func.count().label("copies")
+    alike = (ImportBatch.file_name, line.date, line.employee, line.project, line.hours)
+    query = (
+        select(*alike, copies)
+        .join(ImportBatch, ImportBatch.id == line.batch_id)
+        .where(line.superseded_by.is_(None), line.natural_key.is_(None))
+        .group_by(line.batch_id, line.row_hash, *alike)
+        .having(func.count() > 1)
+        .order_by(line.date, line.employee)
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    schema = {"file": pl.String, "date": pl.Date, "employee": pl.String, "project": pl.String,
+              "hours": pl.Float64, "copies": pl.Int64}  # fmt: skip
+    return pl.DataFrame(rows, schema=schema, orient="row")

@@ -149,6 +149,92 @@ LABELS: dict[str, tuple[str, str]] = {
         "one, correct it if need be, untick « Assumed » and save.",
     ),
     "and_more": ("et {count} autre(s)", "and {count} more"),
+    "data_quality": ("Qualité des données", "Data quality"),
+    "timesheets_complete": ("Temps saisis complets à", "Logged time complete at"),
+    "expected_weeks": ("Semaines attendues", "Weeks expected"),
+    "weeks_with_time": ("Semaines saisies", "Weeks with time"),
+    "complete_pct": ("Complet", "Complete"),
+    "file": ("Fichier", "File"),
+    "copies": ("Exemplaires", "Copies"),
+    "fec_revenue": ("CA du FEC (70)", "FEC revenue (70)"),
+    "invoices_untaxed": ("Factures HT", "Invoices excl. VAT"),
+    "difference": ("Écart", "Difference"),
+    "staff_list_cost": ("Coût horaire (personnel)", "Hourly cost (staff list)"),
+    "timesheet_cost": ("Coût horaire (temps Odoo)", "Hourly cost (Odoo time)"),
+    "quality_coverage": ("Semaines saisies par mois", "Weeks with time per month"),
+    "quality_coverage_help": (
+        "Pour chaque mois, les semaines où une personne devait travailler (d'après son contrat, "
+        "congés et jours fériés déduits) et celles qui ont des temps saisis.",
+        "For each month, the weeks a person was due to work (by their contract, less leave and "
+        "public holidays) and those with logged time.",
+    ),
+    "quality_coverage_none": (
+        "Aucune semaine attendue sur la période : ni personnel, ni temps saisis.",
+        "No week expected over the period: no staff and no logged time.",
+    ),
+    "quality_missing_weeks": ("Semaines sans temps saisis", "Weeks without logged time"),
+    "quality_missing_weeks_help": (
+        "Les semaines où la personne avait des heures disponibles et n'a rien saisi : à "
+        "réclamer avant de clore le mois.",
+        "The weeks in which the person had hours available and logged nothing: to chase before "
+        "closing the month.",
+    ),
+    "quality_missing_weeks_none": (
+        "Chaque semaine attendue a des temps saisis.", "Every expected week has logged time."
+    ),
+    "quality_duplicates": ("Lignes de temps en double", "Duplicated time lines"),
+    "quality_duplicates_help": (
+        "Lignes sans identifiant écrites à l'identique plusieurs fois dans un même fichier : "
+        "gardées telles quelles (deux lignes égales peuvent être deux vraies), à vérifier dans "
+        "l'outil qui les a exportées.",
+        "Lines without an id written alike several times in one file: kept as they are (two "
+        "equal lines may be two real ones), to check in the tool that exported them.",
+    ),
+    "quality_duplicates_none": (
+        "Aucune ligne sans identifiant en double.", "No line without an id written twice."
+    ),
+    "quality_revenue": (
+        "Chiffre d'affaires du FEC et factures", "FEC revenue and invoices"
+    ),
+    "quality_revenue_help": (
+        "Par mois, le chiffre d'affaires des comptes 70 du FEC à côté du montant HT des "
+        "factures importées (avoirs déduits) : un écart signale une facture absente d'une des "
+        "deux sources.",
+        "Per month, the revenue of the FEC's accounts 70 beside the imported invoices' amount "
+        "excluding VAT (credit notes deducted): a difference points at an invoice missing from "
+        "one of the two sources.",
+    ),
+    "quality_revenue_none": (
+        "Ni FEC ni factures sur la période.", "Neither FEC nor invoices over the period."
+    ),
+    "quality_costs": (
+        "Coût des temps Odoo et coûts horaires", "Odoo time cost and hourly costs"
+    ),
+    "quality_costs_help": (
+        "Par personne, le coût horaire que donnent les lignes de temps d'Odoo (Montant ÷ "
+        "heures) à côté de celui de la liste du personnel : un écart dit qu'une des deux sources "
+        "n'est pas à jour.",
+        "Per person, the hourly cost Odoo's time lines give (Amount ÷ hours) beside the staff "
+        "list's: a difference says one of the two sources is out of date.",
+    ),
+    "quality_costs_none": (
+        "Aucune ligne de temps ne porte de coût.", "No time line carries a cost."
+    ),
+    "complete_line": (
+        "Données complètes à {pct} sur la période", "Data {pct} complete over the period"
+    ),
+    "complete_help_timesheets": (
+        "Part des semaines où chaque personne devait travailler (d'après son contrat, congés et "
+        "jours fériés déduits) qui ont des temps saisis. Détail : Imports › Qualité des données.",
+        "Share of the weeks each person was due to work (by their contract, less leave and "
+        "public holidays) that have logged time. Details: Imports › Data quality.",
+    ),
+    "complete_help_invoices": (
+        "Part du chiffre d'affaires du FEC (comptes 70) que couvrent les factures importées, "
+        "mois par mois. Détail : Imports › Qualité des données.",
+        "Share of the FEC's revenue (accounts 70) the imported invoices cover, month by month. "
+        "Details: Imports › Data quality.",
+    ),
     "assumed": ("Supposé", "Assumed"),
     "assumed_contract": ("Contrat supposé", "Assumed contract"),
     "no_team": ("Sans pôle", "No team"),

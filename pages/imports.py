@@ -22,6 +22,7 @@ from ui.loaders import (
     settings,
     version,
 )
+from ui.quality import show_data_quality
 from ui.routing import routed_by_app
 from ui.texts import fact_label, lang, t
 from ui.widgets import batch_column_config, batches_for_display
@@ -175,6 +176,8 @@ else:
                 refresh_after_write()
                 st.session_state["import_messages"] = [(True, t("undone", id=chosen))]
                 st.rerun()
+
+show_data_quality(engine)
 
 st.header(t("template"))
 left, right = st.columns(2)

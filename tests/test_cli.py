@@ -190,3 +190,37 @@ def test_control_characters_never_reach_the_terminal(db_url: str, tmp_path: Path
     exported = tmp_path / "factures.csv"
     run("export", "invoices", "--out", str(exported), db=db_url)
     assert pl.read_csv(exported)["client"].to_list() == ["ACME[2J]0;pwned"]
+
+
+def test_quality_json(db_url: str, tmp_path: Path):
+    """`python -m model quality --json`: Odoo time lines alone (no staff list), one line written
+    twice in the file. Alice and Bruno are assumed (35 h from their first line, 4 and 5 March
+    2024): each is due the weeks of 4, 11, 18 and 25 March and logged in the first only,
+    2 of 8 person-weeks: 25 %. The twice-written line is kept twice and reported."""
+    export = tmp_path / "temps.csv"
+    export.write_text(
+        "Date,Employé,Projet,Description,Quantité\n"
+        "04/03/2024,Alice,Refonte,Atelier,7\n"
+        "04/03/2024,Alice,Refonte,Atelier,7\n"
+        '05/03/2024,Bruno,Refonte,Développement,"3,5"\n',
+        encoding="utf-8",
+    )
+    assert run("import", str(export), db=db_url).returncode == 0
+    done = run("quality", "--from", "2024-03-01", "--to", "2024-03-31", "--json", db=db_url)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["complete_pct"] == 25.0
+    assert report["coverage"] == [
+        {"month": "2024-03", "expected_weeks": 8, "weeks_with_time": 2, "complete_pct": 25.0}
+    ]
+    assert [(w["employee"], w["week"], w["available_h"]) for w in report["missing_weeks"]] == [
+        (name, f"2024-03-{day}", 35.0) for name in ("Alice", "Bruno") for day in (11, 18, 25)
+    ]
+    assert report["assumed"] == {"people": ["Alice", "Bruno"], "projects": ["Refonte"]}
+    assert report["duplicated_lines"] == [
+        {"file": "temps.csv", "date": "2024-03-04", "employee": "Alice", "project": "Refonte",
+         "hours": 7.0, "copies": 2}
+    ]  # fmt: skip
+    assert report["revenue_vs_invoices"] == [] and report["timesheet_costs"] == []
+    backwards = run("quality", "--from", "2024-03-31", "--to", "2024-03-01", db=db_url)
+    assert backwards.returncode == 2 and "--from doit précéder --to" in backwards.stderr

@@ -3,6 +3,7 @@ computes, filters live in the URL, each page has its charts, table, explanation 
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -13,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.db import get_engine, init_db
 from model.demo import load_demo
-from model.formatting import change, in_unit
+from model.formatting import change, in_unit, percent
 from model.kpi.scope import scope_from
 from model.settings import paris_now
 from model.texts import LABELS
@@ -72,6 +73,18 @@ def expected_cards(url: str, page: str, **filters: str | None) -> list[tuple[str
     return [_shown(card) for card in view.cards]
 
 
+def expected_completeness(url: str, page: str) -> list[str]:
+    """The line under each card saying how complete its data is (floored: 99,6 % is not 100)."""
+    engine = get_engine(url)
+    scope = scope_from("last_12_months", as_of=paris_now().date())
+    view = VIEWS[page](load_facts(engine), load_settings(engine), scope)
+    return [
+        f"Données complètes à {percent(math.floor(card.complete_pct), 0)} sur la période"
+        for card in view.cards
+        if card.complete_pct is not None
+    ]
+
+
 def _shown(card: Card) -> tuple[str, str, str | None]:
     return LABELS[card.key][0], in_unit(card.value, card.unit), change(card.delta, card.unit)
 
@@ -88,12 +101,30 @@ def cards_on_screen(app: AppTest) -> list[tuple[str, str, str | None]]:
 def test_each_page_shows_the_figures_of_model_kpi(demo_app: str, page: str):
     app = open_page(run_app(), page)
     assert cards_on_screen(app) == expected_cards(demo_app, page)
+    completeness = [c.value for c in app.caption if c.value.startswith("Données complètes")]
+    assert completeness == expected_completeness(demo_app, page)
+    assert len(completeness) == len(app.metric), "every card says how complete its data is"
     assert app.title[0].value == LABELS[page][0]
     assert app.expander[-1].label == "Comment est calculé ce chiffre ?"
     if page != "overview":
         assert app.get("plotly_chart"), "every page draws its charts"
         assert app.dataframe, "every page shows its table"
         assert [b.label for b in app.get("download_button")] == ["Télécharger ce tableau (Excel)"]
+
+
+def test_the_imports_page_says_what_the_data_lacks(demo_app: str):
+    """Qualité des données, for the sidebar's period: the demo's time is complete, its Odoo
+    export writes five ID-less lines twice (kept, reported), its FEC matches its invoices."""
+    app = open_page(run_app(), "imports")
+    assert [h.value for h in app.header][-2:] == ["Qualité des données", "Modèle d'import Pilotage"]
+    assert [s.value for s in app.subheader][:5] == [
+        "Semaines saisies par mois", "Semaines sans temps saisis", "Lignes de temps en double",
+        "Chiffre d'affaires du FEC et factures", "Coût des temps Odoo et coûts horaires",
+    ]  # fmt: skip
+    assert app.metric[0].label == "Temps saisis complets à"
+    assert [s.value for s in app.success] == ["Chaque semaine attendue a des temps saisis."]
+    duplicates = app.dataframe[2].value  # after the history and the weeks per month
+    assert duplicates.shape[0] == 5
 
 
 def test_the_demo_figures_say_what_its_story_says(demo_app: str):

@@ -23,7 +23,8 @@ from model.kpi.scope import Scope
 from model.kpi.settings import KpiSettings
 from model.settings import Settings, SettingsError, get_settings, paris_now
 from model.views import dashboard
-from model.views.loading import load_facts, load_settings
+from model.views.loading import load_duplicated_lines, load_facts, load_settings
+from model.views.quality import QualityReport, quality_report
 from ui.texts import t
 
 
@@ -138,6 +139,13 @@ def page_view(_engine: Engine, data_version_key: int, page: str, scope: Scope):
     a filter change reads nothing from the store, and going back to a choice costs nothing."""
     facts, kpi_settings = facts_and_settings(_engine, data_version_key)
     return VIEWS[page](facts, kpi_settings, scope)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def data_quality(_engine: Engine, data_version_key: int, start: date, end: date) -> QualityReport:
+    """The data-quality report of a period, once per data version (Imports page)."""
+    facts, kpi_settings = facts_and_settings(_engine, data_version_key)
+    return quality_report(facts, kpi_settings, load_duplicated_lines(_engine), start, end)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

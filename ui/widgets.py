@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 import streamlit as st
 
 from model.facts import FACTS
-from model.formatting import change, in_unit
+from model.formatting import change, in_unit, percent
 from model.kpi.common import Explanation
 from model.texts import BATCH_COLUMNS, STATUS_LABELS
 from model.views.dashboard import Card
@@ -35,6 +37,12 @@ def show_cards(cards: list[Card]) -> None:
             )
             if card.status:
                 st.badge(t(card.status), color=STATUS_COLOURS[card.status])
+            if card.complete_pct is not None:
+                st.caption(
+                    # Floored: 99,6 % is not complete.
+                    t("complete_line", pct=percent(math.floor(card.complete_pct), 0, lang())),
+                    help=t(f"complete_help_{card.complete_basis}"),
+                )
 
 
 SHOWN_NAMES = 5

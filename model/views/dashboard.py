@@ -26,6 +26,7 @@ from model.kpi.common import Explanation
 from model.kpi.dso import Dso, dso
 from model.kpi.frames import Facts
 from model.kpi.projects import SoldVsConsumed, sold_vs_consumed
+from model.kpi.quality import completeness, invoices_completeness, person_weeks
 from model.kpi.receivables import AgedReceivables, aged_receivables
 from model.kpi.scope import Scope, narrow, previous_scope
 from model.kpi.settings import KpiSettings
@@ -37,6 +38,8 @@ from model.views.report import compute_charge, compute_support
 
 Unit = Literal["pct", "days", "cents", "count", "hours", "rate_cents"]
 Status = Literal["green", "amber", "red"] | None
+# Timesheets: expected person-weeks with lines; invoices: the FEC's revenue they cover.
+Basis = Literal["timesheets", "invoices"]
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,27 @@ class Card:
     unit: Unit
     status: Status = None
     higher_is_better: bool = True
+    # How complete the data behind it is over the period, in percent, and what that measures.
+    complete_pct: float | None = None
+    complete_basis: Basis | None = None
 
     @property
     def delta(self) -> float | None:
         if self.value is None or self.previous is None:
             return None
         return self.value - self.previous
+
+
+def with_completeness(
+    cards: list[Card], facts: Facts, settings: KpiSettings, scope: Scope, basis: Basis
+) -> list[Card]:
+    """The cards, each saying how complete its data is over the period (model/kpi/quality)."""
+    if basis == "timesheets":
+        weeks = person_weeks(facts, scope.start, scope.end, settings.calendar)
+        pct = completeness(weeks)
+    else:
+        pct = invoices_completeness(facts, scope.start, scope.end)
+    return [replace(card, complete_pct=pct, complete_basis=basis) for card in cards]
 
 
 def status_rising(value: float | None, red_below: float, green_from: float) -> Status:
@@ -123,7 +141,7 @@ def charge_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ChargeView
              higher_is_better=False),
     ]  # fmt: skip
     return ChargeView(
-        cards=cards,
+        cards=with_completeness(cards, staff, settings, scope, "timesheets"),
         employees=employees,
         teams=now.teams.with_columns(status(pl.col("tace_pct")).alias("status")),
         months=now.months,
@@ -189,6 +207,7 @@ def projects_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Projects
     ]  # fmt: skip
     shown = narrowed.timesheets.filter(pl.col("project").is_in(now.projects["project"].implode()))
     waiting = validation(shown, start=date.min, end=scope.as_of, by=("project",))
+    cards = with_completeness(cards, narrowed, settings, scope, "timesheets")
     return ProjectsView(cards, now.projects, now.burn_up, now.explanation, waiting)
 
 
@@ -238,6 +257,7 @@ def support_view(facts: Facts, settings: KpiSettings, scope: Scope) -> SupportVi
     )
     sla = sla_respect(narrowed.tickets, narrowed.contracts, start=scope.start, end=scope.end,
                       as_of=scope.as_of)  # fmt: skip
+    cards = with_completeness(cards, narrowed, settings, scope, "timesheets")
     return SupportView(cards, now.months, contracts, now.explanation, now.packs, sla)
 
 
@@ -280,6 +300,7 @@ def receivables_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Recei
         Card("penalties", _first(aged.total, "exposure_cents"),
              _first(aged_before.total, "exposure_cents"), "cents", higher_is_better=False),
     ]  # fmt: skip
+    cards = with_completeness(cards, narrowed, settings, scope, "invoices")
     return ReceivablesView(cards, aged, days, list(aged.settings.buckets), aged.explanation)
 
 
@@ -320,7 +341,9 @@ def overview_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Overview
         status = None if not threshold else "red" if now.cash_week13_cents < threshold else "green"
         # No change shown: a forecast made a period ago says little about today's.
         cards.append(Card("cash_week13", now.cash_week13_cents, None, "cents", status))
-    return OverviewView(cards, now.alerts, now.explanations)
+    time_cards = with_completeness(cards[:3], narrowed, settings, scope, "timesheets")
+    money_cards = with_completeness(cards[3:], narrowed, settings, scope, "invoices")
+    return OverviewView(time_cards + money_cards, now.alerts, now.explanations)
 
 
 # ── Drill-down ───────────────────────────────────────────────────────────────────────────────
@@ -448,6 +471,7 @@ def cash_view(
     effects = None
     if levers is not None and levers != Levers():
         effects = what_if(facts, settings.cash, as_of=scope.as_of, levers=levers, months=months)
+    cards = with_completeness(cards, facts, settings, scope, "invoices")
     return CashView(
         cards, chosen, scenarios, band, by_category, receipts, effects, chosen.explanation
     )

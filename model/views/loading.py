@@ -36,3 +36,8 @@ def foreign_rates(invoices: pl.DataFrame) -> pl.DataFrame:
 
 def load_settings(engine: Engine) -> KpiSettings:
     return kpi_settings(store.read_setting_values(engine))
+
+
+def load_duplicated_lines(engine: Engine) -> pl.DataFrame:
+    """ID-less timesheet lines one file wrote alike more than once (data-quality report)."""
+    return store.duplicated_keyless_lines(engine)
