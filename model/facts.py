@@ -271,6 +271,12 @@ INVOICES = Fact(
         Column("kind", "Type", "enum", choices=INVOICE_KINDS),
         Column("reversed_number", "Facture d'origine"),
         Column("status", "Statut", "enum", choices=INVOICE_STATUSES, default="posted"),
+        # What an e-invoice carries and the FEC lacks (EN 16931): VAT, the buyer's SIREN, the
+        # period of the work it bills (BG-14, else the span of its lines' BG-26).
+        Column("amount_tax", "Montant TVA", "money"),
+        Column("buyer_siren", "SIREN du client"),
+        Column("period_start", "Début de période facturée", "date"),
+        Column("period_end", "Fin de période facturée", "date"),
     ),
     natural_key=("number",),
     rules=(
@@ -291,6 +297,16 @@ INVOICES = Fact(
             "rule.residual_sign",
         ),
         _RATE,
+        Rule(
+            "period_end",
+            lambda _: pl.col("period_end") < pl.col("period_start"),
+            "rule.end_before_start",
+        ),
+        Rule(
+            "buyer_siren",
+            lambda _: ~pl.col("buyer_siren").str.replace_all(" ", "").str.contains(r"^\d{9}$"),
+            "rule.siren",
+        ),
     ),
 )
 

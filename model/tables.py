@@ -16,10 +16,10 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 11  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+SCHEMA_VERSION = 12  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
 # 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours;
 # 9: invoices' and payments' own currency, amount in it and rate; 10: timesheet lines' cost;
-# 11: sale order lines
+# 11: sale order lines; 12: invoices' VAT, buyer SIREN and invoiced period (e-invoices)
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -213,6 +213,10 @@ class Invoice(FactRow, table=True):
     kind: str = "invoice"
     reversed_number: str | None = None
     status: str = "posted"
+    amount_tax_cents: int | None = _cents()
+    buyer_siren: str | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
 
 
 class Payment(FactRow, table=True):

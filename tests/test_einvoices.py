@@ -1,0 +1,116 @@
+"""E-invoices (issue 13 §4): Factur-X, CII and UBL read through the store on SQLite and
+PostgreSQL; hostile or unreadable ones refused with a sentence and the store left as it was.
+How the fixtures are built: tests/test_golden.py (EINVOICE_CASES)."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfWriter
+from sqlalchemy import Engine
+
+from model.views.loading import load_facts
+from tests.conftest import FIXTURES
+from tests.support import import_bytes, snapshot
+
+EINVOICES = FIXTURES / "einvoice"
+
+
+def _import(engine: Engine, name: str):
+    return import_bytes(engine, (EINVOICES / name).read_bytes(), name)
+
+
+def test_an_invoice_and_its_credit_note_into_the_receivables(engine: Engine):
+    """FA-2024-0150 (3 600 € TTC) and its credit note AV-2024-0007 (−240 €) for ACME; the
+    Factur-X PDF and its own XML are one invoice (same number): the second is unchanged."""
+    for name in ("FA-2024-0150_ubl.xml", "AV-2024-0007_ubl.xml", "FA-2024-0142_facturx.pdf"):
+        assert _import(engine, name).status == "imported"
+    again = _import(engine, "FA-2024-0142_cii.xml")
+    assert (again.status, again.added, again.unchanged) == ("imported", 0, 1)
+    invoices = load_facts(engine).invoices.sort("number")
+    assert invoices.select("number", "client", "amount_total_cents", "buyer_siren").rows() == [
+        ("AV-2024-0007", "ACME", -24_000, "732829320"),
+        ("FA-2024-0142", "Transports Leroy", 936_000, "552100554"),
+        ("FA-2024-0150", "ACME", 360_000, "732829320"),
+    ]
+
+
+def _refused(engine: Engine, data: bytes, name: str) -> str:
+    before = snapshot(engine)
+    result = import_bytes(engine, data, name)
+    assert result.status == "rejected"
+    assert snapshot(engine) == before
+    return result.message
+
+
+def test_an_external_entity_is_never_read(engine: Engine):
+    """XXE: the file asks the reader to include /etc/passwd; a DOCTYPE is refused outright."""
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">&x;</Invoice>'
+    )
+    assert _refused(engine, xxe, "piege.xml") == (
+        "« piege.xml » déclare un DOCTYPE : refusé. Une facture électronique n'en a pas, et une "
+        "déclaration de ce type peut faire lire au serveur des fichiers ou des adresses qu'il ne "
+        "doit pas lire."
+    )
+
+
+def test_entity_expansion_is_refused(engine: Engine):
+    """The "billion laughs": ten levels of entities, each ten of the one below."""
+    levels = b"".join(b'<!ENTITY l%d "%s">' % (i, (b"&l%d;" % (i - 1)) * 10) for i in range(1, 10))
+    laughs = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY l0 "lol">' + levels + b"]><r>&l9;</r>"
+    assert "déclare un DOCTYPE : refusé" in _refused(engine, laughs, "rires.xml")
+
+
+def test_unreadable_or_foreign_documents_say_what_they_are(engine: Engine):
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    plain_pdf = io.BytesIO()
+    writer.write(plain_pdf)
+    cases = {
+        "devis.pdf": (
+            plain_pdf.getvalue(),
+            "Le PDF « devis.pdf » ne contient pas de facture électronique : aucun XML Factur-X "
+            "n'y est joint. Importez la facture Factur-X (PDF avec son XML), ou son XML UBL ou "
+            "CII, ou l'export des factures de votre logiciel.",
+        ),
+        "abime.pdf": (
+            b"%PDF-1.7\n" + b"\x00garbage" * 50,
+            "Le PDF « abime.pdf » est illisible ou endommagé.",
+        ),
+        "coupe.xml": (
+            b'<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:'
+            b'xsd:Invoice-2"><cbc:ID>',
+            "« coupe.xml » n'est pas un XML bien formé (ligne 1) : ce n'est pas une facture "
+            "électronique lisible.",
+        ),
+        "commande.xml": (
+            b'<?xml version="1.0"?><Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:'
+            b'Order-2"/>',
+            "« commande.xml » est un document XML, mais pas une facture électronique : son "
+            "élément racine est « Order » (attendu : CrossIndustryInvoice, Invoice ou "
+            "CreditNote, EN 16931).",
+        ),
+    }
+    for name, (data, sentence) in cases.items():
+        assert _refused(engine, data, name) == sentence, name
+
+
+def test_a_wrong_value_is_named_by_its_business_term(engine: Engine):
+    """No line numbers in an XML: the field is named by its EN 16931 term."""
+    xml = (EINVOICES / "FA-2024-0150_ubl.xml").read_bytes()
+    wrong = xml.replace(b"<cbc:DueDate>2024-05-10", b"<cbc:DueDate>2024-03-01").replace(
+        b">732829320<", b">73282932<"
+    )
+    message = _refused(engine, wrong, "FA-2024-0150.xml")
+    result = import_bytes(engine, wrong, "FA-2024-0150.xml")
+    assert [e["message"] for e in result.errors] == [
+        "Champ « BT-9 Date d'échéance » : « 2024-03-01 » est antérieure à la date de facture",
+        "Champ « BT-47 SIREN de l'acheteur » : « 73282932 » n'est pas un SIREN (attendu : 9 "
+        "chiffres, ex. 552 100 554)",
+    ]
+    assert message == (
+        "Fichier refusé : aucune ligne valide (1 ligne(s) en erreur sur 1). Rien n'a été "
+        "enregistré."
+    )
