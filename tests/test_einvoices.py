@@ -114,3 +114,33 @@ def test_a_wrong_value_is_named_by_its_business_term(engine: Engine):
         "Fichier refusé : aucune ligne valide (1 ligne(s) en erreur sur 1). Rien n'a été "
         "enregistré."
     )
+
+
+def test_the_billed_period_gives_the_real_invoicing_delay(engine: Engine):
+    """Odoo's time lines (tests/fixtures/odoo/timesheets_fr.csv) and the UBL invoice
+    FA-2024-0150 for « Refonte site », issued 10/04/2024, whose lines bill 04/03–29/03/2024.
+    Chloé's 4 h billable on 06/03 carry no invoice number: the period ties them to it,
+    10/04 − 06/03 = 35 days. Alice's lines name FAC/2024/0012, not imported: left out, said."""
+    from datetime import date
+
+    from model.views.loading import load_settings
+    from model.views.report import kpi_json
+
+    timesheets = FIXTURES / "odoo" / "timesheets_fr.csv"
+    assert import_bytes(engine, timesheets.read_bytes(), timesheets.name).status == "imported"
+    assert _import(engine, "FA-2024-0150_ubl.xml").status == "imported"
+    facts = load_facts(engine)
+    tied = facts.timesheets.filter("invoice_from_period")
+    assert tied.select("employee", "date", "invoice_number").rows() == [
+        ("Chloé Lambert", date(2024, 3, 6), "FA-2024-0150")
+    ]
+    day = date(2024, 4, 30)
+    delay = kpi_json("invoicing-delay", facts, load_settings(engine), as_of=day, start=day,
+                     end=day)  # fmt: skip
+    assert (delay["mean_days"], delay["median_days"], delay["wip_h"]) == (35.0, 35.0, 0.0)
+    excluded = {e["reason"]: e["count"] for e in delay["explanation"]["excluded"]}
+    assert excluded == {
+        "ligne(s) liée(s) à une facture absente des factures importées": 2,
+        "ligne(s) sans numéro de facture rattachée(s) à la facture électronique dont la "
+        "période facturée (BG-14 ou BG-26) les couvre, même projet ou même client": 1,
+    }

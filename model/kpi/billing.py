@@ -26,6 +26,52 @@ from model.kpi.common import (
 )
 
 
+def with_invoiced_periods(lines: pl.DataFrame, invoices: pl.DataFrame) -> pl.DataFrame:
+    """The lines, those without an invoice number given the invoice whose billed period covers
+    them (an e-invoice's BG-14 or lines' BG-26): same project, or same client when the invoice
+    names no project, worked by the invoice date; the earliest such invoice. They are marked
+    `invoice_from_period`: the invoicing delay then measures the real delay of that work."""
+    if "invoice_from_period" in lines.columns:  # already done
+        return lines
+    marked = lines.with_columns(pl.lit(False).alias("invoice_from_period"))
+    periods = invoices.filter(
+        pl.col("period_start").is_not_null()
+        & pl.col("period_end").is_not_null()
+        & (pl.col("kind") != "credit_note")
+    ).select(pl.col("number").alias("_number"), "invoice_date", "project", "client",
+             "period_start", "period_end")  # fmt: skip
+    if periods.height == 0:
+        return marked
+    loose = marked.with_row_index("_line").filter(pl.col("invoice_number").is_null())
+    columns = ["_line", "date", "project", "client"]
+    candidates = pl.concat([
+        loose.select(columns).join(
+            periods.filter(pl.col("project").is_not_null()).drop("client"), on="project"
+        ),
+        loose.select(columns).join(
+            periods.filter(pl.col("project").is_null()).drop("project"), on="client"
+        ),
+    ], how="diagonal_relaxed")  # fmt: skip
+    covered = (
+        candidates.filter(
+            pl.col("date").is_between("period_start", "period_end")
+            & (pl.col("date") <= pl.col("invoice_date"))
+        )
+        .sort("invoice_date", "_number")
+        .unique("_line", keep="first")
+        .select("_line", "_number")
+    )
+    return (
+        marked.with_row_index("_line")
+        .join(covered, on="_line", how="left")
+        .with_columns(
+            pl.coalesce("invoice_number", "_number").alias("invoice_number"),
+            pl.col("_number").is_not_null().alias("invoice_from_period"),
+        )
+        .drop("_line", "_number")
+    )
+
+
 @dataclass
 class InvoicingDelay:
     mean_days: float | None
@@ -78,6 +124,14 @@ def invoicing_delay(
     invoiced = billable.filter(pl.col("invoice_date").is_not_null()).with_columns(
         (pl.col("invoice_date") - pl.col("date")).dt.total_days().alias("delay")
     )
+    if "invoice_from_period" in invoiced.columns:
+        explanation.exclude(
+            invoiced["invoice_from_period"].sum(),
+            "ligne(s) sans numéro de facture rattachée(s) à la facture électronique dont la "
+            "période facturée (BG-14 ou BG-26) les couvre, même projet ou même client",
+            "line(s) without an invoice number tied to the e-invoice whose billed period "
+            "(BG-14 or BG-26) covers them, same project or same client",
+        )
     unknown = billable.filter(
         pl.col("invoice_number").is_not_null() & pl.col("invoice_date").is_null()
     )
