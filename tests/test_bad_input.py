@@ -56,7 +56,7 @@ HOSTILE = {
     "0-byte": (b"", "est vide (0 octet)"),
     "blank": (b"  \r\n\r\n", "ne contient aucune donnée"),
     "renamed docx": (_docx(), "document Word (.docx)"),
-    "renamed pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "document PDF"),
+    "renamed pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF « export.xlsx » est illisible"),
     "renamed png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image PNG"),
     "truncated xlsx": (_xlsx_bytes()[:700], "endommagé ou incomplet"),
     "password-protected": (_encrypted_xlsx(), "protégé par un mot de passe"),
