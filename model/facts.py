@@ -117,6 +117,27 @@ BILLING_MODES = {
 ABSENCE_KINDS = {"paid_leave": "CP", "rtt": "RTT", "sick": "maladie", "other": "autre"}
 INVOICE_KINDS = {"invoice": "facture", "credit_note": "avoir"}
 INVOICE_STATUSES = {"draft": "brouillon", "posted": "comptabilisée", "cancelled": "annulée"}
+# An e-invoice's life on the approved platforms (French e-invoicing reform, statuses 200–213).
+LIFECYCLE_STATUSES = {
+    "deposited": "déposée",
+    "issued": "émise",
+    "received": "reçue",
+    "made_available": "mise à disposition",
+    "in_hand": "prise en charge",
+    "approved": "approuvée",
+    "partly_approved": "approuvée partiellement",
+    "disputed": "en litige",
+    "suspended": "suspendue",
+    "completed": "complétée",
+    "refused": "refusée",
+    "payment_sent": "paiement transmis",
+    "cashed": "encaissée",
+    "rejected": "rejetée",
+}
+# The platform's status codes, in the order of LIFECYCLE_STATUSES.
+LIFECYCLE_CODES = dict(zip(LIFECYCLE_STATUSES, range(200, 214), strict=True))
+# An invoice whose latest status is one of these is disputed: shown apart, not chased.
+DISPUTED_STATUSES = ("disputed", "refused", "rejected")
 TICKET_SCOPES = {
     "in_scope": "dans le périmètre",
     "out_of_scope": "hors périmètre",
@@ -310,6 +331,22 @@ INVOICES = Fact(
     ),
 )
 
+# The status export of an approved platform: what became of each e-invoice (disputed, cashed).
+INVOICE_EVENTS = Fact(
+    kind="invoice_events",
+    sheet="Statuts des factures",
+    label="statut de facture",
+    columns=(
+        Column("number", "Facture", required=True),
+        Column("status", "Statut plateforme", "enum", required=True, choices=LIFECYCLE_STATUSES),
+        Column("date", "Date", "date", required=True),
+        Column("amount", "Montant encaissé TTC", "money"),  # with « encaissée »
+        Column("reason", "Motif"),
+    ),
+    natural_key=("number", "status", "date"),
+    rules=_dated("date"),
+)
+
 PAYMENTS = Fact(
     kind="payments",
     sheet="Paiements",
@@ -421,6 +458,7 @@ FACTS: dict[str, Fact] = {
         EMPLOYEES,
         ABSENCES,
         INVOICES,
+        INVOICE_EVENTS,
         PAYMENTS,
         CONTRACTS,
         TICKETS,

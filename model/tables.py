@@ -16,10 +16,11 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 12  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+SCHEMA_VERSION = 13  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
 # 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours;
 # 9: invoices' and payments' own currency, amount in it and rate; 10: timesheet lines' cost;
-# 11: sale order lines; 12: invoices' VAT, buyer SIREN and invoiced period (e-invoices)
+# 11: sale order lines; 12: invoices' VAT, buyer SIREN and invoiced period (e-invoices);
+# 13: e-invoices' statuses on the approved platforms
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -219,6 +220,16 @@ class Invoice(FactRow, table=True):
     period_end: dt.date | None = None
 
 
+class InvoiceEvent(FactRow, table=True):
+    __tablename__ = "invoice_event"
+
+    number: str
+    status: str
+    date: dt.date
+    amount_cents: int | None = _cents()
+    reason: str | None = None
+
+
 class Payment(FactRow, table=True):
     __tablename__ = "payment"
 
@@ -298,6 +309,7 @@ FACT_TABLES: dict[str, type[FactRow]] = {
     "employees": Employee,
     "absences": Absence,
     "invoices": Invoice,
+    "invoice_events": InvoiceEvent,
     "payments": Payment,
     "contracts": SupportContract,
     "tickets": Ticket,

@@ -8,7 +8,7 @@ step in CI. Pages take their words through `ui.texts.t`, the CLI, workbooks and 
 
 from __future__ import annotations
 
-from model.facts import BILLING
+from model.facts import BILLING, LIFECYCLE_STATUSES
 
 Language = str  # "fr" or "en"
 LANGUAGES = ("fr", "en")
@@ -362,6 +362,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "dso_trend": ("DSO (méthode simple) en fin de mois, zones 45 et 60 jours",
                   "DSO (simple method) at month ends, 45 and 60-day bands"),
     "chase": ("À relancer en premier", "Chase first"),
+    "disputed": ("Contesté", "Disputed"),
+    "disputed_invoices": (
+        "Factures contestées sur la plateforme", "Invoices contested on the platform"
+    ),
+    "disputed_help": (
+        "Rejetées, refusées ou en litige d'après l'export des statuts de la plateforme de "
+        "facturation électronique : comptées à part dans la balance âgée et jamais dans la liste "
+        "à relancer. À régler avec le client (avoir, facture corrigée), pas à relancer.",
+        "Rejected, refused or in dispute according to the e-invoicing platform's status export: "
+        "counted apart in the aged balance and never in the chase list. To settle with the "
+        "client (credit note, corrected invoice), not to chase.",
+    ),
+    "platform_status": ("Statut plateforme", "Platform status"),
+    "status_date": ("Date du statut", "Status date"),
+    "status_reason": ("Motif", "Reason"),
     "max_days_late": ("Retard max (j)", "Max days late"),
     "not_due": ("Non échu", "Not due"),
     "unallocated": ("Non affecté", "Unallocated"),
@@ -801,6 +816,8 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "unbilled_work": ("travaux non facturés", "unbilled work"),
     "extra_production": ("production supplémentaire", "extra production"),
     "vat": ("TVA", "VAT"),
+    # An e-invoice's status on the approved platform.
+    **{code: (french, code.replace("_", " ")) for code, french in LIFECYCLE_STATUSES.items()},
 }
 
 

@@ -20,6 +20,15 @@ CHASE = [
     ("max_days_late", "max_days_late", "int"),
     ("exposure_cents", "penalties", "cents"),
 ]
+DISPUTED = [
+    ("client", "client", "text"),
+    ("number", "number", "text"),
+    ("invoice_date", "invoice_date", "date"),
+    ("residual_cents", "residual", "cents"),
+    ("platform_status", "platform_status", "text"),
+    ("status_date", "status_date", "date"),
+    ("status_reason", "status_reason", "text"),
+]
 ITEMS = [
     ("client", "client", "text"),
     ("number", "number", "text"),
@@ -45,10 +54,12 @@ if view.aged.clients.height == 0:
 
 
 def bucket_label(bucket: str) -> str:
-    return t(bucket) if bucket in ("not_due", "unallocated") else f"{bucket} j"
+    return t(bucket) if bucket in ("not_due", "disputed", "unallocated") else f"{bucket} j"
 
 
-buckets = {bucket: bucket_label(bucket) for bucket in [*view.buckets, "unallocated"]}
+# « Contesté » only when a platform reports an invoice contested.
+apart = ["disputed"] if view.disputed.height else []
+buckets = {bucket: bucket_label(bucket) for bucket in [*view.buckets, *apart, "unallocated"]}
 aged_columns = [
     Column("client", t("client")),
     *[Column(bucket, label, "cents") for bucket, label in buckets.items()],
@@ -86,6 +97,11 @@ with right:
     st.subheader(t("chase"))
     show_table(view.aged.chase, table_columns(CHASE), key="chase-table")
 
+if view.disputed.height:
+    st.subheader(t("disputed_invoices"))
+    st.caption(t("disputed_help"))
+    show_table(view.disputed, table_columns(DISPUTED), key="disputed-table")
+
 rows = chosen.selection.rows if chosen else []
 clients = with_total["client"].to_list()
 client = clients[rows[0]] if rows and rows[0] < view.aged.clients.height else clients[0]
@@ -93,7 +109,10 @@ st.subheader(f"{t('pick_client')} {client}")
 items = client_items(view, client)
 # The currency columns only where a document is in another currency than the euro.
 foreign = (view.aged.items["currency"] != "EUR").any()
-item_columns = table_columns(ITEMS if foreign else [c for c in ITEMS if "currency" not in c[0]])
+shown = ITEMS if foreign else [c for c in ITEMS if "currency" not in c[0]]
+if view.disputed.height:  # say which of the client's items are contested
+    shown = [*shown[:6], ("disputed", "disputed", "text"), *shown[6:]]
+item_columns = table_columns(shown)
 show_table(items, item_columns, key="client-items")
 download(
     [Sheet(t("receivables"), with_total, aged_columns),

@@ -77,7 +77,7 @@ def test_batches_undo_export_template(db_url: str, tmp_path: Path):
     run("import", str(FIXTURES / "template/template_filled.xlsx"), db=db_url)
     batches = run("batches", "--json", db=db_url)
     (batch,) = json.loads(batches.stdout)
-    assert (batch["id"], batch["status"], batch["added"]) == (1, "active", 18)
+    assert (batch["id"], batch["status"], batch["added"]) == (1, "active", 19)
 
     out_csv = tmp_path / "factures.csv"
     exported = run("export", "invoices", "--out", str(out_csv), db=db_url)

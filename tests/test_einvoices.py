@@ -144,3 +144,87 @@ def test_the_billed_period_gives_the_real_invoicing_delay(engine: Engine):
         "ligne(s) sans numéro de facture rattachée(s) à la facture électronique dont la "
         "période facturée (BG-14 ou BG-26) les couvre, même projet ou même client": 1,
     }
+
+
+def test_a_platform_status_export_gives_each_invoice_its_history():
+    """Statuses by their name, their code alone (212) or both (« 207 - En litige »)."""
+    from tests.support import assert_same_rows, parse, read_expected
+
+    parsed = parse(FIXTURES / "platform" / "statuts_pa.csv")
+    assert (parsed.kinds, parsed.source) == (["invoice_events"], "platform")
+    expected = FIXTURES.parent / "fixtures" / "expected" / "platform_statuses.expected.csv"
+    assert_same_rows(parsed.valid("invoice_events"), read_expected("invoice_events", expected))
+
+
+def test_a_contested_invoice_is_apart_and_a_cashed_one_is_paid(engine: Engine):
+    """At 31/05/2024. FA-2024-0142 (Transports Leroy, 9 360 €) « encaissée » on 06/05: no
+    payment names it, so the platform's date pays it; nothing left. FA-2024-0150 (ACME,
+    3 600 €, less its credit note of 240 €) was put « en litige » on 18/04: 3 360 € counted
+    apart, neither overdue nor chased, though due on 10/05. FA-2024-0099 was rejected before
+    it ever was an invoice of ours: nothing."""
+    from datetime import date
+
+    from model.views.loading import load_settings
+    from model.views.report import kpi_json
+
+    for name in ("FA-2024-0150_ubl.xml", "AV-2024-0007_ubl.xml", "FA-2024-0142_cii.xml"):
+        assert _import(engine, name).status == "imported"
+    statuses = FIXTURES / "platform" / "statuts_pa.csv"
+    assert import_bytes(engine, statuses.read_bytes(), statuses.name).status == "imported"
+    facts = load_facts(engine)
+    paid = facts.payments.filter("from_platform")
+    assert paid.select("client", "date", "amount_cents", "invoice_number").rows() == [
+        ("Transports Leroy", date(2024, 5, 6), 936_000, "FA-2024-0142")
+    ]
+    day = date(2024, 5, 31)
+    aged = kpi_json("receivables", facts, load_settings(engine), as_of=day, start=day, end=day)
+    assert aged["clients"] == [
+        {"client": "ACME", "not_due": 0.0, "1-30": 0.0, "31-60": 0.0, "61-90": 0.0,
+         "90+": 0.0, "disputed": 3360.0, "unallocated": 0.0, "total": 3360.0}
+    ]  # fmt: skip
+    assert aged["chase"] == [] and aged["overdue_pct"] is None
+    assert [(i["number"], i["disputed"], i["residual"]) for i in aged["items"]] == [
+        ("FA-2024-0150", True, 3360.0)
+    ]
+
+
+def test_a_payment_the_store_holds_wins_over_the_platforms_date():
+    """The bank (FEC) paid FA-1 on 03/05: the platform's « encaissée » of 06/05 adds nothing.
+    FA-2 has no payment: the platform's date and amount (500 €, part of 1 200 €) pay it."""
+    from datetime import date
+
+    from model.kpi.frames import Facts
+    from model.kpi.lifecycle import with_invoice_events
+    from tests.kpi.frames import frame
+
+    invoice = {"client": "C", "invoice_date": date(2024, 4, 1), "kind": "invoice",
+               "status": "posted"}  # fmt: skip
+    facts = Facts(**{kind: frame(kind, []) for kind in Facts.stored_kinds()})
+    facts = Facts(**{
+        **facts.__dict__,
+        "invoices": frame("invoices", [
+            {**invoice, "number": "FA-1", "amount_total_cents": 100_000},
+            {**invoice, "number": "FA-2", "amount_total_cents": 120_000},
+        ]),
+        "payments": frame("payments", [
+            {"client": "C", "date": date(2024, 5, 3), "amount_cents": 100_000,
+             "invoice_number": "FA-1"},
+        ]),
+        "invoice_events": frame("invoice_events", [
+            {"number": "FA-1", "status": "cashed", "date": date(2024, 5, 6)},
+            {"number": "FA-2", "status": "cashed", "date": date(2024, 5, 7),
+             "amount_cents": 50_000},
+            {"number": "FA-2", "status": "disputed", "date": date(2024, 5, 7)},
+        ]),
+    })  # fmt: skip
+    done = with_invoice_events(facts)
+    assert done.payments.select(
+        "date", "amount_cents", "invoice_number", "from_platform"
+    ).rows() == [
+        (date(2024, 5, 3), 100_000, "FA-1", False),
+        (date(2024, 5, 7), 50_000, "FA-2", True),
+    ]
+    # On one day, the later step of the lifecycle is the status: cashed (212) after 207.
+    assert done.invoices.select("number", "platform_status", "disputed").rows() == [
+        ("FA-1", "cashed", False), ("FA-2", "cashed", False),
+    ]  # fmt: skip

@@ -246,7 +246,7 @@ def test_template_round_trip_through_the_store(engine: Engine):
     filled = template_bytes(engine)
     result = import_bytes(engine, filled, "modele-rempli.xlsx")
     assert (result.status, result.added, result.updated, result.removed) == ("imported", 0, 0, 0)
-    assert result.unchanged == result.rows_read == 18
+    assert result.unchanged == result.rows_read == 19
 
 
 def test_two_sheets_of_one_workbook_imported_one_by_one(engine: Engine):

@@ -10,7 +10,14 @@ import streamlit as st
 from model.facts import FACTS
 from model.texts import CODE_LABELS, LABELS, LANGUAGES, text
 
-CODED = ("status", "billing", "category", "item", "bucket")  # the columns that hold codes
+CODED = (
+    "status",
+    "billing",
+    "category",
+    "item",
+    "bucket",
+    "platform_status",
+)  # the columns that hold codes
 
 
 def lang() -> str:

@@ -230,6 +230,8 @@ def _convert(frame: pl.DataFrame) -> pl.DataFrame:
             .otherwise(amount)
         )
 
+    due, total = (parse.number(file_column(frame, term)) for term in ("due", "total"))
+    prepaid = due != total
     return frame.with_columns(
         file_column(frame, "buyer").alias("client"),
         file_column(frame, "preceding").alias("reversed_number"),
@@ -237,7 +239,9 @@ def _convert(frame: pl.DataFrame) -> pl.DataFrame:
         signed("untaxed").alias("amount_untaxed"),
         signed("tax").alias("amount_tax"),
         signed("total").alias("amount_total"),
-        signed("due").alias("amount_residual"),
+        # BT-115 is what was due when issued: a current residual only when a prepayment
+        # (BT-113) made it differ from the total; otherwise payments and credit notes tell it.
+        pl.when(prepaid).then(signed("due")).alias("amount_residual"),
         pl.when(credit).then(pl.lit("credit_note")).otherwise(pl.lit("invoice")).alias("kind"),
         pl.coalesce(file_column(frame, "period_start"), file_column(frame, "lines_start"))
         .alias("period_start"),

@@ -19,6 +19,7 @@ from model.imports import (
     odoo,
     odoo_hr,
     odoo_projects,
+    platform,
     template,
     timetracker_projects,
     timetrackers,
@@ -47,6 +48,7 @@ LAYOUTS: tuple[Layout, ...] = (
     *timetracker_projects.LAYOUTS,
     fec.FEC_LINES,
     einvoice.EINVOICE,
+    *platform.LAYOUTS,
 )
 VARIANT_LABELS = {"fr": "français", "en": "anglais", "technique": "noms techniques"}
 

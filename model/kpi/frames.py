@@ -24,6 +24,7 @@ class Facts:
     employees: pl.DataFrame
     absences: pl.DataFrame
     invoices: pl.DataFrame
+    invoice_events: pl.DataFrame
     payments: pl.DataFrame
     contracts: pl.DataFrame
     tickets: pl.DataFrame

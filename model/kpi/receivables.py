@@ -53,7 +53,10 @@ class AgedReceivables:
 def open_items(
     invoices: pl.DataFrame, payments: pl.DataFrame, *, as_of: date, explanation: Explanation
 ) -> pl.DataFrame:
-    """Invoices and unlinked credit notes with their residual at T, and unallocated payments."""
+    """Invoices and unlinked credit notes with their residual at T, and unallocated payments;
+    `disputed` says which a platform reports rejected, refused or in dispute."""
+    if "disputed" not in invoices.columns:  # no platform statuses
+        invoices = invoices.with_columns(pl.lit(False).alias("disputed"))
     posted = invoices.filter(pl.col("status") == "posted")
     explanation.exclude(
         invoices.height - posted.height,
@@ -107,6 +110,7 @@ def open_items(
         pl.col("paid_on").alias("due_date"),
         "residual_cents",
         pl.lit("unallocated").alias("item"),
+        pl.lit(False).alias("disputed"),
     )
     explanation.exclude(
         overpaid.height,
@@ -137,10 +141,11 @@ def open_items(
         pl.col("date").alias("due_date"),
         (-pl.col("amount_cents")).alias("residual_cents"),
         pl.lit("unallocated").alias("item"),
+        pl.lit(False).alias("disputed"),
         _currency(payments),
         _in_currency(payments, "currency_amount_cents").neg().alias("currency_residual_cents"),
     )
-    columns = ["client", "number", "invoice_date", "due_date", "residual_cents", "item"]
+    columns = ["client", "number", "invoice_date", "due_date", "residual_cents", "item", "disputed"]
     documents = pl.concat([invoices_open.select(columns), unlinked_notes.select(columns)])
     return pl.concat(
         [
@@ -260,11 +265,18 @@ def aged_receivables(
     )
     items = open_items(invoices, payments, as_of=as_of, explanation=explanation)
     explanation.input_lines = items.height
+    explanation.exclude(
+        items["disputed"].sum(),
+        "facture(s) contestée(s) sur la plateforme de facturation (rejetée, refusée ou en "
+        "litige) : comptée(s) à part, ni âgée(s), ni en retard, ni à relancer",
+        "invoice(s) contested on the e-invoicing platform (rejected, refused or in dispute): "
+        "counted apart, neither aged, nor overdue, nor to chase",
+    )
     items = _age(items, as_of, settings)
     buckets = settings.buckets
     clients = _by_client(items, buckets)
     total = clients.select(
-        pl.col([*buckets, "unallocated", "total", "overdue"]).sum(),
+        pl.col([*buckets, "disputed", "unallocated", "total", "overdue"]).sum(),
         pl.col("exposure_exact").sum().round(0).cast(pl.Int64).alias("exposure_cents"),
     )
     gross = total.select(pl.sum_horizontal(buckets)).item()
@@ -332,21 +344,27 @@ def _with_penalty_rate(items: pl.DataFrame, settings: ReceivablesSettings) -> pl
 
 
 def _by_client(items: pl.DataFrame, buckets: list[str]) -> pl.DataFrame:
+    """Per client: the buckets, what is disputed (apart: neither aged, overdue nor chased),
+    unallocated payments, the total of all, what is late and who to chase first."""
     amount = pl.col("residual_cents")
-    in_bucket = [amount.filter(pl.col("bucket") == b).sum().alias(b) for b in buckets]
-    overdue = amount.filter((pl.col("days") > 0) & pl.col("bucket").is_not_null()).sum()
-    past_due = (pl.col("days_late") > 0) & pl.col("bucket").is_not_null()
+    aged = pl.col("bucket").is_not_null() & ~pl.col("disputed")
+    in_bucket = [
+        amount.filter((pl.col("bucket") == b) & ~pl.col("disputed")).sum().alias(b) for b in buckets
+    ]
+    overdue = amount.filter((pl.col("days") > 0) & aged).sum()
+    past_due = (pl.col("days_late") > 0) & aged
     return (
         items.group_by("client")
         .agg(
             *in_bucket,
+            amount.filter(pl.col("disputed")).sum().alias("disputed"),
             amount.filter(pl.col("item") == "unallocated").sum().alias("unallocated"),
             amount.sum().alias("total"),
             overdue.alias("overdue"),
             # Late is counted from the due date, whatever the ageing basis.
             amount.filter(past_due).sum().alias("past_due"),
             pl.col("days_late").filter(past_due).max().alias("max_days_late"),
-            pl.col("exposure_exact").sum(),
+            pl.col("exposure_exact").filter(~pl.col("disputed")).sum(),
             # Who to chase first: the money late, weighted by how late it is.
             (amount * pl.col("days_late")).filter(past_due).sum().alias("chase_score"),
         )

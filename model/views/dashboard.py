@@ -271,6 +271,7 @@ class ReceivablesView:
     dso: Dso
     buckets: list[str]
     explanation: Explanation
+    disputed: pl.DataFrame  # open items a platform reports contested, with status and reason
 
 
 def receivables_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ReceivablesView:
@@ -301,7 +302,19 @@ def receivables_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Recei
              _first(aged_before.total, "exposure_cents"), "cents", higher_is_better=False),
     ]  # fmt: skip
     cards = with_completeness(cards, narrowed, settings, scope, "invoices")
-    return ReceivablesView(cards, aged, days, list(aged.settings.buckets), aged.explanation)
+    disputed = _disputed_items(aged.items, narrowed.invoices)
+    return ReceivablesView(
+        cards, aged, days, list(aged.settings.buckets), aged.explanation, disputed
+    )
+
+
+def _disputed_items(items: pl.DataFrame, invoices: pl.DataFrame) -> pl.DataFrame:
+    statuses = ("platform_status", "status_date", "status_reason")
+    if not set(statuses) <= set(invoices.columns):
+        return items.filter(pl.lit(False))
+    return items.filter("disputed").join(
+        invoices.select("number", *statuses), on="number", how="left"
+    )
 
 
 # ── Vue d'ensemble ───────────────────────────────────────────────────────────────────────────

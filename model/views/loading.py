@@ -12,6 +12,7 @@ from model.facts import COMPANY_CURRENCY
 from model.kpi.assumed import with_assumptions
 from model.kpi.billing import with_invoiced_periods
 from model.kpi.frames import Facts, no_rates
+from model.kpi.lifecycle import with_invoice_events
 from model.kpi.settings import KpiSettings, kpi_settings
 from model.kpi.sold import with_sale_lines
 from model.rates import reference_history
@@ -20,13 +21,14 @@ from model.rates import reference_history
 def load_facts(engine: Engine) -> Facts:
     """Every current fact, the reference rates of the foreign currencies they use, the projects
     completed from their sale order lines (`from_orders`), the lines an e-invoice's billed period
-    covers tied to it (`invoice_from_period`), and the people and projects the timesheets imply
-    where the lists lack them (marked `assumed`)."""
+    covers tied to it (`invoice_from_period`), the invoices' platform statuses (`disputed`) and
+    the payments they date, and the people and projects the timesheets imply where the lists
+    lack them (marked `assumed`)."""
     facts = Facts(**{kind: store.read_facts(engine, kind) for kind in Facts.stored_kinds()})
     timesheets = with_invoiced_periods(facts.timesheets, facts.invoices)
     rates = foreign_rates(facts.invoices)
     completed = with_sale_lines(replace(facts, timesheets=timesheets, rates=rates))
-    return with_assumptions(completed)
+    return with_assumptions(with_invoice_events(completed))
 
 
 def foreign_rates(invoices: pl.DataFrame) -> pl.DataFrame:

@@ -233,7 +233,7 @@ def _receivables(facts: Facts, settings: KpiSettings, period: Period) -> dict:
         facts.invoices, facts.payments, as_of=period.as_of, settings=settings.receivables
     )
     buckets = result.settings.buckets
-    amounts = (*buckets, "unallocated", "total")
+    amounts = (*buckets, "disputed", "unallocated", "total")
 
     def money(row: dict[str, Any]) -> dict[str, Any]:
         return {k: euros(row[k]) for k in amounts}
@@ -273,6 +273,7 @@ def _open_item(row: dict[str, Any]) -> dict[str, Any]:
         "invoice_date": row["invoice_date"].isoformat(),
         "due_date": row["due_date"].isoformat() if row["due_date"] else None,
         "residual": euros(row["residual_cents"]),
+        "disputed": row["disputed"],
         "currency": row["currency"],
         # In the document's currency when it is not the euro.
         "residual_in_currency": euros(row["currency_residual_cents"]),
