@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -67,21 +67,33 @@ def artifacts() -> Path:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run app.py` on a free port of 127.0.0.1, with an empty SQLite store."""
+    for url, _ in _serve(tmp_path_factory, "browser"):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def odoo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A second server on its own empty store, for a firm that only has its Odoo exports."""
+    yield from _serve(tmp_path_factory, "odoo-firm")
+
+
+def _serve(factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[str, str]]:
+    """(server url, database url) while the server runs."""
     port = _free_port()
-    store = tmp_path_factory.mktemp("browser") / "pilotage.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{store}", "PILOTAGE_USER": "navigateur"}
+    database = f"sqlite:///{factory.mktemp(name) / 'pilotage.db'}"
+    env = {**os.environ, "DATABASE_URL": database, "PILOTAGE_USER": "navigateur"}
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    log = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
+    log = factory.mktemp(f"{name}-log") / "streamlit.log"
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process, log)
-        yield url
+        yield url, database
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -193,3 +205,67 @@ def test_a_shared_url_opens_the_same_view(page: Page, server: str):
     period = f"Période : du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
     assert period in tab.locator('[data-testid="stCaptionContainer"]').first.inner_text()
     assert "pole=Data" in tab.url
+
+
+ODOO_FIRM = ROOT / "tests" / "fixtures" / "odoo_firm"
+QUARTER_END = "date=2024-03-31"  # the exports cover January to March 2024
+
+
+def test_an_odoo_firm_fills_every_page_with_nothing_typed(
+    page: Page, odoo_server: tuple[str, str], artifacts: Path
+):
+    """Issue 13: the seven Odoo exports of tests/fixtures/odoo_firm (odoo_firm.py says what
+    they hold), dropped together on Imports and confirmed one by one, fill every page: the
+    cards show what model.views computes, no page says it has no data, none assumes anyone."""
+    from model.db import get_engine
+    from model.formatting import in_unit
+    from model.kpi.scope import scope_from
+    from model.views.dashboard import charge_view, projects_view
+    from model.views.loading import load_facts, load_settings
+
+    server, database = odoo_server
+    tab = page
+    open_page(tab, server, "imports", PAGES["imports"])
+    files = sorted(ODOO_FIRM.iterdir())
+    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        [str(f) for f in files]
+    )
+    confirm = tab.get_by_role("button", name="Confirmer l'import")
+    for batch in range(1, len(files) + 1):
+        confirm.first.wait_for()
+        _wait_until_idle(tab)  # every file's preview drawn
+        assert confirm.count() == len(files) - batch + 1
+        confirm.first.click()
+        tab.get_by_text(f"Import n° {batch} enregistré").wait_for()
+    _wait_until_idle(tab)
+    assert confirm.count() == 0
+    tab.screenshot(path=artifacts / "odoo-00-imports.png", full_page=True)
+
+    engine = get_engine(database)
+    facts, settings = load_facts(engine), load_settings(engine)
+    scope = scope_from("last_12_months", as_of=date(2024, 3, 31))
+    tace = charge_view(facts, settings, scope).cards[0]
+    drifting = projects_view(facts, settings, scope).cards[0]
+    expected = {
+        "charge": ("Taux de charge facturable (TACE)", in_unit(tace.value, tace.unit)),
+        "projects": ("Projets en dérive", in_unit(drifting.value, drifting.unit)),
+    }
+    for number, (path, title) in enumerate(PAGES.items(), start=1):
+        open_page(tab, server, f"{path}?{QUARTER_END}", title)
+        assert_no_error(tab, path)
+        assert tab.get_by_text("Aucune donnée pour ces filtres").count() == 0, path
+        for missing in ("absent(s) de la liste du personnel", "absent(s) de la liste des projets"):
+            assert tab.get_by_text(missing, exact=False).count() == 0, (path, missing)
+        if path in expected:
+            label, value = expected[path]
+            assert first_metric(tab, label) == value, path
+        tab.screenshot(path=artifacts / f"odoo-{number:02d}-{path}.png", full_page=True)
+        checks = {
+            "projects": "Refonte site",  # fixed price by its sale order lines
+            "support": "Respect des SLA",
+            "receivables": "Cabinet Durand",
+            "imports": "Semaines sans temps saisis",
+        }
+        if path in checks:
+            assert tab.get_by_text(checks[path]).first.is_visible(), path
+    assert tace.value is not None and drifting.value == 1

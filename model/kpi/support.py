@@ -2,7 +2,8 @@
 
 `H = H_inc + H_bil + H_nb + H_unq`; with a monthly quota `Q`: `H_exc = max(H_inc − Q, 0)`;
 unbilled support ratio `U = (H_nb + H_exc + H_unq) / H`; effective rate =
-`(monthly fee + billed hours × overage rate) / H`. Partial months get a quota pro rata of their
+`(monthly fee + billed hours × overage rate) / H`, billed hours without an overage rate (outside
+any contract) at their project's hourly rate. Partial months get a quota pro rata of their
 calendar days (setting); no carry-over.
 """
 
@@ -58,7 +59,11 @@ def support_lines(
     (and the one its ticket names) running that day, the ticket's first, else the latest to
     start. A line on a day no contract covers has none ("hors contrat") and counts in no
     quota: a renewed contract never takes the lines of the one it replaced."""
-    clients = projects.select("project", pl.col("client").alias("_project_client"))
+    clients = projects.select(
+        "project",
+        pl.col("client").alias("_project_client"),
+        pl.col("hourly_rate_cents").alias("_project_rate"),
+    )
     by_ticket = tickets.select("ticket", pl.col("contract").alias("_ticket_contract"))
     # Numbered before any join: a lazy join keeps no order, and the plan reads `tagged` twice.
     tagged = (
@@ -116,14 +121,16 @@ def support_inclusion(
         "Par contrat et par mois : heures incluses, facturées, non facturables et non qualifiées ; "
         "dépassement = incluses au-delà du quota mensuel ; part non facturée = (non facturables "
         "+ dépassement + non qualifiées) ÷ total ; taux effectif = (forfait mensuel + heures "
-        "facturées × taux hors forfait) ÷ total. Pack prépayé : heures incluses décomptées du "
+        "facturées × taux hors forfait, ou taux horaire du projet sans taux hors forfait) ÷ "
+        "total. Pack prépayé : heures incluses décomptées du "
         "pack depuis son début, sans remise à zéro mensuelle, dépassement au-delà ; épuisement "
         "projeté au rythme des trois derniers mois.",
         english="Per contract and month: included, billed, non-billable and unqualified hours; "
         "excess = included hours over the monthly quota; unbilled share = (non-billable + excess "
-        "+ unqualified) ÷ total; effective rate = (monthly fee + billed hours × overage rate) ÷ "
-        "total. Prepaid pack: included hours drawn from the pack from its start, no monthly "
-        "reset, excess beyond it; run-out projected at the last three months' pace.",
+        "+ unqualified) ÷ total; effective rate = (monthly fee + billed hours × overage rate, or "
+        "the project's hourly rate without one) ÷ total. Prepaid pack: included hours drawn "
+        "from the pack from its start, no monthly reset, excess beyond it; run-out projected at "
+        "the last three months' pace.",
         settings={
             "explain.prorate_partial_months": settings.prorate_partial_months,
             "explain.red_unbilled_pct": settings.red_unbilled_pct,
@@ -162,8 +169,13 @@ def _months(
     settings: SupportSettings,
     pack_excess: pl.DataFrame,
 ) -> pl.DataFrame:
+    overage = contracts.select("contract", pl.col("overage_rate_cents").alias("_overage"))
+    # A billed hour at its contract's overage rate, else at its project's hourly rate.
+    rate = pl.coalesce("_overage", "_project_rate").fill_null(0)
+    billed = pl.col("category") == "support_billed"
     hours = (
-        tagged.with_columns(pl.col("date").dt.truncate("1mo").alias("month"))
+        tagged.join(overage, on="contract", how="left")
+        .with_columns(pl.col("date").dt.truncate("1mo").alias("month"))
         .group_by("contract", "month")
         .agg(
             *[
@@ -171,13 +183,18 @@ def _months(
                 for c, n in HOURS.items()
             ],
             pl.col("hours").sum().alias("hours_h"),
+            (pl.col("hours") * rate).filter(billed).sum().alias("billed_cents"),
         )
     )
     calendar = _contract_months(contracts, start, end, settings)
     frame = (
         calendar.join(hours, on=["contract", "month"], how="full", coalesce=True)
         .join(pack_excess, on=["contract", "month"], how="left")
-        .with_columns(pl.col(*HOURS.values(), "hours_h", "quota_h", "fee_cents").fill_null(0.0))
+        .with_columns(
+            pl.col(*HOURS.values(), "hours_h", "quota_h", "fee_cents", "billed_cents").fill_null(
+                0.0
+            )
+        )
     )
     return _rates(
         frame.with_columns(
@@ -189,7 +206,6 @@ def _months(
             .then((pl.col("included_h") - pl.col("quota_h")).clip(lower_bound=0))
             .otherwise(0.0)
             .alias("excess_h"),
-            (pl.col("billed_h") * pl.col("overage_rate_cents").fill_null(0)).alias("billed_cents"),
         )
     ).sort("contract", "month")
 

@@ -95,3 +95,19 @@ def test_no_quota_means_no_excess():
     result = run(support(("included", 8)), contracts=unlimited)
     c = result.contracts.row(0, named=True)
     assert (c["excess_h"], c["quota_use_pct"], c["unbilled_pct"]) == (0, None, 0)
+
+
+def test_billed_support_outside_any_contract_is_worth_its_projects_rate():
+    """No contract for the Clinique: 6 h billed on a project sold at 75 €/h and 2 h non
+    billable → effective rate = 6 × 75 ÷ 8 = 56,25 €/h (not 0: those hours were invoiced).
+    Under the contract, the overage rate (90 €) wins over the project's."""
+    sold = {"project": "Support", "client": "Clinique", "billing_mode": "support"}
+    projects = frame("projects", [{**sold, "hourly_rate_cents": 7500}])
+    lines = frame("timesheets", support(("billable", 6), ("non_billable", 2)))
+    outside = support_inclusion(lines, projects, frame("contracts", []), frame("tickets", []),
+                                start=MARCH[0], end=MARCH[1])  # fmt: skip
+    assert outside.total["effective_rate_cents"].item() == 5625
+    inside = support_inclusion(lines, projects, CONTRACTS, frame("tickets", []),
+                               start=MARCH[0], end=MARCH[1])  # fmt: skip
+    # (600 € fee + 6 × 90 €) ÷ 8 h = 142,50 €/h
+    assert inside.total["effective_rate_cents"].item() == 14250
