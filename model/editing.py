@@ -32,6 +32,9 @@ def editable_frame(engine: Engine, kind: str) -> pl.DataFrame:
     if kind not in ASSUMED:
         return frame
     implied = ASSUMED[kind](read_facts(engine, kind), read_facts(engine, "timesheets"))
+    if kind == "projects":  # a project its sale order lines describe is not an assumption
+        sold = read_facts(engine, "sale_lines").select("project").unique()
+        implied = implied.join(sold, on="project", how="anti")
     canonical = implied.rename({c.stored: c.name for c in FACTS[kind].columns})
     rows = in_columns_of(canonical, frame)
     return pl.concat(

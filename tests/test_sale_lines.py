@@ -84,3 +84,17 @@ def test_figures_stated_on_the_project_win_and_the_lines_are_kept(engine: Engine
     ).row(0) == ("fixed_price", 140.0, 1_260_000, 9_000, False)
     assert facts.sale_lines.height == 6  # the template's line and Odoo's five
     assert facts.sale_lines.filter(pl.col("sale_order") == "S00015")["delivered"].item() == 12.5
+
+
+def test_a_project_its_order_describes_is_not_offered_as_assumed(engine: Engine):
+    """Odoo's time lines name « Refonte site » and « Portail » (among others) and no project
+    list is imported: Paramètres offers them as assumed, until their sale order lines say what
+    they are."""
+    from model.editing import editable_frame
+
+    _import(engine, "timesheets_fr.csv")
+    offered = editable_frame(engine, "projects").filter("assumed")["project"].to_list()
+    assert {"Refonte site", "Portail"} <= set(offered)
+    _import(engine, "sale_lines_fr.xlsx")
+    after = editable_frame(engine, "projects").filter("assumed")["project"].to_list()
+    assert sorted(after) == sorted(set(offered) - {"Refonte site", "Portail"})
