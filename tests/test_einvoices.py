@@ -228,3 +228,18 @@ def test_a_payment_the_store_holds_wins_over_the_platforms_date():
     assert done.invoices.select("number", "platform_status", "disputed").rows() == [
         ("FA-1", "cashed", False), ("FA-2", "cashed", False),
     ]  # fmt: skip
+
+
+def test_an_einvoice_in_dollars_is_converted_at_its_dates_rate(tmp_path):
+    """FA-2024-0150 written in USD: the ECB's rate of 10/04/2024 is 1,0860 USD for 1 €, so
+    3 000 $ HT = 2 762,43 €, 600 $ of VAT = 552,49 €, 3 600 $ TTC = 3 314,92 € (kept in $ too)."""
+    from tests.support import parse
+
+    usd = tmp_path / "FA-2024-0150_usd.xml"
+    usd.write_text((EINVOICES / "FA-2024-0150_ubl.xml").read_text().replace("EUR", "USD"))
+    row = parse(usd).valid("invoices").row(0, named=True)
+    assert (row["currency"], row["exchange_rate"]) == ("USD", 1.086)
+    assert (row["amount_untaxed"], row["amount_tax"], row["amount_total"]) == (
+        276_243, 55_249, 331_492,
+    )  # fmt: skip
+    assert row["currency_total"] == 360_000

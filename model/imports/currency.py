@@ -40,7 +40,7 @@ CONVERTED = {
     "invoices": Converted(
         date="invoice_date",
         in_currency={"amount_total": "currency_total", "amount_residual": "currency_residual"},
-        euros_only=("amount_untaxed",),
+        euros_only=("amount_untaxed", "amount_tax"),
     ),
     "payments": Converted(date="date", in_currency={"amount": "currency_amount"}),
 }
