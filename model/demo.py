@@ -631,11 +631,25 @@ def _template_frames(
         "employees": pl.DataFrame(employees),
         "projects": pl.DataFrame(projects),
         "sale_lines": pl.DataFrame(_sale_lines(projects)),
+        "invoice_events": pl.DataFrame(_platform_statuses(ledger.invoices)),
         "absences": pl.DataFrame(ledger.absences),
         "contracts": pl.DataFrame(contracts),
         "tickets": pl.DataFrame(ledger.tickets),
         "flows": pl.DataFrame(_flows(start)),
     }
+
+
+def _platform_statuses(invoices: list[dict]) -> list[dict]:
+    """The e-invoicing platform's statuses of the last quarter's invoices: each deposited and
+    made available the day it was issued (the reform's first steps; nothing contested)."""
+    latest = max(i["invoice_date"] for i in invoices)
+    recent = [i for i in invoices if (latest - i["invoice_date"]).days < 92]
+    return [
+        {"number": i["number"], "status": status, "date": i["invoice_date"],
+         "amount": None, "reason": None}
+        for i in recent
+        for status in ("deposited", "made_available")
+    ]  # fmt: skip
 
 
 def _sale_lines(projects: list[dict]) -> list[dict]:
