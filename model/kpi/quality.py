@@ -101,7 +101,8 @@ def completeness(weeks: pl.DataFrame) -> float | None:
 
 def revenue_vs_invoices(facts: Facts, start: date, end: date) -> pl.DataFrame:
     """Per month of the period where either source has something: the FEC's 70x revenue, the
-    invoices' amount excluding VAT (credit notes negative) and the difference (FEC − invoices).
+    posted invoices' amount excluding VAT (credit notes negative; drafts and cancelled ones are
+    not revenue) and the difference (FEC − invoices).
     A month only one source covers has null on the other side, not zero."""
     month = pl.col("month")
     fec = (
@@ -110,7 +111,9 @@ def revenue_vs_invoices(facts: Facts, start: date, end: date) -> pl.DataFrame:
         .agg(pl.col("amount_untaxed_cents").sum().alias("fec_cents"))
     )
     invoiced = (
-        facts.invoices.filter(pl.col("invoice_date").is_between(start, end))
+        facts.invoices.filter(
+            pl.col("invoice_date").is_between(start, end) & (pl.col("status") == "posted")
+        )
         .group_by(pl.col("invoice_date").dt.month_start().alias("month"))
         .agg(pl.col("amount_untaxed_cents").sum().alias("invoices_cents"))
     )

@@ -23,7 +23,7 @@ FILLED = ("sold_hours", "sold_amount_cents", "hourly_rate_cents")
 
 
 def time_unit(unit: str | None) -> str | None:
-    """ "hour", "day" or None (a unit that is not time) for a unit of measure as written."""
+    """A unit of measure as written, as time: "hour", "day", or None (a licence, a unit)."""
     folded = fold_text(unit or "").strip()
     if folded in ("h", "hr", "hrs") or folded.startswith(("heure", "hour")):
         return "hour"
