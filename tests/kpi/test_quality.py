@@ -76,8 +76,8 @@ def test_odoo_time_cost_beside_the_staff_list(engine: Engine):
 def test_fec_revenue_beside_the_invoices(engine: Engine):
     """FEC: 500 € in February, 1 000 € in March. Invoices: 800 + 300 € in March, a credit note
     of −100 € in March, 200 € in April (outside), a draft of 5 000 € (not revenue).
-    February: no invoice (null, not 0); March: 1 000 − 1 000 = 0. The invoices cover min(0, 500) + min(1 000, 1 000) of 1 500 €:
-    66,67 %."""
+    February: no invoice (null, not 0); March: 1 000 − 1 000 = 0. The invoices cover
+    min(0, 500) + min(1 000, 1 000) of 1 500 €: 66,67 %."""
     invoice = {"client": "C", "amount_total_cents": 0, "kind": "invoice"}
     facts = through_store(
         engine,
