@@ -20,6 +20,7 @@ from typing import TextIO
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
+from model.accounts import ROLES, User
 from model.db import DatabaseError, get_engine, init_db
 from model.facts import FACTS, KINDS
 from model.importing import (
@@ -104,6 +105,23 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD")
     quality.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD")
     quality.add_argument("--json", action="store_true")
+
+    user = commands.add_parser("user", parents=[common], help="comptes et rôles")
+    user_actions = user.add_subparsers(dest="action", required=True)
+    add = user_actions.add_parser("add", parents=[common], help="créer un compte")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=list(ROLES))
+    add.add_argument("--email", metavar="ADRESSE")
+    add.add_argument("--language", choices=("fr", "en"), default="fr")
+    add.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur stdin")
+    add.add_argument("--json", action="store_true")
+    users = user_actions.add_parser("list", parents=[common], help="lister les comptes")
+    users.add_argument("--json", action="store_true")
+    passwd = user_actions.add_parser("passwd", parents=[common], help="changer un mot de passe")
+    passwd.add_argument("name", metavar="NAME")
+    passwd.add_argument("--password-stdin", action="store_true")
+    disable = user_actions.add_parser("disable", parents=[common], help="désactiver un compte")
+    disable.add_argument("name", metavar="NAME")
 
     conf = commands.add_parser("settings", parents=[common], help="paramètres des indicateurs")
     conf.add_argument(
@@ -336,6 +354,67 @@ def cmd_quality(args: Namespace, engine: Engine, settings: Settings) -> int:
     return 0
 
 
+def cmd_user(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model import accounts
+
+    try:
+        if args.action == "add":
+            password = _new_password(args.password_stdin)
+            user = accounts.add_user(engine, args.name, args.role, password, now=paris_now(),
+                                     email=args.email, language=args.language)  # fmt: skip
+            _print_users([user], args.json, single=True)
+        elif args.action == "list":
+            _print_users(accounts.list_users(engine), args.json)
+        elif args.action == "passwd":
+            accounts.set_password(engine, args.name, _new_password(args.password_stdin))
+            print(f"Mot de passe de « {args.name.strip()} » changé.")
+        else:
+            accounts.disable_user(engine, args.name, now=paris_now())
+            print(f"Compte « {args.name.strip()} » désactivé.")
+    except accounts.AccountError as refusal:
+        print(f"Erreur : {refusal}", file=sys.stderr)
+        return 1
+    except _NoPassword as misuse:
+        print(f"Erreur : {misuse}", file=sys.stderr)
+        return 2
+    return 0
+
+
+class _NoPassword(Exception):
+    pass
+
+
+def _new_password(from_stdin: bool) -> str:
+    """The first line of stdin, or typed twice at a terminal (never an argument: arguments are
+    visible to every user of the machine and kept in shell histories)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise _NoPassword(
+            "pas de terminal pour saisir le mot de passe : utilisez --password-stdin."
+        )
+    import getpass
+
+    first = getpass.getpass("Mot de passe : ")
+    if getpass.getpass("Encore une fois : ") != first:
+        raise _NoPassword("les deux saisies diffèrent.")
+    return first
+
+
+def _print_users(users: list[User], as_json: bool, *, single: bool = False) -> None:
+    rows = [
+        {"name": u.name, "role": u.role, "active": u.active, "email": u.email,
+         "language": u.language, "created_at": u.created_at.isoformat(timespec="seconds")}
+        for u in users
+    ]  # fmt: skip
+    if as_json:
+        print(json.dumps(rows[0] if single else rows, ensure_ascii=False))
+        return
+    for row in rows:
+        state = "actif" if row["active"] else "désactivé"
+        print(f"{row['name']} : {ROLES[row['role']][0]}, {state}, créé le {row['created_at']}")
+
+
 def cmd_settings(args: Namespace, engine: Engine, settings: Settings) -> int:
     from model.kpi.settings import CHOICES, SettingError, setting_label
     from model.services import save_settings, setting_values
@@ -439,6 +518,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "kpi": cmd_kpi,
     "quality": cmd_quality,
+    "user": cmd_user,
     "settings": cmd_settings,
     "mapping": cmd_mapping,
 }

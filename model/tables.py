@@ -16,11 +16,11 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 13  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+SCHEMA_VERSION = 14  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
 # 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours;
 # 9: invoices' and payments' own currency, amount in it and rate; 10: timesheet lines' cost;
 # 11: sale order lines; 12: invoices' VAT, buyer SIREN and invoiced period (e-invoices);
-# 13: e-invoices' statuses on the approved platforms
+# 13: e-invoices' statuses on the approved platforms; 14: user accounts
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -63,6 +63,25 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str
     updated_at: NaiveDatetime | None = None
+
+
+class UserAccount(SQLModel, table=True):
+    """Someone who may sign in (model/accounts.py): a role, an argon2 hash, never a password."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    role: str
+    password_hash: str
+    active: bool = True
+    language: str = "fr"  # of the screens and the weekly digest
+    email: str | None = None
+    created_at: NaiveDatetime
+    disabled_at: NaiveDatetime | None = None
+    # Repeated failures make the next attempt wait (model/accounts.py).
+    failed_logins: int = 0
+    last_failure_at: NaiveDatetime | None = None
 
 
 class ColumnMapping(SQLModel, table=True):

@@ -22,13 +22,14 @@ IMPORT_KEYS = {
 }  # fmt: skip
 
 
-def run(*args: str, db: str) -> subprocess.CompletedProcess:
+def run(*args: str, db: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "model", *args, "--db", db],
         cwd=PROJECT,
         capture_output=True,
         text=True,
         check=False,
+        input=stdin,
     )
 
 
