@@ -35,7 +35,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "demo_loaded": ("Société de démonstration chargée.", "Demo company loaded."),
     "store_content": ("Contenu de la base", "What the store holds"),
     "recent_imports": ("Derniers imports", "Recent imports"),
-    "upload": ("Déposez un ou plusieurs exports", "Drop one or more exports"),
+    "upload": (
+        "Déposez un ou plusieurs exports ({limit} Mo au plus par fichier)",
+        "Drop one or more exports ({limit} MB at most per file)",
+    ),
     "upload_help": (
         "xlsx, xls, ods, csv ou txt : exports Odoo (français ou anglais), FEC, Kimai, Clockify, "
         "Toggl, Harvest, solidtime, modèle Pilotage, ou tout tableau (vous associerez ses "
@@ -126,6 +129,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "The store is empty: load the demo company or import your exports from the home page.",
     ),
     "no_data": ("Aucune donnée pour ces filtres.", "No data for these filters."),
+    "internal_error": (
+        "Pilotage a rencontré une erreur interne (n° {number}). Signalez ce numéro à votre "
+        "administrateur : le détail est dans le journal du serveur.",
+        "Pilotage met an internal error (no. {number}). Give this number to your "
+        "administrator: the details are in the server's log.",
+    ),
     "assumed_people": (
         "{count} collaborateur(s) absent(s) de la liste du personnel : contrat supposé de 35 h "
         "sur 5 jours depuis leur première ligne ({names}). Importez l'export des employés "

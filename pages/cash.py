@@ -26,7 +26,7 @@ from ui.loaders import (
     settings,
     version,
 )
-from ui.texts import labeller, lang, t, with_code_labels
+from ui.texts import labeller, lang, plain, t, with_code_labels
 from ui.widgets import download, explain, show_cards, show_table, table_columns
 
 WEEKS = [
@@ -156,7 +156,7 @@ chosen = show_table(view.receipts, table_columns(RECEIPTS), key="receipts-table"
 rows = chosen.selection.rows if chosen else []
 if rows:
     client = view.receipts["client"][rows[0]]
-    st.caption(f"{t('receipts_of')} {client or t('company_wide')}")
+    st.caption(f"{t('receipts_of')} {plain(client) if client else t('company_wide')}")
     show_table(client_receipts(view, client), table_columns(MOVEMENTS), key="client-receipts")
 
 download(

@@ -12,7 +12,7 @@ from model.workbook import Sheet
 from ui.charts import LINE_COLUMNS, bars, heatmap, threshold_lines
 from ui.filters import dashboard_page, period_caption
 from ui.loaders import assumptions, facts, kpi_settings, page_view, version
-from ui.texts import t
+from ui.texts import plain, t
 from ui.widgets import (
     download,
     explain,
@@ -85,7 +85,7 @@ download(
     key="download-charge",
 )
 if employee:
-    st.subheader(f"{t('pick_employee')} {employee}")
+    st.subheader(f"{t('pick_employee')} {plain(employee)}")
     # The charge rate ignores the client filter; so do the lines behind it.
     lines = source_lines(facts(), replace(scope, client=None), employee=employee)
     show_table(lines, table_columns(LINE_COLUMNS), key="employee-lines")

@@ -9,7 +9,7 @@ from model.formatting import number
 from model.settings import paris_now
 from ui.loaders import batches, engine_or_stop, fact_counts, refresh_after_write, settings, version
 from ui.routing import page_file, routed_by_app
-from ui.texts import fact_label, lang, t
+from ui.texts import fact_label, lang, plain, t
 from ui.widgets import batch_column_config, batches_for_display
 
 routed_by_app()
@@ -27,7 +27,7 @@ if sum(counts.values()) == 0:
         refresh_after_write()
         failed = [r for r in results if r.status == "rejected"]
         for result in failed:
-            st.error(result.message)
+            st.error(plain(result.message))
         if not failed:
             st.session_state["flash"] = t("demo_loaded")
             st.rerun()

@@ -24,7 +24,7 @@ from ui.loaders import (
 )
 from ui.quality import show_data_quality
 from ui.routing import routed_by_app
-from ui.texts import fact_label, lang, t
+from ui.texts import fact_label, lang, plain, t
 from ui.widgets import batch_column_config, batches_for_display
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,13 +33,13 @@ routed_by_app()
 engine = engine_or_stop()
 st.title(t("imports"))
 for ok, message in st.session_state.pop("import_messages", []):
-    (st.success if ok else st.error)(message)
+    (st.success if ok else st.error)(plain(message))
 
 kind = st.selectbox(
     t("kind"), [None, *KINDS], format_func=lambda k: t("auto") if k is None else fact_label(k)
 )
 uploads = st.file_uploader(
-    t("upload"),
+    t("upload", limit=settings().max_file_bytes // (1024 * 1024)),
     type=["xlsx", "xls", "xlsm", "ods", "csv", "txt", "pdf", "xml"],
     accept_multiple_files=True,
     help=t("upload_help"),
@@ -80,7 +80,7 @@ def offer_mapping(name: str, data: bytes, file_id: str) -> None:
                 save_mapping(engine, mapping_name.strip() or name, mapped_kind, headers, columns,
                              now=paris_now())  # fmt: skip
             except mapping.MappingError as refusal:
-                st.error(str(refusal))
+                st.error(plain(refusal))
             else:
                 refresh_after_write()
                 st.session_state["import_messages"] = [
@@ -93,15 +93,15 @@ def show_preview(result: ImportResult, file_id: str, name: str, data: bytes) -> 
     if result.source_label:
         st.caption(f"{t('detected')} : {result.source_label}")
     if result.status == "rejected" and result.rows_read == 0:
-        st.error(result.message)
+        st.error(plain(result.message))
         offer_mapping(name, data, file_id)
         return
     if result.status == "already_imported":
-        st.info(result.message)
+        st.info(plain(result.message))
         return
     show_counts(result)
     if result.errors:
-        st.error(result.message if result.status == "rejected" else t("errors"))
+        st.error(plain(result.message) if result.status == "rejected" else t("errors"))
         st.dataframe(
             [{k: e[k] for k in ("row", "column", "value", "message")} for e in result.errors],
             hide_index=True,
@@ -116,7 +116,7 @@ def show_preview(result: ImportResult, file_id: str, name: str, data: bytes) -> 
         )
     if result.notes:
         with st.expander(f"{t('notes')} ({len(result.notes)})"):
-            st.write("\n".join(f"- {note}" for note in result.notes[:100]))
+            st.write("\n".join(f"- {plain(note)}" for note in result.notes[:100]))
     for fact_kind, rows in result.preview.items():
         st.caption(f"{t('first_rows')} — {fact_label(fact_kind)}")
         st.dataframe(rows, hide_index=True, placeholder="")
@@ -128,7 +128,7 @@ for upload in uploads or []:
     if file_id in skipped:
         continue
     with st.container(border=True):
-        st.subheader(upload.name)
+        st.subheader(plain(upload.name))
         result = preview(engine, upload.name, data, kind, version())
         show_preview(result, file_id, upload.name, data)
         if result.status == "already_imported" or result.batch is None or result.rows_read == 0:
@@ -171,7 +171,7 @@ else:
                     engine, chosen, now=paris_now(), on_wait=lambda: st.info(t("waiting_writer"))
                 )
             except Refused as refusal:
-                st.error(str(refusal))
+                st.error(plain(refusal))
             else:
                 refresh_after_write()
                 st.session_state["import_messages"] = [(True, t("undone", id=chosen))]

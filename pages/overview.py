@@ -8,7 +8,7 @@ import streamlit as st
 from ui.filters import dashboard_page, period_caption
 from ui.loaders import assumptions, page_view, version
 from ui.routing import page_file
-from ui.texts import lang, t
+from ui.texts import lang, plain, t
 from ui.widgets import explain, show_assumptions, show_cards
 
 engine, scope = dashboard_page("overview")
@@ -24,7 +24,7 @@ if not view.alerts:
     st.caption(t("no_alert"))
 for alert in view.alerts:
     text_column, link_column = st.columns([4, 1], vertical_alignment="center")
-    text_column.warning(alert.text(lang()))
+    text_column.warning(plain(alert.text(lang())))
     link_column.page_link(
         page_file(alert.page), label=t(alert.page), icon=":material/arrow_forward:"
     )

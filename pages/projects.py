@@ -10,7 +10,7 @@ from model.workbook import Sheet
 from ui.charts import LINE_COLUMNS, bars, line, threshold_lines
 from ui.filters import dashboard_page, period_caption
 from ui.loaders import assumptions, facts, kpi_settings, page_view, version
-from ui.texts import t
+from ui.texts import plain, t
 from ui.widgets import (
     download,
     explain,
@@ -76,7 +76,7 @@ download(
     "vendu-vs-consomme",
     key="download-projects",
 )  # fmt: skip
-st.subheader(f"{t('lines')} — {project}")
+st.subheader(f"{t('lines')} — {plain(project)}")
 show_table(project_lines(facts(), project, scope.as_of), table_columns(LINE_COLUMNS),
            key="project-lines")  # fmt: skip
 show_validation(view.validation, [("project", "project", "text")])

@@ -11,7 +11,7 @@ from model.workbook import Column, Sheet, in_euros
 from ui.charts import bands, line, stacked
 from ui.filters import dashboard_page, period_caption
 from ui.loaders import kpi_settings, page_view, version
-from ui.texts import t
+from ui.texts import plain, t
 from ui.widgets import download, explain, show_cards, show_table, table_columns
 
 CHASE = [
@@ -105,7 +105,7 @@ if view.disputed.height:
 rows = chosen.selection.rows if chosen else []
 clients = with_total["client"].to_list()
 client = clients[rows[0]] if rows and rows[0] < view.aged.clients.height else clients[0]
-st.subheader(f"{t('pick_client')} {client}")
+st.subheader(f"{t('pick_client')} {plain(client)}")
 items = client_items(view, client)
 # The currency columns only where a document is in another currency than the euro.
 foreign = (view.aged.items["currency"] != "EUR").any()

@@ -11,7 +11,7 @@ from model.workbook import Sheet
 from ui.charts import LINE_COLUMNS, stacked
 from ui.filters import dashboard_page, period_caption
 from ui.loaders import assumptions, facts, page_view, version
-from ui.texts import t
+from ui.texts import plain, t
 from ui.widgets import download, explain, show_assumptions, show_cards, show_table, table_columns
 
 HOURS = [
@@ -75,7 +75,7 @@ contracts = view.contracts["contract"].to_list()
 contract = st.selectbox(
     t("pick_contract"), contracts, format_func=lambda c: c or t("no_contract"), key="contract"
 )
-st.subheader(f"{t('support_chart')} — {contract or t('no_contract')}")
+st.subheader(f"{t('support_chart')} — {plain(contract) if contract else t('no_contract')}")
 months = view.months.filter(pl.col("contract").eq_missing(contract)).sort("month")
 series = {name: t(name) for name in ("included_h", "billed_h", "non_billable_h", "unqualified_h")}
 st.plotly_chart(stacked(months, x="month", series=series, y_title="h"), key="support-months")
@@ -96,7 +96,7 @@ if view.packs.height:
     st.caption(t("packs_help"))
     show_table(view.packs, table_columns(PACKS), key="packs-table")
 show_sla()
-st.subheader(f"{t('lines')} — {contract or t('no_contract')}")
+st.subheader(f"{t('lines')} — {plain(contract) if contract else t('no_contract')}")
 lines = contract_lines(facts(), scope, contract)
 show_table(lines, table_columns([*LINE_COLUMNS, ("category", "category", "text")]),
            key="contract-lines")  # fmt: skip

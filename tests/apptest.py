@@ -3,6 +3,7 @@ per test, and a run that fails on any exception shown to the user."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,6 +58,12 @@ def run_app(**query: str) -> AppTest:
     app.run()
     assert not app.exception, app.exception
     return app
+
+
+def on_screen(markdown: str) -> str:
+    """A Markdown element's text as the reader sees it: the escapes `ui.texts.plain` adds to
+    names from the data (`releve\\_maison`) are not on screen."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def open_page(app: AppTest, page: str) -> AppTest:

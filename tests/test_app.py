@@ -12,7 +12,7 @@ from model.db import get_engine, init_db
 from model.demo import load_demo
 from model.facts import FACTS
 from model.store import count_facts
-from tests.apptest import APP, page_path, run_app, use_store
+from tests.apptest import APP, on_screen, page_path, run_app, use_store
 from tests.conftest import FIXTURES
 from tests.support import SETTINGS
 
@@ -137,7 +137,7 @@ def test_overview_shows_the_figures_of_model_kpi(app_db: str):
         "Trésorerie à 13 semaines": euros_from_cents(expected.cash_week13_cents),
     }
     assert expected.drifting_projects >= 2  # the demo's two fixed-price projects past 110 %
-    assert [w.value for w in app.warning] == [alert.text("fr") for alert in expected.alerts]
+    assert [on_screen(w.value) for w in app.warning] == [a.text("fr") for a in expected.alerts]
     assert any("irrécupérable" in alert.text("fr") for alert in expected.alerts)
     assert isinstance(expected.start, date)
 
@@ -159,7 +159,8 @@ def test_unknown_layout_gets_a_column_mapping_that_is_remembered(app_db: str):
     assert guessed["Heures *"] == "Temps passé (h)" and guessed["Client"] is None
     app.button(key=f"mapping-save-{file_id}").click().run()
     assert not app.exception, app.exception
-    assert app.success[0].value.startswith("Correspondance « releve_maison_cp1252 » enregistrée")
+    saved = on_screen(app.success[0].value)
+    assert saved.startswith("Correspondance « releve_maison_cp1252 » enregistrée")
     shown = {m.label: m.value for m in app.metric}
     assert (shown["Lignes lues"], shown["Ajoutées"]) == ("2", "2")
     assert "Correspondance « releve_maison_cp1252 »" in app.caption[0].value
@@ -170,7 +171,7 @@ def test_an_environment_setting_that_is_not_a_number_is_shown_not_a_traceback(
 ):
     monkeypatch.setenv("PILOTAGE_TERMS_DAYS", "-5")
     app = run_app()
-    assert app.error[0].value == (
+    assert on_screen(app.error[0].value) == (
         "La variable d'environnement PILOTAGE_TERMS_DAYS vaut « -5 » : un nombre entier positif "
         "est attendu (par défaut 30)."
     )

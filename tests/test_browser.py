@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from model.exports import csv_bytes
 from model.facts import FACTS
@@ -197,6 +197,13 @@ def test_main_journey(page: Page, server: str, artifacts: Path, tmp_path: Path):
         assert_no_error(tab, path)
         tab.screenshot(path=artifacts / f"{number:02d}-{path}.png", full_page=True)
 
+    # The dataframe toolbar's raw CSV download (formulas unguarded) is not offered.
+    open_page(tab, server, "receivables", PAGES["receivables"])
+    tab.locator('[data-testid="stDataFrame"]').first.hover()
+    toolbar = tab.locator('[data-testid="stElementToolbar"]').first
+    toolbar.get_by_role("button", name="Search").wait_for()
+    assert not toolbar.get_by_role("button", name="Download as CSV").is_visible()
+
 
 def test_a_shared_url_opens_the_same_view(page: Page, server: str):
     tab = page
@@ -232,13 +239,12 @@ def test_an_odoo_firm_fills_every_page_with_nothing_typed(
     )
     confirm = tab.get_by_role("button", name="Confirmer l'import")
     for batch in range(1, len(files) + 1):
-        confirm.first.wait_for()
-        _wait_until_idle(tab)  # every file's preview drawn
-        assert confirm.count() == len(files) - batch + 1
+        # Every file not imported yet has its preview and its button (the run may still be
+        # drawing them: the count is awaited, not read once).
+        expect(confirm).to_have_count(len(files) - batch + 1, timeout=90_000)
         confirm.first.click()
         tab.get_by_text(f"Import n° {batch} enregistré").wait_for()
-    _wait_until_idle(tab)
-    assert confirm.count() == 0
+    expect(confirm).to_have_count(0, timeout=90_000)
     tab.screenshot(path=artifacts / "odoo-00-imports.png", full_page=True)
 
     engine = get_engine(database)

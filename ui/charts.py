@@ -28,6 +28,20 @@ LINE_COLUMNS = [
 ]
 
 
+def _shown(values: pl.Series | str) -> list | str:
+    """Names from the data as Plotly shows them: its labels read `<a href>`, `<b>`, `<img>` as
+    markup, so angle brackets are written as entities (a client name is text, never a link)."""
+    if isinstance(values, str):
+        return values.replace("<", "&lt;").replace(">", "&gt;")
+    if values.dtype != pl.String:
+        return values.to_list()
+    return (
+        values.str.replace_all("<", "&lt;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True)
+        .to_list()
+    )
+
+
 def _layout(
     figure: go.Figure, *, y_title: str = "", height: int = 360, dates: pl.Series | None = None
 ) -> go.Figure:
@@ -56,7 +70,7 @@ def bars(
         if status
         else STATUS_COLOURS[None]
     )
-    figure = go.Figure(go.Bar(x=frame[x].to_list(), y=frame[y].to_list(), marker_color=colours))
+    figure = go.Figure(go.Bar(x=_shown(frame[x]), y=frame[y].to_list(), marker_color=colours))
     return _layout(figure, y_title=y_title)
 
 
@@ -71,11 +85,11 @@ def stacked(
     """One bar per `x`, stacked by the `series` columns (column → legend label)."""
     figure = go.Figure()
     for (column, label), colour in zip(series.items(), cycle(CATEGORY_COLOURS)):
-        values, keys = frame[column].to_list(), frame[x].to_list()
+        values, keys = frame[column].to_list(), _shown(frame[x])
         figure.add_trace(
             go.Bar(
                 x=values if horizontal else keys, y=keys if horizontal else values,
-                name=label, marker_color=colour, orientation="h" if horizontal else "v",
+                name=_shown(label), marker_color=colour, orientation="h" if horizontal else "v",
             )
         )  # fmt: skip
     figure.update_layout(barmode="relative")
@@ -88,7 +102,7 @@ def stacked(
 def heatmap(frame: pl.DataFrame, *, x: str, y: str, z: str, z_title: str) -> go.Figure:
     figure = go.Figure(
         go.Heatmap(
-            x=frame[x].to_list(), y=frame[y].to_list(), z=frame[z].to_list(),
+            x=_shown(frame[x]), y=_shown(frame[y]), z=frame[z].to_list(),
             colorscale="RdYlGn", zmin=40, zmax=100, colorbar={"title": {"text": z_title}},
             hoverongaps=False,
         )
@@ -108,7 +122,7 @@ def line(frame: pl.DataFrame, *, x: str, series: dict[str, str], y_title: str = 
     figure = go.Figure()
     for (column, label), colour in zip(series.items(), cycle(CATEGORY_COLOURS)):
         figure.add_trace(
-            go.Scatter(x=frame[x].to_list(), y=frame[column].to_list(), name=label,
+            go.Scatter(x=_shown(frame[x]), y=frame[column].to_list(), name=_shown(label),
                        mode="lines+markers", line_color=colour)
         )  # fmt: skip
     return _layout(figure, y_title=y_title, dates=frame[x])

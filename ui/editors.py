@@ -11,7 +11,7 @@ from model.editing import editable_frame, save_table
 from model.facts import FACTS
 from model.settings import paris_now
 from ui.loaders import refresh_after_write, settings, version
-from ui.texts import choice_word, lang, t, workdays_in_words
+from ui.texts import choice_word, lang, plain, t, workdays_in_words
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -70,9 +70,9 @@ def table_editor(engine: Engine, kind: str, messages_key: str) -> None:
         st.session_state[messages_key] = [(True, result.message)]
         st.rerun()
     if result.status == "preview":  # saved unchanged: nothing to write
-        st.info(result.message)
+        st.info(plain(result.message))
         return
-    st.error(result.message)
+    st.error(plain(result.message))
     if result.errors:
         rows = [{k: e[k] for k in ("row", "column", "value", "message")} for e in result.errors]
         st.dataframe(rows, hide_index=True, placeholder="")

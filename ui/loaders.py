@@ -25,7 +25,7 @@ from model.settings import Settings, SettingsError, get_settings, paris_now
 from model.views import dashboard
 from model.views.loading import load_duplicated_lines, load_facts, load_settings
 from model.views.quality import QualityReport, quality_report
-from ui.texts import t
+from ui.texts import plain, t
 
 
 @st.cache_resource
@@ -40,11 +40,11 @@ def engine_or_stop() -> Engine:
     try:
         return engine()
     except SettingsError as error:  # a PILOTAGE_* variable that is not a number
-        st.error(str(error))
+        st.error(plain(error))
         st.stop()
         raise
     except (DatabaseError, OperationalError) as error:
-        st.error(f"{t('db_error')} : {error}")
+        st.error(f"{t('db_error')} : {plain(error)}")
         st.stop()
         raise
 

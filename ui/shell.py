@@ -3,6 +3,9 @@ the sidebar's filters."""
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 import streamlit as st
 
 from ui.filters import sidebar_filters
@@ -10,6 +13,14 @@ from ui.routing import ROUTED, navigation
 from ui.texts import lang, t
 
 LANGUAGES = {"fr": "Français", "en": "English"}
+logger = logging.getLogger("pilotage")
+# The dataframe toolbar's "Download as CSV" writes cells as they are, `=HYPERLINK(…)` included:
+# the app's own Excel download, which guards them, is the way out. Streamlit's English upload
+# limit ("64MB per file") gives way to the French sentence beside the uploader.
+GUARDS = """<style>
+[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]) {display: none;}
+[data-testid="stFileUploaderDropzoneInstructions"] span {display: none;}
+</style>"""
 
 
 def run_app() -> None:
@@ -27,7 +38,13 @@ def run_app() -> None:
             key="langue",
             bind="query-params",
         )
+    st.html(GUARDS)
     page = st.navigation(navigation())
     sidebar_filters()
     st.session_state[ROUTED] = True
-    page.run()
+    try:
+        page.run()
+    except Exception:  # a bug: a sentence and a number for the visitor, the traceback in the log
+        number = uuid.uuid4().hex[:8]
+        logger.exception("Erreur interne n° %s", number)
+        st.error(t("internal_error", number=number))

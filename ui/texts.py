@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import polars as pl
@@ -22,6 +23,18 @@ CODED = (
 
 def lang() -> str:
     return st.session_state.get("lang", "fr")
+
+
+# What Markdown would read as syntax: a name from a file is shown as written, never as an image
+# to fetch (`![x](http://host/x.png)`), a link, HTML, a colour directive (`:red[x]`), emphasis or
+# a formula (`$x$`). Brackets and angle brackets are enough to defuse links and images.
+MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>$~|#])")
+
+
+def plain(text: object) -> str:
+    """Text from the data (a name, a file name, a message quoting a cell) for an element that
+    renders Markdown: the characters Markdown would interpret are escaped."""
+    return MARKDOWN_SYNTAX.sub(r"\\\1", str(text))
 
 
 def t(key: str, **values: object) -> str:

@@ -13,7 +13,7 @@ from model.kpi.common import Explanation
 from model.texts import BATCH_COLUMNS, STATUS_LABELS
 from model.views.dashboard import Card
 from model.workbook import Column, Sheet, for_display, workbook_bytes
-from ui.texts import CODED, fact_label, lang, t, with_code_labels
+from ui.texts import CODED, fact_label, lang, plain, t, with_code_labels
 
 STATUS_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
 
@@ -52,7 +52,7 @@ def show_assumptions(people: list[str], projects: list[str]) -> None:
     """In the page, not in an expander: who and what the figures assume, and how to fix it."""
     for key, names in (("assumed_people", people), ("assumed_projects", projects)):
         if names:
-            st.warning(t(key, count=len(names), names=_some(names)), icon=":material/info:")
+            st.warning(t(key, count=len(names), names=plain(_some(names))), icon=":material/info:")
 
 
 def _some(names: list[str]) -> str:
