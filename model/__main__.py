@@ -106,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD")
     quality.add_argument("--json", action="store_true")
 
+    trail = commands.add_parser("audit", parents=[common], help="journal des modifications")
+    trail.add_argument("--limit", type=int, default=100, metavar="N")
+    trail.add_argument("--json", action="store_true")
+
     user = commands.add_parser("user", parents=[common], help="comptes et rôles")
     user_actions = user.add_subparsers(dest="action", required=True)
     add = user_actions.add_parser("add", parents=[common], help="créer un compte")
@@ -285,8 +289,9 @@ def cmd_undo(args: Namespace, engine: Engine, settings: Settings) -> int:
 
     try:
         batch = undo_import(
-            engine, args.batch_id, now=paris_now(), on_wait=lambda: _say(_UNDO_WAITING)
-        )
+            engine, args.batch_id, now=paris_now(), user=settings.user,
+            on_wait=lambda: _say(_UNDO_WAITING),
+        )  # fmt: skip
     except Refused as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 1
@@ -354,6 +359,27 @@ def cmd_quality(args: Namespace, engine: Engine, settings: Settings) -> int:
     return 0
 
 
+def cmd_audit(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.audit import ACTIONS
+    from model.services import audit_trail
+
+    events = audit_trail(engine, limit=max(args.limit, 1))
+    rows = [
+        {
+            **row,
+            "at": row["at"].isoformat(timespec="seconds"),
+            "details": json.loads(row["details"]),
+        }
+        for row in events.iter_rows(named=True)
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    for row in rows:
+        print(f"{row['at']} {row['user']} : {ACTIONS[row['action']][0]}, {row['subject']}")
+    return 0
+
+
 def cmd_user(args: Namespace, engine: Engine, settings: Settings) -> int:
     from model import accounts
 
@@ -361,15 +387,17 @@ def cmd_user(args: Namespace, engine: Engine, settings: Settings) -> int:
         if args.action == "add":
             password = _new_password(args.password_stdin)
             user = accounts.add_user(engine, args.name, args.role, password, now=paris_now(),
-                                     email=args.email, language=args.language)  # fmt: skip
+                                     by=settings.user, email=args.email,
+                                     language=args.language)  # fmt: skip
             _print_users([user], args.json, single=True)
         elif args.action == "list":
             _print_users(accounts.list_users(engine), args.json)
         elif args.action == "passwd":
-            accounts.set_password(engine, args.name, _new_password(args.password_stdin))
+            accounts.set_password(engine, args.name, _new_password(args.password_stdin),
+                                  now=paris_now(), by=settings.user)  # fmt: skip
             print(f"Mot de passe de « {args.name.strip()} » changé.")
         else:
-            accounts.disable_user(engine, args.name, now=paris_now())
+            accounts.disable_user(engine, args.name, now=paris_now(), by=settings.user)
             print(f"Compte « {args.name.strip()} » désactivé.")
     except accounts.AccountError as refusal:
         print(f"Erreur : {refusal}", file=sys.stderr)
@@ -431,7 +459,7 @@ def cmd_settings(args: Namespace, engine: Engine, settings: Settings) -> int:
             changes[key] = raw  # plain text, e.g. receivables.basis=invoice_date
     if changes:
         try:
-            save_settings(engine, changes, now=paris_now())
+            save_settings(engine, changes, now=paris_now(), user=settings.user)
         except SettingError as error:
             print(f"Erreur : {error}", file=sys.stderr)
             return 1
@@ -519,6 +547,7 @@ COMMANDS = {
     "kpi": cmd_kpi,
     "quality": cmd_quality,
     "user": cmd_user,
+    "audit": cmd_audit,
     "settings": cmd_settings,
     "mapping": cmd_mapping,
 }

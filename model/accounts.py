@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from model import audit
 from model.tables import UserAccount
 
 # Role → (French label, English label); what each may see and do is decided in model.roles.
@@ -60,6 +61,7 @@ def add_user(
     password: str,
     *,
     now: datetime,
+    by: str,
     email: str | None = None,
     language: str = "fr",
 ) -> User:
@@ -76,6 +78,8 @@ def add_user(
             language=language, created_at=now,
         )  # fmt: skip
         session.add(account)
+        audit.record(session.connection(), user=by, action="user_add", subject=name, now=now,
+                     details={"role": role})  # fmt: skip
         session.commit()
         return _user(account)
 
@@ -90,16 +94,18 @@ def has_users(engine: Engine) -> bool:
         return session.exec(select(UserAccount.id).limit(1)).first() is not None
 
 
-def set_password(engine: Engine, name: str, password: str) -> None:
+def set_password(engine: Engine, name: str, password: str, *, now: datetime, by: str) -> None:
     with Session(engine) as session:
         account = _existing(session, name)
         _check_password(password, account.name)
         account.password_hash = HASHER.hash(password)
         account.failed_logins, account.last_failure_at = 0, None
+        audit.record(session.connection(), user=by, action="user_password",
+                     subject=account.name, now=now)  # fmt: skip
         session.commit()
 
 
-def disable_user(engine: Engine, name: str, *, now: datetime) -> None:
+def disable_user(engine: Engine, name: str, *, now: datetime, by: str) -> None:
     with Session(engine) as session:
         account = _existing(session, name)
         if account.role == "direction" and _active_direction(session) == [account.name]:
@@ -108,6 +114,8 @@ def disable_user(engine: Engine, name: str, *, now: datetime) -> None:
                 "avant de le désactiver, sinon plus personne ne pourrait gérer les comptes."
             )
         account.active, account.disabled_at = False, now
+        audit.record(session.connection(), user=by, action="user_disable",
+                     subject=account.name, now=now)  # fmt: skip
         session.commit()
 
 

@@ -34,6 +34,7 @@ class Batch:
     facts: dict[str, pl.DataFrame]
     errors: pl.DataFrame = field(default_factory=lambda: Batch.no_errors())
     notes: list[str] = field(default_factory=list)
+    origin: str = "file"  # "file", or "screen" for a table edited in Paramètres (the audit says)
 
     @staticmethod
     def no_errors() -> pl.DataFrame:

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine
 
-from model import store
+from model import audit, store
 from model.db import DatabaseError
 from model.kpi.cash import CashForecast, forecast_vs_actual
 from model.kpi.frames import Facts
@@ -31,11 +31,16 @@ class Refused(Exception):
 
 
 def undo_import(
-    engine: Engine, batch_id: int, *, now: datetime, on_wait: Callable[[], None] | None = None
+    engine: Engine,
+    batch_id: int,
+    *,
+    now: datetime,
+    user: str,
+    on_wait: Callable[[], None] | None = None,
 ) -> ImportBatch:
-    """The store as if that import had never happened (`store.undo_batch`)."""
+    """The store as if that import had never happened (`store.undo_batch`), signed by `user`."""
     try:
-        return store.undo_batch(engine, batch_id, now=now, on_wait=on_wait)
+        return store.undo_batch(engine, batch_id, now=now, user=user, on_wait=on_wait)
     except (store.StoreError, DatabaseError) as refusal:
         raise Refused(str(refusal)) from refusal
 
@@ -55,10 +60,12 @@ def setting_values(engine: Engine) -> dict[str, Any]:
     return current_values(store.read_setting_values(engine))
 
 
-def save_settings(engine: Engine, changes: dict[str, Any], *, now: datetime) -> KpiSettings:
-    """Validate every change first (all or nothing: SettingError), then store them."""
+def save_settings(
+    engine: Engine, changes: dict[str, Any], *, now: datetime, user: str
+) -> KpiSettings:
+    """Validate every change first (all or nothing: SettingError), then store them, signed."""
     checked = {key: json.dumps(validate(key, value)) for key, value in changes.items()}
-    store.write_setting_values(engine, checked, now=now)
+    store.write_setting_values(engine, checked, now=now, user=user)
     return load_settings(engine)
 
 
@@ -70,6 +77,11 @@ def keep_cash_forecast(
         engine, as_of=as_of, scenario=scenario, opening_cents=forecast.opening_cents,
         weeks=forecast.weeks, user=user, now=now,
     )  # fmt: skip
+
+
+def audit_trail(engine: Engine, *, limit: int = 500) -> pl.DataFrame:
+    """Who changed what and when, the latest first (model/audit.py)."""
+    return audit.events(engine, limit=limit)
 
 
 def kept_cash_forecasts(engine: Engine) -> pl.DataFrame:

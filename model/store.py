@@ -18,6 +18,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 from sqlmodel import Session, SQLModel
 
+from model import audit
 from model.batch import ROW, Batch
 from model.db import bump_data_version, in_chunks, writer_transaction
 from model.facts import FACTS, Fact
@@ -351,6 +352,12 @@ def write_import(
         batch_id = _insert_batch(connection, batch, plan, user=user, now=now)
         for kind_plan in plan.kinds:
             _write_kind(connection, kind_plan, batch_id)
+        audit.record(
+            connection, user=user, now=now, subject=batch.file_name,
+            action="table_edit" if batch.origin == "screen" else "import",
+            details={"batch_id": batch_id, "kinds": batch.kinds,
+                     **{n: plan.total(n) for n in ("added", "updated", "removed", "unchanged")}},
+        )  # fmt: skip
         bump_data_version(connection)
     return Written(plan, batch_id=batch_id)
 
@@ -459,13 +466,20 @@ def bulk_insert(connection: Connection, table: type[SQLModel], rows: pl.DataFram
 
 
 def undo_batch(
-    engine: Engine, batch_id: int, *, now: datetime, on_wait: Callable[[], None] | None = None
+    engine: Engine,
+    batch_id: int,
+    *,
+    now: datetime,
+    user: str,
+    on_wait: Callable[[], None] | None = None,
 ) -> ImportBatch:
     """The store as if the batch had never been imported (model/undo.py), in one transaction:
     what it wrote goes, what it replaced comes back, what a later import also delivered stays."""
     with writer_transaction(engine, on_wait=on_wait) as connection:
         found = connection.execute(
-            select(ImportBatch.status).where(ImportBatch.id == batch_id)
+            select(ImportBatch.status, ImportBatch.file_name, ImportBatch.user).where(
+                ImportBatch.id == batch_id
+            )
         ).first()
         if found is None:
             raise StoreError(f"L'import n° {batch_id} n'existe pas.")
@@ -475,8 +489,11 @@ def undo_batch(
         connection.execute(
             update(ImportBatch)
             .where(ImportBatch.id == batch_id)
-            .values(status="undone", undone_at=now)
+            .values(status="undone", undone_at=now, undone_by=user)
         )
+        audit.record(connection, user=user, action="undo", now=now,
+                     subject=f"n° {batch_id} ({found.file_name})",
+                     details={"batch_id": batch_id, "imported_by": found.user})  # fmt: skip
         bump_data_version(connection)
     return get_batch(engine, batch_id)
 
@@ -496,7 +513,7 @@ def get_batch(engine: Engine, batch_id: int) -> ImportBatch:
 def list_batches(engine: Engine) -> pl.DataFrame:
     columns = [
         "id", "created_at", "user", "file_name", "source", "kinds", "rows_read", "added",
-        "updated", "removed", "unchanged", "rejected", "status", "undone_at",
+        "updated", "removed", "unchanged", "rejected", "status", "undone_at", "undone_by",
     ]  # fmt: skip
     with engine.connect() as connection:
         rows = connection.execute(
@@ -505,6 +522,7 @@ def list_batches(engine: Engine) -> pl.DataFrame:
     schema = {c: pl.Int64 for c in columns}
     schema.update(
         created_at=pl.Datetime("us"), undone_at=pl.Datetime("us"), user=pl.String,
+        undone_by=pl.String,
         file_name=pl.String, source=pl.String, kinds=pl.String, status=pl.String,
     )  # fmt: skip
     return pl.DataFrame(rows, schema=schema, orient="row")
@@ -562,12 +580,16 @@ def read_setting_values(engine: Engine) -> dict[str, str]:
         return dict(connection.execute(select(Setting.key, Setting.value)).all())
 
 
-def write_setting_values(engine: Engine, values: dict[str, str], *, now: datetime) -> None:
+def write_setting_values(
+    engine: Engine, values: dict[str, str], *, now: datetime, user: str
+) -> None:
     """Upsert the settings in one transaction; the data version moves so figures refresh."""
     with engine.begin() as connection:
         for key, value in values.items():
             connection.execute(delete(Setting).where(Setting.key == key))
             connection.execute(insert(Setting), {"key": key, "value": value, "updated_at": now})
+        audit.record(connection, user=user, action="settings", now=now,
+                     subject=", ".join(values), details=values)  # fmt: skip
         bump_data_version(connection)
 
 
@@ -603,11 +625,15 @@ def save_cash_forecast(
         pl.col("start").cast(pl.String), "inflows_cents", "outflows_cents", "closing_cents"
     ).to_dicts()
     with engine.begin() as connection:
-        return connection.execute(
+        forecast_id = connection.execute(
             insert(CashForecastSnapshot).returning(CashForecastSnapshot.id),
             {"created_at": now, "user": user, "as_of": as_of, "scenario": scenario,
              "opening_cents": opening_cents, "weeks": json.dumps(payload)},
         ).scalar_one()  # fmt: skip
+        audit.record(connection, user=user, action="forecast_kept", now=now,
+                     subject=f"n° {forecast_id}",
+                     details={"as_of": as_of, "scenario": scenario})  # fmt: skip
+        return forecast_id
 
 
 def list_cash_forecasts(engine: Engine) -> pl.DataFrame:

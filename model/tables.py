@@ -16,11 +16,11 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 14  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+SCHEMA_VERSION = 15  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
 # 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours;
 # 9: invoices' and payments' own currency, amount in it and rate; 10: timesheet lines' cost;
 # 11: sale order lines; 12: invoices' VAT, buyer SIREN and invoiced period (e-invoices);
-# 13: e-invoices' statuses on the approved platforms; 14: user accounts
+# 13: e-invoices' statuses on the approved platforms; 14: user accounts; 15: audit trail
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -46,6 +46,7 @@ class ImportBatch(SQLModel, table=True):
     rejected: int = 0
     status: str = "active"  # "active" | "undone"
     undone_at: NaiveDatetime | None = None
+    undone_by: str | None = None
     # JSON: per-kind counts, the replacement scope of keyless timesheet lines, notes.
     details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
@@ -63,6 +64,20 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str
     updated_at: NaiveDatetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed what, and when (model/audit.py): imports, undos, tables edited on screen,
+    settings, accounts, kept forecasts. Written in the same transaction as the change."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: NaiveDatetime = Field(index=True)
+    user: str
+    action: str  # model.audit.ACTIONS
+    subject: str  # what it acted on: a file, an import number, a setting, an account
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
 
 class UserAccount(SQLModel, table=True):

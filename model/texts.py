@@ -75,6 +75,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "history": ("Historique des imports", "Import history"),
     "undo": ("Annuler l'import", "Undo the import"),
     "undo_pick": ("Import à annuler", "Import to undo"),
+    "undo_confirm": (
+        "Annuler l'import n° {id}, « {file} », fait par {user} le {when} ? Ses {added} ligne(s) "
+        "ajoutée(s) et {updated} mise(s) à jour seront retirées, et les {removed} ligne(s) qu'il "
+        "avait remplacées reviendront.",
+        "Undo import no. {id}, “{file}”, made by {user} on {when}? Its {added} added and "
+        "{updated} updated row(s) will go, and the {removed} row(s) it replaced will come back.",
+    ),
+    "undo_yes": ("Oui, annuler cet import", "Yes, undo this import"),
+    "undo_no": ("Non, le garder", "No, keep it"),
+    "audit_title": ("Journal des modifications", "Change log"),
+    "audit_help": (
+        "Qui a importé, annulé, modifié un tableau ou un paramètre, géré un compte, et quand : "
+        "chaque événement est écrit avec la modification elle-même.",
+        "Who imported, undid, edited a table or a setting, managed an account, and when: each "
+        "event is written together with the change itself.",
+    ),
+    "audit_at": ("Quand", "When"),
+    "audit_user": ("Par", "By"),
+    "audit_action": ("Action", "Action"),
+    "audit_subject": ("Objet", "Subject"),
     "undone": ("Import n° {id} annulé : les données d'avant sont rétablies.",
                "Import #{id} undone: the previous data is back."),
     "no_history": ("Aucun import pour l'instant.", "No import yet."),
@@ -787,6 +807,7 @@ BATCH_COLUMNS = {
     "unchanged": ("Inchangées", "Unchanged"),
     "rejected": ("Refusées", "Rejected"),
     "status": ("État", "Status"),
+    "undone_by": ("Annulé par", "Undone by"),
 }
 STATUS_LABELS = {"active": ("actif", "active"), "undone": ("annulé", "undone")}
 

@@ -18,11 +18,22 @@ from model.imports.template import append_text_safe
 
 # `currency_cents`: an amount in the currency a column beside it names (no € sign).
 Kind = Literal[
-    "text", "date", "cents", "rate_cents", "currency_cents", "pct", "hours", "days", "int", "ratio"
+    "text",
+    "date",
+    "datetime",
+    "cents",
+    "rate_cents",
+    "currency_cents",
+    "pct",
+    "hours",
+    "days",
+    "int",
+    "ratio",
 ]
 
 FORMATS: dict[str, str] = {
     "date": "DD/MM/YYYY",
+    "datetime": "DD/MM/YYYY HH:MM",
     "cents": '#,##0.00 "€"',
     "rate_cents": '#,##0.00 "€/h"',
     "currency_cents": "#,##0.00",

@@ -104,7 +104,9 @@ with st.expander(t("opening_title"), icon=":material/account_balance_wallet:"):
             else "YYYY-MM-DD", key="opening-day",
         )  # fmt: skip
         if st.form_submit_button(t("save_opening")):
-            save_settings(engine, opening_changes(amount, opening_day), now=paris_now())
+            save_settings(
+                engine, opening_changes(amount, opening_day), now=paris_now(), user=settings().user
+            )
             refresh_after_write()
             st.rerun()
 

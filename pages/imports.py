@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
+import polars as pl
 import streamlit as st
 
 from model.exports import template_bytes
 from model.facts import FACTS, KINDS
+from model.formatting import day
 from model.importing import ImportResult, errors_workbook, import_batch, save_mapping
 from model.imports import mapping
 from model.services import Refused, undo_import
@@ -22,7 +24,7 @@ from ui.loaders import (
     settings,
     version,
 )
-from ui.quality import show_data_quality
+from ui.quality import show_audit_trail, show_data_quality
 from ui.routing import routed_by_app
 from ui.texts import fact_label, lang, plain, t
 from ui.widgets import batch_column_config, batches_for_display
@@ -153,6 +155,31 @@ for upload in uploads or []:
             skipped.add(file_id)
             st.rerun()
 
+
+def confirm_undo(batch: dict) -> None:
+    """An undo says what it will take away, and whose work it was, before it happens."""
+    counts = {name: batch[name] for name in ("added", "updated", "removed")}
+    who = {"file": plain(batch["file_name"]), "user": plain(batch["user"])}
+    st.warning(t("undo_confirm", id=batch["id"], when=day(batch["created_at"], lang()), **who,
+                 **counts))  # fmt: skip
+    left, right = st.columns(2)
+    if right.button(t("undo_no"), key="undo-no"):
+        st.session_state.pop("undo_asked", None)
+        st.rerun()
+    if not left.button(t("undo_yes"), key="undo-yes", type="primary"):
+        return
+    st.session_state.pop("undo_asked", None)
+    try:
+        undo_import(engine, batch["id"], now=paris_now(), user=settings().user,
+                    on_wait=lambda: st.info(t("waiting_writer")))  # fmt: skip
+    except Refused as refusal:
+        st.error(plain(refusal))
+        return
+    refresh_after_write()
+    st.session_state["import_messages"] = [(True, t("undone", id=batch["id"]))]
+    st.rerun()
+
+
 st.header(t("history"))
 history = batches(engine, version())
 if history.height == 0:
@@ -166,16 +193,11 @@ else:
     if active:
         chosen = st.selectbox(t("undo_pick"), active, format_func=lambda i: f"n° {i}")
         if st.button(t("undo"), icon=":material/undo:"):
-            try:
-                undo_import(
-                    engine, chosen, now=paris_now(), on_wait=lambda: st.info(t("waiting_writer"))
-                )
-            except Refused as refusal:
-                st.error(plain(refusal))
-            else:
-                refresh_after_write()
-                st.session_state["import_messages"] = [(True, t("undone", id=chosen))]
-                st.rerun()
+            st.session_state["undo_asked"] = chosen
+        if st.session_state.get("undo_asked") == chosen:
+            confirm_undo(history.filter(pl.col("id") == chosen).row(0, named=True))
+
+show_audit_trail(engine)
 
 show_data_quality(engine)
 

@@ -11,7 +11,7 @@ from model.services import save_settings
 from model.settings import paris_now
 from model.texts import code_word
 from ui.editors import table_editor
-from ui.loaders import engine_or_stop, refresh_after_write, setting_values, version
+from ui.loaders import engine_or_stop, refresh_after_write, setting_values, settings, version
 from ui.routing import routed_by_app
 from ui.texts import fact_label, labeller, lang, t
 
@@ -59,7 +59,7 @@ with tabs[-1]:
             changes = {key: from_screen(key, entry) for key, entry in typed.items()}
             changed = {key: v for key, v in changes.items() if v != values[key]}
             if changed:
-                save_settings(engine, changed, now=paris_now())
+                save_settings(engine, changed, now=paris_now(), user=settings().user)
         except SettingError as refusal:
             st.error(str(refusal))
         else:

@@ -29,7 +29,9 @@ PASSWORD = "une phrase de passe longue"
 
 def test_a_password_is_stored_as_an_argon2id_hash_only(engine: Engine):
     assert not has_users(engine)
-    add_user(engine, "Claire Dubois", "direction", PASSWORD, now=NOW, email="c@exemple.fr")
+    add_user(
+        engine, "Claire Dubois", "direction", PASSWORD, now=NOW, by="admin", email="c@exemple.fr"
+    )
     with Session(engine) as session:
         (stored,) = session.exec(select(UserAccount)).all()
     assert stored.password_hash.startswith("$argon2id$")
@@ -55,9 +57,9 @@ def test_a_password_is_stored_as_an_argon2id_hash_only(engine: Engine):
     ],
 )  # fmt: skip
 def test_accounts_are_checked(engine: Engine, name: str, role: str, password: str, sentence):
-    add_user(engine, "Claire Dubois", "direction", PASSWORD, now=NOW)
+    add_user(engine, "Claire Dubois", "direction", PASSWORD, now=NOW, by="admin")
     with pytest.raises(AccountError) as refusal:
-        add_user(engine, name, role, password, now=NOW)
+        add_user(engine, name, role, password, now=NOW, by="admin")
     assert str(refusal.value) == sentence
     assert len(list_users(engine)) == 1
 
@@ -65,7 +67,7 @@ def test_accounts_are_checked(engine: Engine, name: str, role: str, password: st
 def test_failures_in_a_row_slow_the_next_attempts_down(engine: Engine):
     """Three failures are free; then 1 s, 2 s, 4 s… must pass after the last failure before
     the next attempt, even with the right password; a success resets the count."""
-    add_user(engine, "Marc", "lecture", PASSWORD, now=NOW)
+    add_user(engine, "Marc", "lecture", PASSWORD, now=NOW, by="admin")
     wrong = "pas le bon mot de passe"
 
     def at(seconds: int) -> datetime:
@@ -87,7 +89,7 @@ def test_failures_in_a_row_slow_the_next_attempts_down(engine: Engine):
 
 
 def test_an_unknown_name_and_a_wrong_password_get_the_same_answer(engine: Engine):
-    add_user(engine, "Marc", "lecture", PASSWORD, now=NOW)
+    add_user(engine, "Marc", "lecture", PASSWORD, now=NOW, by="admin")
     answers = set()
     for name, password in (("Inconnu", PASSWORD), ("Marc", "pas le bon mot de passe")):
         with pytest.raises(LoginRefused) as refusal:
@@ -97,14 +99,14 @@ def test_an_unknown_name_and_a_wrong_password_get_the_same_answer(engine: Engine
 
 
 def test_disabled_accounts_and_the_last_direction_account(engine: Engine):
-    add_user(engine, "Claire Dubois", "direction", PASSWORD, now=NOW)
-    add_user(engine, "Marc", "lecture", PASSWORD, now=NOW)
+    add_user(engine, "Claire Dubois", "direction", PASSWORD, now=NOW, by="admin")
+    add_user(engine, "Marc", "lecture", PASSWORD, now=NOW, by="admin")
     with pytest.raises(AccountError, match="dernier compte direction actif"):
-        disable_user(engine, "Claire Dubois", now=NOW)
-    disable_user(engine, "Marc", now=NOW)
+        disable_user(engine, "Claire Dubois", now=NOW, by="admin")
+    disable_user(engine, "Marc", now=NOW, by="admin")
     with pytest.raises(LoginRefused, match="incorrect"):
         authenticate(engine, "Marc", PASSWORD, now=NOW)
-    set_password(engine, "Claire Dubois", "une autre phrase de passe")
+    set_password(engine, "Claire Dubois", "une autre phrase de passe", now=NOW, by="admin")
     with pytest.raises(LoginRefused):
         authenticate(engine, "Claire Dubois", PASSWORD, now=NOW)
     assert authenticate(engine, "Claire Dubois", "une autre phrase de passe", now=NOW)

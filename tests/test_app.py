@@ -61,16 +61,32 @@ def test_import_preview_confirm_and_undo(app_db: str):
     assert count_facts(get_engine(app_db))["invoices"] == 4
     # The same file still in the uploader is now "already imported".
     assert "déjà été importé" in app.info[0].value
-    history = app.dataframe[-1].value
+    history = next(d.value for d in app.dataframe if "Fichier" in d.value.columns)
     assert list(history["Fichier"]) == ["factures.xlsx"]
     assert [b.label for b in app.get("download_button")][-2:] == [
         "Télécharger le modèle vide",
         "Télécharger le modèle rempli avec vos données",
     ]
+    # An undo first says what it takes away and whose work it was; « Non » keeps everything.
     undo = next(b for b in app.button if b.label == "Annuler l'import")
     undo.click().run()
+    (question,) = [w.value for w in app.warning]
+    assert on_screen(question).startswith(
+        "Annuler l'import n° 1, « factures.xlsx », fait par compta@test le "
+    )
+    assert "Ses 4 ligne(s) ajoutée(s) et 0 mise(s) à jour seront retirées" in question
+    app.button(key="undo-no").click().run()
+    assert not app.warning and count_facts(get_engine(app_db))["invoices"] == 4
+    next(b for b in app.button if b.label == "Annuler l'import").click().run()
+    app.button(key="undo-yes").click().run()
     assert app.success[0].value.startswith("Import n° 1 annulé")
     assert count_facts(get_engine(app_db))["invoices"] == 0
+    # The change log names both, newest first, signed by the app's user.
+    trail = next(d.value for d in app.dataframe if "Action" in d.value.columns)
+    assert list(zip(trail["Par"], trail["Action"], trail["Objet"], strict=True)) == [
+        ("compta@test", "annulation d'un import", "n° 1 (factures.xlsx)"),
+        ("compta@test", "import", "factures.xlsx"),
+    ]
 
 
 def test_rejected_file_shows_errors_and_can_be_imported_partially(app_db: str):

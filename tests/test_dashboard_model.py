@@ -143,8 +143,8 @@ def test_tables_edited_on_screen_are_checked_stored_and_undone(engine):
     assert list_batches(engine).height == batches_before  # no empty batch in the history
 
     latest = list_batches(engine)["id"][0]
-    undo_batch(engine, latest, now=NOW)
-    undo_batch(engine, latest - 1, now=NOW)
+    undo_batch(engine, latest, now=NOW, user="test")
+    undo_batch(engine, latest - 1, now=NOW, user="test")
     assert read_facts(engine, "employees").sort("employee").equals(before.sort("employee"))
 
 

@@ -125,8 +125,8 @@ def test_undo_restores_the_exact_previous_state(engine: Engine):
     batch_times = import_bytes(engine, corrected, "alice.csv").batch_id
     assert 8.0 in read_facts(engine, "timesheets")["hours"].to_list()
 
-    undo_batch(engine, batch_times, now=NOW)
-    undo_batch(engine, batch_invoices, now=NOW)
+    undo_batch(engine, batch_times, now=NOW, user="test")
+    undo_batch(engine, batch_invoices, now=NOW, user="test")
 
     for kind, before in facts_before.items():
         assert read_facts(engine, kind, with_meta=True).equals(before)
@@ -139,7 +139,7 @@ def test_undo_of_a_batch_updated_later_leaves_the_later_version(engine: Engine):
     first = import_bytes(engine, path.read_bytes(), path.name).batch_id
     newer = path.read_bytes().replace(b'"1000.6","Partially Paid"', b'"0.0","Paid"')
     second = import_bytes(engine, newer, "newer.csv").batch_id
-    undo_batch(engine, first, now=NOW)
+    undo_batch(engine, first, now=NOW, user="test")
     # As if only the newer export had been imported: its four invoices, owned by it.
     invoices = read_facts(engine, "invoices", with_meta=True).sort("number")
     assert invoices["batch_id"].to_list() == [second] * 4
@@ -148,10 +148,10 @@ def test_undo_of_a_batch_updated_later_leaves_the_later_version(engine: Engine):
     with engine.connect() as connection:
         stored = connection.execute(select(func.count()).select_from(Invoice)).scalar()
     assert stored == 4  # the first export's versions are gone, not kept as history
-    undo_batch(engine, second, now=NOW)
+    undo_batch(engine, second, now=NOW, user="test")
     assert read_facts(engine, "invoices").height == 0
     with pytest.raises(StoreError, match="déjà été annulé"):
-        undo_batch(engine, first, now=NOW)
+        undo_batch(engine, first, now=NOW, user="test")
 
 
 def test_undo_keeps_the_invoices_a_later_export_also_delivered(engine: Engine):
@@ -160,14 +160,14 @@ def test_undo_keeps_the_invoices_a_later_export_also_delivered(engine: Engine):
     a = import_bytes(engine, export_a, "a.csv")
     b = import_bytes(engine, export_b, "b.csv")
     assert (b.added, b.unchanged) == (1, 3)
-    undo_batch(engine, a.batch_id, now=NOW)
+    undo_batch(engine, a.batch_id, now=NOW, user="test")
     invoices = read_facts(engine, "invoices", with_meta=True).sort("number")
     assert invoices["number"].to_list() == ["INV-0001", "INV-0002", "INV-0003", "INV-0004"]
     assert invoices["batch_id"].to_list() == [b.batch_id] * 4
     # B's line numbers now, not A's: the drill-down shows B's file.
     assert invoices["source_row"].to_list() == [2, 3, 4, 5]
     assert import_bytes(engine, export_b, "b.csv").status == "already_imported"
-    undo_batch(engine, b.batch_id, now=NOW)
+    undo_batch(engine, b.batch_id, now=NOW, user="test")
     assert read_facts(engine, "invoices").height == 0
 
 
@@ -177,7 +177,7 @@ def test_undo_keeps_the_timesheet_lines_a_later_export_also_delivered(engine: En
     a = import_bytes(engine, first_three, "a.csv")
     b = import_bytes(engine, all_five, "b.csv")
     assert (b.added, b.unchanged, b.removed) == (2, 3, 0)
-    undo_batch(engine, a.batch_id, now=NOW)
+    undo_batch(engine, a.batch_id, now=NOW, user="test")
     lines = read_facts(engine, "timesheets", with_meta=True)
     assert lines.height == 5
     assert set(lines["batch_id"]) == {b.batch_id}
@@ -195,12 +195,12 @@ def test_undo_of_a_replacement_replays_the_later_timesheet_imports(engine: Engin
     # The full export again (other bytes): the replaced line comes back as a new line.
     again = import_bytes(engine, MARCH.replace(b"\r\n", b"\n"), "mars-bis.csv")
     assert again.added == 1
-    undo_batch(engine, replacing.batch_id, now=NOW)
+    undo_batch(engine, replacing.batch_id, now=NOW, user="test")
     # As if March had been imported twice: five lines, all March's, none doubled.
     lines = read_facts(engine, "timesheets", with_meta=True)
     assert lines.height == 5
     assert set(lines["batch_id"]) == {march.batch_id}
-    undo_batch(engine, march.batch_id, now=NOW)
+    undo_batch(engine, march.batch_id, now=NOW, user="test")
     lines = read_facts(engine, "timesheets", with_meta=True)
     assert lines.height == 5
     assert set(lines["batch_id"]) == {again.batch_id}
@@ -208,7 +208,7 @@ def test_undo_of_a_replacement_replays_the_later_timesheet_imports(engine: Engin
 
 def test_an_undone_file_can_be_imported_again(engine: Engine):
     first = import_bytes(engine, MARCH, "mars.csv")
-    undo_batch(engine, first.batch_id, now=NOW)
+    undo_batch(engine, first.batch_id, now=NOW, user="test")
     again = import_bytes(engine, MARCH, "mars.csv")
     assert counts(again) == ("imported", 5, 0, 0, 0)
 

@@ -98,7 +98,7 @@ def test_undo_in_any_order_equals_importing_the_remaining_files_alone(
     order = [name for name, _ in files]
     random.Random(seed).shuffle(order)
     for name in order:
-        undo_batch(engine, batches[name], now=NOW)
+        undo_batch(engine, batches[name], now=NOW, user="test")
         remaining = [(n, d) for n, d in remaining if n != name]
         assert state(engine) == imported_alone(remaining, tmp_path), f"after undoing {name}"
     assert state(engine) == {"invoices": [], "timesheets": []}

@@ -149,6 +149,12 @@ def data_quality(_engine: Engine, data_version_key: int, start: date, end: date)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
+def audit_trail(_engine: Engine, data_version_key: int) -> pl.DataFrame:
+    """The change log (every write moves the data version, so a new event shows at once)."""
+    return services.audit_trail(_engine)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
 def cash_forecasts(_engine: Engine, data_version_key: int) -> pl.DataFrame:
     """The forecasts kept so far (keeping one clears the cache: `refresh_after_write`)."""
     return services.kept_cash_forecasts(_engine)

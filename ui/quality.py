@@ -1,5 +1,5 @@
-"""The Imports page's « Qualité des données » section: what the store lacks, before anyone
-trusts a figure (model/kpi/quality.py computes it)."""
+"""The Imports page's « Qualité des données » section, what the store lacks before anyone trusts
+a figure (model/kpi/quality.py computes it), and its change log (model/audit.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
+from model.audit import ACTIONS
 from model.formatting import day, percent
 from ui.filters import current_scope
-from ui.loaders import data_quality, version
+from ui.loaders import audit_trail, data_quality, version
 from ui.texts import lang, t
 from ui.widgets import show_assumptions, show_table, table_columns
 
@@ -77,3 +78,24 @@ def _section(key: str, frame: pl.DataFrame, columns: list[tuple[str, str, str]])
         st.success(t(f"{key}_none"), icon=":material/check:")
         return
     show_table(frame, table_columns(columns), key=f"table-{key}")
+
+
+AUDIT = [
+    ("at", "audit_at", "datetime"),
+    ("user", "audit_user", "text"),
+    ("action", "audit_action", "text"),
+    ("subject", "audit_subject", "text"),
+]
+
+
+def show_audit_trail(engine: Engine) -> None:
+    """The change log, latest first: who did what, and when."""
+    st.header(t("audit_title"))
+    st.caption(t("audit_help"))
+    trail = audit_trail(engine, version())
+    if trail.height == 0:
+        return
+    index = 0 if lang() == "fr" else 1
+    words = {action: labels[index] for action, labels in ACTIONS.items()}
+    show_table(trail.with_columns(pl.col("action").replace_strict(words)),
+               table_columns(AUDIT), key="audit-table")  # fmt: skip

@@ -112,6 +112,10 @@ def _column_format(column: Column):
     french = lang() == "fr"
     if column.kind == "date":
         return st.column_config.DateColumn(format="DD/MM/YYYY" if french else "YYYY-MM-DD")
+    if column.kind == "datetime":
+        return st.column_config.DatetimeColumn(
+            format="DD/MM/YYYY HH:mm" if french else "YYYY-MM-DD HH:mm"
+        )
     if column.kind in ("cents", "rate_cents"):
         return st.column_config.NumberColumn(format="localized" if french else "euro")
     if column.kind == "currency_cents":

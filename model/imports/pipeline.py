@@ -165,7 +165,7 @@ def read_frame(
         size=len(content),
         sheets=[SheetResult(table, checked.valid, checked.errors, checked.rows_read)],
     )
-    return parsed.batch()
+    return replace(parsed.batch(), origin="screen")
 
 
 def parse_file(

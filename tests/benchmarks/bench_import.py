@@ -222,7 +222,7 @@ def unchanged_export(url: str, data: bytes) -> None:
 
 def undo_first(url: str) -> None:
     """Undo the first import: its lines are handed to the later export that delivered them."""
-    undo_batch(get_engine(url), 1, now=NOW)
+    undo_batch(get_engine(url), 1, now=NOW, user="test")
 
 
 def full_import_again(url: str, data: bytes) -> None:
