@@ -64,7 +64,9 @@ class Settings:
     payment_terms_days: int = field(
         default_factory=lambda: _whole_number("PILOTAGE_TERMS_DAYS", 30)
     )
-    # Recorded as the author of imports made from the command line or the app.
+    # A sign-in in the app lasts this many hours, then the password is asked again.
+    session_hours: int = field(default_factory=lambda: _whole_number("PILOTAGE_SESSION_HOURS", 8))
+    # Recorded as the author of imports made from the command line (in the app: who signed in).
     user: str = field(default_factory=lambda: os.environ.get("PILOTAGE_USER") or _os_user())
 
     @property

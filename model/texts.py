@@ -149,6 +149,33 @@ LABELS: dict[str, tuple[str, str]] = {
         "The store is empty: load the demo company or import your exports from the home page.",
     ),
     "no_data": ("Aucune donnée pour ces filtres.", "No data for these filters."),
+    "sign_in_title": ("Connexion à Pilotage", "Sign in to Pilotage"),
+    "sign_in": ("Se connecter", "Sign in"),
+    "sign_out": ("Se déconnecter", "Sign out"),
+    "account_name": ("Nom du compte", "Account name"),
+    "password": ("Mot de passe", "Password"),
+    "password_again": ("Mot de passe, encore une fois", "Password, once more"),
+    "passwords_differ": ("Les deux mots de passe diffèrent.", "The two passwords differ."),
+    "session_expired": (
+        "Votre session a expiré : reconnectez-vous.", "Your session has expired: sign in again."
+    ),
+    "signed_in_as": ("Connecté : {name} ({role})", "Signed in: {name} ({role})"),
+    "first_account_title": ("Protéger l'accès", "Protect access"),
+    "first_account_help": (
+        "Aucun compte n'existe : Pilotage est ouvert à qui utilise cette machine. Créez le "
+        "compte direction ; ensuite, chacun se connecte avec le sien.",
+        "No account exists: Pilotage is open to whoever uses this machine. Create the "
+        "management account; then everyone signs in with their own.",
+    ),
+    "create_account": ("Créer le compte direction", "Create the management account"),
+    "no_account_remote": (
+        "Pilotage est joignable depuis le réseau mais aucun compte n'existe : rien n'est servi. "
+        "Sur le serveur, créez le premier compte : python -m model user add NOM --role "
+        "direction.",
+        "Pilotage can be reached from the network but no account exists: nothing is served. "
+        "On the server, create the first account: python -m model user add NAME --role "
+        "direction.",
+    ),
     "internal_error": (
         "Pilotage a rencontré une erreur interne (n° {number}). Signalez ce numéro à votre "
         "administrateur : le détail est dans le journal du serveur.",

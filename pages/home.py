@@ -7,6 +7,7 @@ import streamlit as st
 from model.demo import load_demo
 from model.formatting import number
 from model.settings import paris_now
+from ui.auth import offer_first_account
 from ui.loaders import batches, engine_or_stop, fact_counts, refresh_after_write, settings, version
 from ui.routing import page_file, routed_by_app
 from ui.texts import fact_label, lang, plain, t
@@ -33,6 +34,7 @@ if sum(counts.values()) == 0:
             st.rerun()
     if right.button(t("go_import"), icon=":material/upload_file:"):
         st.switch_page(page_file("imports"))
+    offer_first_account(engine)
     st.stop()
 
 if "flash" in st.session_state:
@@ -49,3 +51,4 @@ st.dataframe(
     column_config=batch_column_config(),
     placeholder="",
 )
+offer_first_account(engine)

@@ -123,7 +123,7 @@ def test_the_imports_page_says_what_the_data_lacks(demo_app: str):
     ]  # fmt: skip
     assert app.metric[0].label == "Temps saisis complets à"
     assert [s.value for s in app.success] == ["Chaque semaine attendue a des temps saisis."]
-    duplicates = app.dataframe[2].value  # after the history and the weeks per month
+    duplicates = next(d.value for d in app.dataframe if "Exemplaires" in d.value.columns)
     assert duplicates.shape[0] == 5
 
 

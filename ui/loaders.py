@@ -3,6 +3,7 @@ again until an import, an undo or an edit changes the data (`refresh_after_write
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -25,6 +26,7 @@ from model.settings import Settings, SettingsError, get_settings, paris_now
 from model.views import dashboard
 from model.views.loading import load_duplicated_lines, load_facts, load_settings
 from model.views.quality import QualityReport, quality_report
+from ui.auth import signed_in_name
 from ui.texts import plain, t
 
 
@@ -50,7 +52,9 @@ def engine_or_stop() -> Engine:
 
 
 def settings() -> Settings:
-    return get_settings()
+    """The server's settings; in a signed-in session, that person signs what they change."""
+    name = signed_in_name()
+    return replace(get_settings(), user=name) if name else get_settings()
 
 
 def version() -> int:

@@ -8,7 +8,9 @@ import uuid
 
 import streamlit as st
 
+from ui.auth import gate
 from ui.filters import sidebar_filters
+from ui.loaders import engine_or_stop
 from ui.routing import ROUTED, navigation
 from ui.texts import lang, t
 
@@ -39,6 +41,7 @@ def run_app() -> None:
             bind="query-params",
         )
     st.html(GUARDS)
+    gate(engine_or_stop())  # nothing below runs for someone who has not signed in
     page = st.navigation(navigation())
     sidebar_filters()
     st.session_state[ROUTED] = True
