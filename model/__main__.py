@@ -289,7 +289,7 @@ def cmd_undo(args: Namespace, engine: Engine, settings: Settings) -> int:
 
     try:
         batch = undo_import(
-            engine, args.batch_id, now=paris_now(), user=settings.user,
+            engine, args.batch_id, now=paris_now(), user=settings.user, role=settings.role,
             on_wait=lambda: _say(_UNDO_WAITING),
         )  # fmt: skip
     except Refused as error:
@@ -459,7 +459,7 @@ def cmd_settings(args: Namespace, engine: Engine, settings: Settings) -> int:
             changes[key] = raw  # plain text, e.g. receivables.basis=invoice_date
     if changes:
         try:
-            save_settings(engine, changes, now=paris_now(), user=settings.user)
+            save_settings(engine, changes, now=paris_now(), user=settings.user, role=settings.role)
         except SettingError as error:
             print(f"Erreur : {error}", file=sys.stderr)
             return 1

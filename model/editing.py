@@ -10,6 +10,7 @@ from datetime import datetime
 import polars as pl
 from sqlalchemy import Engine
 
+from model import roles
 from model.exports import export_frame
 from model.facts import FACTS
 from model.importing import ImportResult, import_batch
@@ -58,6 +59,7 @@ def save_table(
     returned with a sentence saying so."""
     if kind not in EDITABLE:
         raise ValueError(f"{kind} is not editable on screen")
+    roles.check(settings.role, "tables")
     fact = FACTS[kind]
     if "assumed" in frame.columns:  # rows still ticked as assumed stay assumptions
         frame = frame.filter(~pl.col("assumed").fill_null(False))

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from model import store
+from model import roles, store
 from model.batch import ROW, Batch
 from model.db import DatabaseError
 from model.imports import mapping
@@ -185,6 +185,8 @@ def _after_reading(
         )
     if dry_run:
         return _preview(engine, batch, result)
+    if settings.role is not None and not roles.may(settings.role, "import"):
+        return _refused(result.file, result.kind, roles.refusal(settings.role, "import"))
     return _write(engine, batch, result, settings=settings, now=now,
                   same_bytes_check=same_bytes_check, on_wait=on_wait)  # fmt: skip
 

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine
 
-from model import audit, store
+from model import audit, roles, store
 from model.db import DatabaseError
 from model.kpi.cash import CashForecast, forecast_vs_actual
 from model.kpi.frames import Facts
@@ -36,12 +36,15 @@ def undo_import(
     *,
     now: datetime,
     user: str,
+    role: str | None,
     on_wait: Callable[[], None] | None = None,
 ) -> ImportBatch:
-    """The store as if that import had never happened (`store.undo_batch`), signed by `user`."""
+    """The store as if that import had never happened (`store.undo_batch`), signed by `user`,
+    if `role` may undo (model/roles.py)."""
     try:
+        roles.check(role, "undo")
         return store.undo_batch(engine, batch_id, now=now, user=user, on_wait=on_wait)
-    except (store.StoreError, DatabaseError) as refusal:
+    except (store.StoreError, DatabaseError, roles.Forbidden) as refusal:
         raise Refused(str(refusal)) from refusal
 
 
@@ -61,18 +64,28 @@ def setting_values(engine: Engine) -> dict[str, Any]:
 
 
 def save_settings(
-    engine: Engine, changes: dict[str, Any], *, now: datetime, user: str
+    engine: Engine, changes: dict[str, Any], *, now: datetime, user: str, role: str | None
 ) -> KpiSettings:
-    """Validate every change first (all or nothing: SettingError), then store them, signed."""
+    """Validate every change first (all or nothing: SettingError), then store them, signed,
+    if `role` may (roles.Forbidden otherwise)."""
+    roles.check(role, "settings")
     checked = {key: json.dumps(validate(key, value)) for key, value in changes.items()}
     store.write_setting_values(engine, checked, now=now, user=user)
     return load_settings(engine)
 
 
 def keep_cash_forecast(
-    engine: Engine, forecast: CashForecast, *, as_of: date, scenario: str, user: str, now: datetime
+    engine: Engine,
+    forecast: CashForecast,
+    *,
+    as_of: date,
+    scenario: str,
+    user: str,
+    now: datetime,
+    role: str | None,
 ) -> int:
     """Keep a forecast's weekly buckets, to set them later against what really happened."""
+    roles.check(role, "forecasts")
     return store.save_cash_forecast(
         engine, as_of=as_of, scenario=scenario, opening_cents=forecast.opening_cents,
         weeks=forecast.weeks, user=user, now=now,

@@ -8,6 +8,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+from model import roles
 from model.formatting import day, euros_from_cents
 from model.kpi.cash import SCENARIOS, Levers, opening_changes
 from model.services import keep_cash_forecast, save_settings
@@ -92,23 +93,25 @@ with st.expander(t("what_if"), icon=":material/tune:"):
                                      key="lever-utilisation"),
     )  # fmt: skip
 
-with st.expander(t("opening_title"), icon=":material/account_balance_wallet:"):
-    entered = kpi_settings().cash
-    with st.form("cash-opening"):
-        st.caption(t("opening_help"))
-        amount = st.number_input(t("opening_amount"), value=entered.opening_cents / 100,
-                                 step=1000.0, format="%.2f", key="opening-amount")  # fmt: skip
-        opening_day = st.date_input(
-            t("opening_day"), value=date.fromisoformat(entered.opening_date)
-            if entered.opening_date else None, format="DD/MM/YYYY" if lang() == "fr"
-            else "YYYY-MM-DD", key="opening-day",
-        )  # fmt: skip
-        if st.form_submit_button(t("save_opening")):
-            save_settings(
-                engine, opening_changes(amount, opening_day), now=paris_now(), user=settings().user
-            )
-            refresh_after_write()
-            st.rerun()
+# What writes (the opening balance, the flows, a kept forecast) is for the roles that may.
+role = settings().role
+if roles.may(role, "settings"):
+    with st.expander(t("opening_title"), icon=":material/account_balance_wallet:"):
+        entered = kpi_settings().cash
+        with st.form("cash-opening"):
+            st.caption(t("opening_help"))
+            amount = st.number_input(t("opening_amount"), value=entered.opening_cents / 100,
+                                     step=1000.0, format="%.2f", key="opening-amount")  # fmt: skip
+            opening_day = st.date_input(
+                t("opening_day"), value=date.fromisoformat(entered.opening_date)
+                if entered.opening_date else None, format="DD/MM/YYYY" if lang() == "fr"
+                else "YYYY-MM-DD", key="opening-day",
+            )  # fmt: skip
+            if st.form_submit_button(t("save_opening")):
+                save_settings(engine, opening_changes(amount, opening_day), now=paris_now(),
+                              user=settings().user, role=settings().role)  # fmt: skip
+                refresh_after_write()
+                st.rerun()
 
 view = cash_page_view(engine, version(), scope, scenario, months, levers)
 forecast = view.forecast
@@ -170,14 +173,17 @@ download(
     key="download-cash",
 )  # fmt: skip
 
-with st.expander(t("flows_editor"), icon=":material/edit_calendar:"):
-    table_editor(engine, "flows", "cash_messages")
+if roles.may(role, "tables"):
+    with st.expander(t("flows_editor"), icon=":material/edit_calendar:"):
+        table_editor(engine, "flows", "cash_messages")
 
 st.subheader(t("vs_actual"))
-if st.button(t("save_forecast"), icon=":material/bookmark_add:", key="save-forecast"):
+if roles.may(role, "forecasts") and st.button(
+    t("save_forecast"), icon=":material/bookmark_add:", key="save-forecast"
+):
     saved = keep_cash_forecast(
         engine, forecast, as_of=scope.as_of, scenario=scenario, user=settings().user,
-        now=paris_now(),
+        now=paris_now(), role=settings().role,
     )  # fmt: skip
     refresh_after_write()
     st.success(t("forecast_saved", id=saved))

@@ -171,7 +171,7 @@ def confirm_undo(batch: dict) -> None:
     st.session_state.pop("undo_asked", None)
     try:
         undo_import(engine, batch["id"], now=paris_now(), user=settings().user,
-                    on_wait=lambda: st.info(t("waiting_writer")))  # fmt: skip
+                    role=settings().role, on_wait=lambda: st.info(t("waiting_writer")))  # fmt: skip
     except Refused as refusal:
         st.error(plain(refusal))
         return

@@ -59,7 +59,8 @@ with tabs[-1]:
             changes = {key: from_screen(key, entry) for key, entry in typed.items()}
             changed = {key: v for key, v in changes.items() if v != values[key]}
             if changed:
-                save_settings(engine, changed, now=paris_now(), user=settings().user)
+                save_settings(engine, changed, now=paris_now(), user=settings().user,
+                              role=settings().role)  # fmt: skip
         except SettingError as refusal:
             st.error(str(refusal))
         else:

@@ -32,14 +32,15 @@ def test_every_write_is_signed_and_dated(engine: Engine):
     staff = pl.concat([table, pl.DataFrame([row], schema=table.schema)])
     save_table(engine, "employees", staff, settings=Settings(database_url="-", user="direction"),
                now=NOW)  # fmt: skip
-    save_settings(engine, {"receivables.limits": [45, 90]}, now=NOW, user="direction")
+    save_settings(engine, {"receivables.limits": [45, 90]}, now=NOW, user="direction",
+                  role="direction")  # fmt: skip
     forecast = cash_forecast(
         load_facts(engine), load_settings(engine).cash, as_of=date(2026, 12, 1)
     )
     keep_cash_forecast(engine, forecast, as_of=date(2026, 12, 1), scenario="base",
-                       user="direction", now=NOW)  # fmt: skip
+                       user="direction", now=NOW, role="direction")  # fmt: skip
     add_user(engine, "Marc", "lecture", "une phrase de passe longue", now=NOW, by="direction")
-    undo_import(engine, imported.batch_id, now=NOW, user="direction")
+    undo_import(engine, imported.batch_id, now=NOW, user="direction", role="direction")
 
     trail = audit_trail(engine)
     assert trail.select("user", "action", "subject").rows() == [

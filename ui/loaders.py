@@ -26,7 +26,7 @@ from model.settings import Settings, SettingsError, get_settings, paris_now
 from model.views import dashboard
 from model.views.loading import load_duplicated_lines, load_facts, load_settings
 from model.views.quality import QualityReport, quality_report
-from ui.auth import signed_in_name
+from ui.auth import signed_in_name, signed_in_role
 from ui.texts import plain, t
 
 
@@ -52,9 +52,12 @@ def engine_or_stop() -> Engine:
 
 
 def settings() -> Settings:
-    """The server's settings; in a signed-in session, that person signs what they change."""
+    """The server's settings; in a signed-in session, that person signs what they change and
+    their role bounds what they may change (model/roles.py)."""
     name = signed_in_name()
-    return replace(get_settings(), user=name) if name else get_settings()
+    if name is None:
+        return get_settings()
+    return replace(get_settings(), user=name, role=signed_in_role())
 
 
 def version() -> int:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from model import roles
+from ui.auth import signed_in_role
 from ui.texts import t
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
@@ -19,22 +21,30 @@ def page_file(name: str) -> Path:
     return PAGES / f"{name}.py"
 
 
-def navigation() -> dict[str, list]:
-    def page(name: str, icon: str, **options: bool):
-        return st.Page(page_file(name), title=t(name), icon=f":material/{icon}:", **options)
+SECTIONS = {
+    "section_steering": (
+        ("home", "home"), ("overview", "dashboard"), ("charge", "groups"),
+        ("projects", "timelapse"), ("support", "support_agent"),
+        ("receivables", "receipt_long"), ("cash", "account_balance"),
+    ),
+    "section_data": (("imports", "upload_file"), ("parameters", "tune")),
+}  # fmt: skip
 
-    return {
-        t("section_steering"): [
-            page("home", "home", default=True),
-            page("overview", "dashboard"),
-            page("charge", "groups"),
-            page("projects", "timelapse"),
-            page("support", "support_agent"),
-            page("receivables", "receipt_long"),
-            page("cash", "account_balance"),
-        ],
-        t("section_data"): [page("imports", "upload_file"), page("parameters", "tune")],
+
+def navigation() -> dict[str, list]:
+    """The sections and the pages of the signed-in role (model/roles.py): a page the role may
+    not open is not in the navigation, so its address leads nowhere either."""
+    allowed = roles.pages(signed_in_role())
+
+    def page(name: str, icon: str) -> st.Page:
+        return st.Page(page_file(name), title=t(name), icon=f":material/{icon}:",
+                       default=name == "home")  # fmt: skip
+
+    sections = {
+        t(section): [page(name, icon) for name, icon in pages if name in allowed]
+        for section, pages in SECTIONS.items()
     }
+    return {title: group for title, group in sections.items() if group}
 
 
 def routed_by_app() -> None:

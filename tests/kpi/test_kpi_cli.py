@@ -166,17 +166,25 @@ def test_cash_forecast_of_the_demo(demo_db: str, capsys: pytest.CaptureFixture):
 
 def test_settings_change_the_figures(demo_db: str, engine: Engine, capsys: pytest.CaptureFixture):
     before = run_kpi(demo_db, "receivables", capsys)
-    save_settings(engine, {"receivables.limits": [45, 90]}, now=datetime(2026, 11, 23), user="test")
+    save_settings(
+        engine, {"receivables.limits": [45, 90]}, now=datetime(2026, 11, 23), user="test", role=None
+    )
     after = run_kpi(demo_db, "receivables", capsys)
     assert after["buckets"] == ["not_due", "1-45", "46-90", "90+"]
     assert after["total"]["total"] == before["total"]["total"]
     assert load_settings(engine).receivables.limits == (45, 90)
     with pytest.raises(SettingError, match="n'est pas une valeur valable"):
         save_settings(
-            engine, {"receivables.limits": [90, 30]}, now=datetime(2026, 11, 23), user="test"
+            engine,
+            {"receivables.limits": [90, 30]},
+            now=datetime(2026, 11, 23),
+            user="test",
+            role=None,
         )
     with pytest.raises(SettingError, match="Paramètre inconnu"):
-        save_settings(engine, {"receivables.color": "red"}, now=datetime(2026, 11, 23), user="test")
+        save_settings(
+            engine, {"receivables.color": "red"}, now=datetime(2026, 11, 23), user="test", role=None
+        )
 
 
 def test_the_store_loader_gives_every_fact(demo_db: str, engine: Engine):
