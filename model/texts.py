@@ -30,6 +30,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "already have (Odoo, FEC, time trackers, Excel). The store is empty: load the demo "
         "company to see it at work, or import your own exports.",
     ),
+    "welcome_reader": (
+        "La base est encore vide : les tableaux de bord se rempliront quand la direction ou le "
+        "comptable aura importé les exports.",
+        "The store is still empty: the dashboards will fill once management or the accountant "
+        "has imported the exports.",
+    ),
     "load_demo": ("Charger la société de démonstration", "Load the demo company"),
     "go_import": ("Importer mes exports", "Import my exports"),
     "demo_loaded": ("Société de démonstration chargée.", "Demo company loaded."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from model import roles
 from model.demo import load_demo
 from model.formatting import number
 from model.settings import paris_now
@@ -19,6 +20,9 @@ counts = fact_counts(engine, version())
 
 if sum(counts.values()) == 0:
     st.title(t("welcome_title"))
+    if not roles.may(settings().role, "import"):  # a reader: nothing to do but wait
+        st.info(t("welcome_reader"))
+        st.stop()
     st.write(t("welcome_text"))
     left, right = st.columns(2)
     if left.button(t("load_demo"), type="primary", icon=":material/science:"):

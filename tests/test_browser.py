@@ -77,10 +77,27 @@ def odoo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     yield from _serve(tmp_path_factory, "odoo-firm")
 
 
-def _serve(factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[str, str]]:
+@pytest.fixture(scope="module")
+def accounts_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A server whose store has a direction and a read-only account (issue 14)."""
+    from model.accounts import add_user
+    from model.db import get_engine, init_db
+
+    database = f"sqlite:///{tmp_path_factory.mktemp('accounts') / 'pilotage.db'}"
+    engine = get_engine(database)
+    init_db(engine)
+    for name, role in (("Claire Dubois", "direction"), ("Léo Martin", "lecture")):
+        add_user(engine, name, role, PASSWORD, now=paris_now(), by="installation")
+    engine.dispose()
+    yield from _serve(tmp_path_factory, "accounts", database)
+
+
+def _serve(
+    factory: pytest.TempPathFactory, name: str, database: str | None = None
+) -> Iterator[tuple[str, str]]:
     """(server url, database url) while the server runs."""
     port = _free_port()
-    database = f"sqlite:///{factory.mktemp(name) / 'pilotage.db'}"
+    database = database or f"sqlite:///{factory.mktemp(name) / 'pilotage.db'}"
     env = {**os.environ, "DATABASE_URL": database, "PILOTAGE_USER": "navigateur"}
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -212,6 +229,45 @@ def test_a_shared_url_opens_the_same_view(page: Page, server: str):
     period = f"Période : du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
     assert period in tab.locator('[data-testid="stCaptionContainer"]').first.inner_text()
     assert "pole=Data" in tab.url
+
+
+PASSWORD = "une phrase de passe longue"
+
+
+def sign_in(tab: Page, server: str, name: str) -> None:
+    tab.goto(server)
+    tab.get_by_role("heading", name="Connexion à Pilotage").wait_for()
+    tab.get_by_label("Nom du compte").fill(name)
+    tab.get_by_label("Mot de passe").fill(PASSWORD)
+    tab.get_by_role("button", name="Se connecter").click()
+    tab.get_by_text(f"Connecté : {name}").wait_for()
+    _wait_until_idle(tab)
+
+
+def test_each_role_signs_in_and_sees_its_pages_only(
+    page: Page, accounts_server: tuple[str, str], artifacts: Path
+):
+    """Issue 14: nothing before the password; the direction sees every page, the read-only
+    account the dashboards without Imports nor Paramètres, and its address leads nowhere."""
+    from model import roles
+
+    server, _ = accounts_server
+    tab = page
+    tab.goto(f"{server}/imports")
+    tab.get_by_role("heading", name="Connexion à Pilotage").wait_for()
+    assert tab.get_by_text("Historique des imports").count() == 0
+    tab.screenshot(path=artifacts / "roles-00-sign-in.png", full_page=True)
+    for name, role in (("Claire Dubois", "direction"), ("Léo Martin", "lecture")):
+        sign_in(tab, server, name)
+        sidebar = tab.locator('[data-testid="stSidebarNav"]')
+        for path, title in PAGES.items():
+            link = sidebar.get_by_role("link", name=title, exact=True)
+            assert link.count() == (1 if path in roles.PAGES[role] else 0), (role, path)
+        reader = not roles.may(role, "import")  # the empty store's welcome offers no import
+        assert tab.get_by_role("button", name="Importer mes exports").count() == (not reader)
+        tab.screenshot(path=artifacts / f"roles-01-{role}.png", full_page=True)
+        tab.get_by_role("button", name="Se déconnecter").click()
+        tab.get_by_role("heading", name="Connexion à Pilotage").wait_for()
 
 
 ODOO_FIRM = ROOT / "tests" / "fixtures" / "odoo_firm"
