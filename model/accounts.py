@@ -94,6 +94,14 @@ def has_users(engine: Engine) -> bool:
         return session.exec(select(UserAccount.id).limit(1)).first() is not None
 
 
+def current_role(engine: Engine, name: str) -> str | None:
+    """The role of an active account, None for a disabled or deleted one: a session checks it
+    on every run, so disabling an account or changing its role takes effect at once."""
+    with Session(engine) as session:
+        account = _find(session, name)
+        return account.role if account is not None and account.active else None
+
+
 def set_password(engine: Engine, name: str, password: str, *, now: datetime, by: str) -> None:
     with Session(engine) as session:
         account = _existing(session, name)

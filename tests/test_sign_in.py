@@ -96,3 +96,16 @@ def test_a_remote_app_without_accounts_serves_nothing(store: str, monkeypatch: p
     assert on_screen(app.error[0].value).startswith(
         "Pilotage est joignable depuis le réseau mais aucun compte n'existe : rien n'est servi."
     )
+
+
+def test_a_disabled_account_is_signed_out_at_once(store: str):
+    from model.accounts import disable_user
+
+    _with_account(store)
+    add_user(get_engine(store), "Marc", "lecture", PASSWORD, now=paris_now(), by="installation")
+    app = run_app()
+    _sign_in(app, "Marc", PASSWORD)
+    assert app.title[0].value == "Bienvenue dans Pilotage"
+    disable_user(get_engine(store), "Marc", now=paris_now(), by="Claire Dubois")
+    app.run()
+    assert app.title[0].value == "Connexion à Pilotage"

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from model import accounts
 from model.settings import get_settings, paris_now
-from ui.texts import plain, t
+from ui.texts import lang, plain, t
 
 SESSION = "signed_in"  # {"name", "role", "since"}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -37,8 +37,11 @@ def gate(engine: Engine) -> None:
     """Let the page run, or show what it takes and stop."""
     account = st.session_state.get(SESSION)
     if account is not None and not _expired(account):
-        _show_identity(account)
-        return
+        role = accounts.current_role(engine, account["name"])
+        if role is not None:  # still active; a changed role applies at once
+            account["role"] = role
+            _show_identity(account)
+            return
     st.session_state.pop(SESSION, None)
     if accounts.has_users(engine):
         _sign_in(engine, expired=account is not None)
@@ -109,7 +112,7 @@ def _start(user: accounts.User) -> None:
 
 def _show_identity(account: dict) -> None:
     with st.sidebar:
-        role = accounts.ROLES[account["role"]][0 if st.session_state.get("lang") != "en" else 1]
+        role = accounts.ROLES[account["role"]][0 if lang() == "fr" else 1]
         st.caption(t("signed_in_as", name=plain(account["name"]), role=role))
         if st.button(t("sign_out"), icon=":material/logout:", key="sign-out"):
             st.session_state.pop(SESSION, None)
