@@ -185,7 +185,7 @@ def _after_reading(
         )
     if dry_run:
         return _preview(engine, batch, result)
-    if settings.role is not None and not roles.may(settings.role, "import"):
+    if not roles.may(settings.role, "import"):
         return _refused(result.file, result.kind, roles.refusal(settings.role, "import"))
     return _write(engine, batch, result, settings=settings, now=now,
                   same_bytes_check=same_bytes_check, on_wait=on_wait)  # fmt: skip

@@ -52,7 +52,7 @@ def refusal(role: str, action: str) -> str:
 
 
 def check(role: str | None, action: str) -> None:
-    if role is not None and not may(role, action):
+    if not may(role, action):
         raise Forbidden(refusal(role, action))
 
 

@@ -109,7 +109,7 @@ if roles.may(role, "settings"):
             )  # fmt: skip
             if st.form_submit_button(t("save_opening")):
                 save_settings(engine, opening_changes(amount, opening_day), now=paris_now(),
-                              user=settings().user, role=settings().role)  # fmt: skip
+                              user=settings().user, role=role)  # fmt: skip
                 refresh_after_write()
                 st.rerun()
 
@@ -183,7 +183,7 @@ if roles.may(role, "forecasts") and st.button(
 ):
     saved = keep_cash_forecast(
         engine, forecast, as_of=scope.as_of, scenario=scenario, user=settings().user,
-        now=paris_now(), role=settings().role,
+        now=paris_now(), role=role,
     )  # fmt: skip
     refresh_after_write()
     st.success(t("forecast_saved", id=saved))

@@ -104,7 +104,6 @@ def revenue_vs_invoices(facts: Facts, start: date, end: date) -> pl.DataFrame:
     posted invoices' amount excluding VAT (credit notes negative; drafts and cancelled ones are
     not revenue) and the difference (FEC − invoices).
     A month only one source covers has null on the other side, not zero."""
-    month = pl.col("month")
     fec = (
         facts.revenue.filter(pl.col("month").is_between(start, end))
         .group_by(pl.col("month").dt.month_start().alias("month"))
@@ -120,7 +119,7 @@ def revenue_vs_invoices(facts: Facts, start: date, end: date) -> pl.DataFrame:
     return (
         fec.join(invoiced, on="month", how="full", coalesce=True)
         .with_columns((pl.col("fec_cents") - pl.col("invoices_cents")).alias("difference_cents"))
-        .sort(month)
+        .sort("month")
         .select("month", "fec_cents", "invoices_cents", "difference_cents")
     )
 
