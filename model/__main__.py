@@ -13,6 +13,7 @@ import re
 import sys
 from argparse import Namespace
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -20,6 +21,7 @@ from typing import TextIO
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
+from model import accounts
 from model.accounts import ROLES, User
 from model.db import DatabaseError, get_engine, init_db
 from model.facts import FACTS, KINDS
@@ -30,6 +32,7 @@ from model.importing import (
     saved_mappings,
     unpack_limits,
 )
+from model.roles import OPERATOR, Forbidden, check, check_command
 from model.settings import Settings, SettingsError, paris_now
 from model.views.report import NAMES as KPI_NAMES
 
@@ -43,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser = argparse.ArgumentParser(prog="python -m model", description="Pilotage")
     parser.add_argument("--db", metavar="URL", help="base de données (défaut : DATABASE_URL)")
+    parser.add_argument(
+        "--as", dest="as_user", metavar="NOM",
+        help="voir et agir comme ce compte : son rôle borne ce que la commande montre et fait",
+    )  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
 
     commands.add_parser("init", parents=[common], help="créer ou mettre à niveau la base")
@@ -117,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=list(ROLES))
     add.add_argument("--email", metavar="ADRESSE")
     add.add_argument("--language", choices=("fr", "en"), default="fr")
+    add.add_argument("--pole", metavar="PÔLE", help="le pôle d'un chef de projet (ce qu'il voit)")
     add.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur stdin")
     add.add_argument("--json", action="store_true")
     users = user_actions.add_parser("list", parents=[common], help="lister les comptes")
@@ -198,7 +206,18 @@ def _main(argv: list[str] | None) -> int:
     engine = get_engine(settings.database_url)
     try:
         init_db(engine)
+        args.viewer = OPERATOR
+        if args.as_user is not None:
+            args.viewer = accounts.current_viewer(engine, args.as_user)
+            if args.viewer is None:
+                print(f"Erreur : aucun compte actif « {args.as_user.strip()} ».", file=sys.stderr)
+                return 2
+            settings = replace(settings, user=args.viewer.name, role=args.viewer.role)
+            check_command(args.viewer, args.command)
         return COMMANDS[args.command](args, engine, settings)
+    except Forbidden as refusal:
+        print(f"Erreur : {refusal}", file=sys.stderr)
+        return 1
     except DatabaseError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 1
@@ -310,23 +329,26 @@ def cmd_export(args: Namespace, engine: Engine, settings: Settings) -> int:
     if out.suffix.lower() not in (".csv", ".xlsx"):
         print("Erreur : --out doit finir par .csv ou .xlsx.", file=sys.stderr)
         return 2
-    count = write_export(engine, args.kind, out)
+    count = write_export(engine, args.kind, out, with_costs=args.viewer.sees_costs)
     print(f"{count} ligne(s) « {FACTS[args.kind].sheet} » exportée(s) dans {out}.")
     return 0
 
 
 def cmd_template(args: Namespace, engine: Engine, settings: Settings) -> int:
     from model.exports import template_bytes
+    from model.roles import check_costs
 
+    if args.filled:
+        check_costs(args.viewer, "le modèle rempli de la liste du personnel")
     Path(args.out).write_bytes(template_bytes(engine if args.filled else None))
     print(f"Modèle écrit dans {args.out}.")
     return 0
 
 
 def cmd_kpi(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.views.access import kpi_json
     from model.views.headlines import twelve_months_before
     from model.views.loading import load_facts, load_settings
-    from model.views.report import kpi_json
 
     as_of = args.as_of or paris_now().date()
     end = args.end or as_of
@@ -335,14 +357,15 @@ def cmd_kpi(args: Namespace, engine: Engine, settings: Settings) -> int:
         print("Erreur : --from doit précéder --to.", file=sys.stderr)
         return 2
     result = kpi_json(
-        args.name, load_facts(engine), load_settings(engine), as_of=as_of, start=start, end=end,
-        weeks=args.weeks, months=args.months, scenario=args.scenario,
+        args.viewer, args.name, load_facts(engine), load_settings(engine), as_of=as_of,
+        start=start, end=end, weeks=args.weeks, months=args.months, scenario=args.scenario,
     )  # fmt: skip
     print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2))
     return 0
 
 
 def cmd_quality(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.views.access import quality_for
     from model.views.headlines import twelve_months_before
     from model.views.loading import load_duplicated_lines, load_facts, load_settings
     from model.views.quality import quality_json, quality_report
@@ -352,9 +375,9 @@ def cmd_quality(args: Namespace, engine: Engine, settings: Settings) -> int:
     if start > end:
         print("Erreur : --from doit précéder --to.", file=sys.stderr)
         return 2
-    report = quality_report(
+    report = quality_for(args.viewer, quality_report(
         load_facts(engine), load_settings(engine), load_duplicated_lines(engine), start, end
-    )
+    ))  # fmt: skip
     print(json.dumps(quality_json(report), ensure_ascii=False, indent=None if args.json else 2))
     return 0
 
@@ -388,7 +411,7 @@ def cmd_user(args: Namespace, engine: Engine, settings: Settings) -> int:
             password = _new_password(args.password_stdin)
             user = accounts.add_user(engine, args.name, args.role, password, now=paris_now(),
                                      by=settings.user, email=args.email,
-                                     language=args.language)  # fmt: skip
+                                     language=args.language, team=args.pole)  # fmt: skip
             _print_users([user], args.json, single=True)
         elif args.action == "list":
             _print_users(accounts.list_users(engine), args.json)
@@ -432,7 +455,8 @@ def _new_password(from_stdin: bool) -> str:
 def _print_users(users: list[User], as_json: bool, *, single: bool = False) -> None:
     rows = [
         {"name": u.name, "role": u.role, "active": u.active, "email": u.email,
-         "language": u.language, "created_at": u.created_at.isoformat(timespec="seconds")}
+         "language": u.language, "team": u.team,
+         "created_at": u.created_at.isoformat(timespec="seconds")}
         for u in users
     ]  # fmt: skip
     if as_json:
@@ -440,7 +464,9 @@ def _print_users(users: list[User], as_json: bool, *, single: bool = False) -> N
         return
     for row in rows:
         state = "actif" if row["active"] else "désactivé"
-        print(f"{row['name']} : {ROLES[row['role']][0]}, {state}, créé le {row['created_at']}")
+        pole = f", pôle {row['team']}" if row["team"] else ""
+        print(f"{row['name']} : {ROLES[row['role']][0]}{pole}, {state}, "
+              f"créé le {row['created_at']}")  # fmt: skip
 
 
 def cmd_settings(args: Namespace, engine: Engine, settings: Settings) -> int:
@@ -480,6 +506,8 @@ def cmd_mapping(args: Namespace, engine: Engine, settings: Settings) -> int:
     from model.imports.pipeline import file_headers
     from model.imports.reader import ReadError
 
+    if args.action == "save":
+        check(args.viewer.role, "import")
     if args.action == "list":
         saved = [
             {"name": m.name, "kind": m.kind, "columns": m.columns, "headers": list(m.headers)}

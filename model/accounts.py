@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from model import audit
+from model.roles import Viewer
 from model.tables import UserAccount
 
 # Role → (French label, English label); what each may see and do is decided in model.roles.
@@ -52,6 +53,7 @@ class User:
     email: str | None
     active: bool
     created_at: datetime
+    team: str | None = None  # a project manager's pôle
 
 
 def add_user(
@@ -64,9 +66,11 @@ def add_user(
     by: str,
     email: str | None = None,
     language: str = "fr",
+    team: str | None = None,
 ) -> User:
     name = _checked_name(name)
     _check_role(role)
+    team = _checked_team(role, team)
     _check_password(password, name)
     if language not in LANGUAGES:
         raise AccountError(f"Langue inconnue : « {language} » (attendu : fr ou en).")
@@ -75,11 +79,12 @@ def add_user(
             raise AccountError(f"Un compte « {name} » existe déjà.")
         account = UserAccount(
             name=name, role=role, password_hash=HASHER.hash(password), email=email,
-            language=language, created_at=now,
+            language=language, team=team, created_at=now,
         )  # fmt: skip
         session.add(account)
+        details = {"role": role} if team is None else {"role": role, "team": team}
         audit.record(session.connection(), user=by, action="user_add", subject=name, now=now,
-                     details={"role": role})  # fmt: skip
+                     details=details)  # fmt: skip
         session.commit()
         return _user(account)
 
@@ -94,12 +99,14 @@ def has_users(engine: Engine) -> bool:
         return session.exec(select(UserAccount.id).limit(1)).first() is not None
 
 
-def current_role(engine: Engine, name: str) -> str | None:
-    """The role of an active account, None for a disabled or deleted one: a session checks it
-    on every run, so disabling an account or changing its role takes effect at once."""
+def current_viewer(engine: Engine, name: str) -> Viewer | None:
+    """What an active account sees, None for a disabled or unknown one: a session checks it on
+    every run, so disabling an account or changing its role takes effect at once."""
     with Session(engine) as session:
-        account = _find(session, name)
-        return account.role if account is not None and account.active else None
+        account = _find(session, name.strip())
+        if account is None or not account.active:
+            return None
+        return Viewer(account.name, account.role, account.team)
 
 
 def set_password(engine: Engine, name: str, password: str, *, now: datetime, by: str) -> None:
@@ -180,6 +187,18 @@ def _check_role(role: str) -> None:
         raise AccountError(f"Rôle inconnu : « {role} » (attendu : {', '.join(ROLES)}).")
 
 
+def _checked_team(role: str, team: str | None) -> str | None:
+    team = (team or "").strip() or None
+    if role == "chef_de_projet" and team is None:
+        raise AccountError(
+            "Un chef de projet voit les chiffres de son pôle : indiquez-le (--pole NOM, le pôle "
+            "tel qu'il figure dans la liste du personnel)."
+        )
+    if role != "chef_de_projet" and team is not None:
+        raise AccountError("Seul un compte chef de projet est limité à un pôle.")
+    return team
+
+
 def _check_password(password: str, name: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
@@ -211,5 +230,5 @@ def _active_direction(session: Session) -> list[str]:
 def _user(account: UserAccount) -> User:
     return User(
         name=account.name, role=account.role, language=account.language, email=account.email,
-        active=account.active, created_at=account.created_at,
+        active=account.active, created_at=account.created_at, team=account.team,
     )  # fmt: skip

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from model.facts import FACTS
 from model.imports.template import append_text_safe, build_template
+from model.roles import COST_COLUMNS
 from model.store import read_facts, to_euros
 
 
@@ -19,8 +20,12 @@ def export_frame(engine: Engine, kind: str) -> pl.DataFrame:
     return to_euros(FACTS[kind], read_facts(engine, kind))
 
 
-def write_export(engine: Engine, kind: str, path: Path) -> int:
+def write_export(engine: Engine, kind: str, path: Path, *, with_costs: bool = True) -> int:
+    """The current facts of a kind as csv or xlsx; without hourly costs for a role that may not
+    see them (model/roles.py)."""
     frame = export_frame(engine, kind)
+    if not with_costs:
+        frame = frame.drop(COST_COLUMNS, strict=False)
     if path.suffix.lower() == ".csv":
         path.write_bytes(csv_bytes(frame))
     else:

@@ -16,11 +16,12 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 15  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+SCHEMA_VERSION = 16  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
 # 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours;
 # 9: invoices' and payments' own currency, amount in it and rate; 10: timesheet lines' cost;
 # 11: sale order lines; 12: invoices' VAT, buyer SIREN and invoiced period (e-invoices);
-# 13: e-invoices' statuses on the approved platforms; 14: user accounts; 15: audit trail
+# 13: e-invoices' statuses on the approved platforms; 14: user accounts; 15: audit trail;
+# 16: a project manager's pôle
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -92,6 +93,7 @@ class UserAccount(SQLModel, table=True):
     active: bool = True
     language: str = "fr"  # of the screens and the weekly digest
     email: str | None = None
+    team: str | None = None  # a project manager's pôle: all they see (model/roles.py)
     created_at: NaiveDatetime
     disabled_at: NaiveDatetime | None = None
     # Repeated failures make the next attempt wait (model/accounts.py).

@@ -769,6 +769,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "Project “{project}”: {pct} of the sold time consumed (unrecoverable), {hours} h over "
         "budget ≈ {cost}.",
     ),
+    "alert.project_hours": (
+        "Projet « {project} » : {pct} du temps vendu consommé, {hours} h au-delà du budget.",
+        "Project “{project}”: {pct} of the sold time consumed, {hours} h over budget.",
+    ),
+    "alert.project_unrecoverable_hours": (
+        "Projet « {project} » : {pct} du temps vendu consommé (irrécupérable), {hours} h "
+        "au-delà du budget.",
+        "Project “{project}”: {pct} of the sold time consumed (unrecoverable), {hours} h over "
+        "budget.",
+    ),
     "alert.support": (
         "Contrat de support « {contract} » : {pct} du temps non facturé, {hours} h au-delà du "
         "quota.",

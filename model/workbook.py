@@ -15,6 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from model.imports.template import append_text_safe
+from model.roles import COST_COLUMNS
 
 # `currency_cents`: an amount in the currency a column beside it names (no € sign).
 Kind = Literal[
@@ -61,6 +62,15 @@ class Sheet:
     frame: pl.DataFrame
     columns: list[Column]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", shown_columns(self.frame, self.columns))
+
+
+def shown_columns(frame: pl.DataFrame, columns: list[Column]) -> list[Column]:
+    """The columns to show, without the cost columns a role's view does not carry
+    (model/views/access.py); any other missing column is a bug and fails loudly."""
+    return [c for c in columns if c.source in frame.columns or c.source not in COST_COLUMNS]
+
 
 def cell_value(value: object, kind: Kind) -> object:
     """Cents become euros, percents become fractions (Excel's percent format multiplies)."""
@@ -81,7 +91,7 @@ def for_display(frame: pl.DataFrame, columns: list[Column]) -> pl.DataFrame:
         (pl.col(c.source) / 100).round(2).alias(c.label)
         if c.kind in CENTS
         else pl.col(c.source).alias(c.label)
-        for c in columns
+        for c in shown_columns(frame, columns)
     )
 
 

@@ -18,11 +18,11 @@ from model.formatting import change, in_unit, percent
 from model.kpi.scope import scope_from
 from model.settings import paris_now
 from model.texts import LABELS
+from model.views.access import VIEWS
 from model.views.dashboard import Card
 from model.views.loading import load_facts, load_settings
 from tests.apptest import open_page, run_app, use_store
 from tests.support import SETTINGS
-from ui.loaders import VIEWS
 
 PAGES = ("overview", "charge", "projects", "support", "receivables")
 

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine
 
 from model.db import get_engine, init_db
+from model.views import access
 from tests.apptest import open_page, run_app, use_store
 from tests.support import import_bytes
-from ui import loaders
 from ui.charts import bars, stacked
 from ui.texts import plain
 
@@ -71,7 +71,7 @@ def test_a_bug_shows_a_sentence_and_a_number(db_url: str, monkeypatch: pytest.Mo
         init_db(engine)
         lines = f"Date;Collaborateur;Projet;Heures\n{date(2024, 3, 4):%d/%m/%Y};Alice;Refonte;7\n"
         import_bytes(engine, lines.encode(), "temps.csv")
-        monkeypatch.setitem(loaders.VIEWS, "charge", broken)
+        monkeypatch.setitem(access.VIEWS, "charge", broken)
         app = run_app(date="2024-03-31")
         app.switch_page(str(ROOT / "pages" / "charge.py")).run()
         assert not app.exception

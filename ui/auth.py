@@ -16,10 +16,11 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from model import accounts
+from model.roles import OPERATOR, Viewer
 from model.settings import get_settings, paris_now
 from ui.texts import lang, plain, t
 
-SESSION = "signed_in"  # {"name", "role", "since"}
+SESSION = "signed_in"  # {"name", "role", "team", "since"}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -33,13 +34,21 @@ def signed_in_role() -> str | None:
     return account["role"] if account else None
 
 
+def viewer() -> Viewer:
+    """Who is looking: the signed-in account, or the operator of a local app with no account."""
+    account = st.session_state.get(SESSION)
+    if not account:
+        return OPERATOR
+    return Viewer(account["name"], account["role"], account.get("team"))
+
+
 def gate(engine: Engine) -> None:
     """Let the page run, or show what it takes and stop."""
     account = st.session_state.get(SESSION)
     if account is not None and not _expired(account):
-        role = accounts.current_role(engine, account["name"])
-        if role is not None:  # still active; a changed role applies at once
-            account["role"] = role
+        now_sees = accounts.current_viewer(engine, account["name"])
+        if now_sees is not None:  # still active; a changed role applies at once
+            account["role"], account["team"] = now_sees.role, now_sees.team
             _show_identity(account)
             return
     st.session_state.pop(SESSION, None)
@@ -107,12 +116,19 @@ def offer_first_account(engine: Engine) -> None:
 
 
 def _start(user: accounts.User) -> None:
-    st.session_state[SESSION] = {"name": user.name, "role": user.role, "since": paris_now()}
+    st.session_state[SESSION] = {
+        "name": user.name,
+        "role": user.role,
+        "team": user.team,
+        "since": paris_now(),
+    }
 
 
 def _show_identity(account: dict) -> None:
     with st.sidebar:
         role = accounts.ROLES[account["role"]][0 if lang() == "fr" else 1]
+        if account.get("team"):
+            role = f"{role}, {t('team').lower()} {plain(account['team'])}"
         st.caption(t("signed_in_as", name=plain(account["name"]), role=role))
         if st.button(t("sign_out"), icon=":material/logout:", key="sign-out"):
             st.session_state.pop(SESSION, None)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from model.formatting import day
 from model.kpi.scope import PRESETS, Scope, ScopeError, clients, previous_period, scope_from, teams
 from model.settings import paris_now
+from ui.auth import viewer
 from ui.loaders import engine_or_stop, fact_counts, facts, version
 from ui.routing import routed_by_app
 from ui.texts import labeller, lang, t
@@ -41,9 +42,10 @@ def sidebar_filters() -> Scope | None:
             st.date_input(t("from"), value=None, format=date_format, key=FROM,
                           bind="query-params")  # fmt: skip
             st.date_input(t("to"), value=None, format=date_format, key=TO, bind="query-params")
+        bounded = viewer().bounded  # a project manager's pôle is all they see
         st.selectbox(
-            t("team"), teams(known), index=None, placeholder=t("all_teams"), key=TEAM,
-            bind="query-params",
+            t("team"), teams(known), index=0 if bounded and teams(known) else None,
+            placeholder=t("all_teams"), key=TEAM, bind="query-params", disabled=bounded,
         )  # fmt: skip
         st.selectbox(
             t("client"), clients(known), index=None, placeholder=t("all_clients"), key=CLIENT,

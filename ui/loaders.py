@@ -22,11 +22,12 @@ from model.kpi.cash import Levers
 from model.kpi.frames import Facts
 from model.kpi.scope import Scope
 from model.kpi.settings import KpiSettings
+from model.roles import Viewer
 from model.settings import Settings, SettingsError, get_settings, paris_now
-from model.views import dashboard
+from model.views import access, dashboard
 from model.views.loading import load_duplicated_lines, load_facts, load_settings
 from model.views.quality import QualityReport, quality_report
-from ui.auth import signed_in_name, signed_in_role
+from ui.auth import signed_in_name, signed_in_role, viewer
 from ui.texts import plain, t
 
 
@@ -114,19 +115,9 @@ def facts_and_settings(_engine: Engine, data_version_key: int) -> tuple[Facts, K
 def assumptions(_engine: Engine, data_version_key: int) -> tuple[list[str], list[str]]:
     """The people and projects the timesheets imply but the lists lack (assumed)."""
     facts, _ = facts_and_settings(_engine, data_version_key)
-    return assumed_names(facts)
+    return assumed_names(access.visible_facts(viewer(), facts))
 
 
-VIEWS = {
-    "overview": dashboard.overview_view,
-    "charge": dashboard.charge_view,
-    "projects": dashboard.projects_view,
-    "support": dashboard.support_view,
-    "receivables": dashboard.receivables_view,
-}
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
 def cash_page_view(
     _engine: Engine,
     data_version_key: int,
@@ -135,22 +126,44 @@ def cash_page_view(
     months: int,
     levers: Levers | None,
 ) -> dashboard.CashView:
+    return _cash_view(_engine, data_version_key, viewer(), scope, scenario, months, levers)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _cash_view(
+    _engine: Engine,
+    data_version_key: int,
+    seen_by: Viewer,
+    scope: Scope,
+    scenario: str,
+    months: int,
+    levers: Levers | None,
+) -> dashboard.CashView:
     facts, kpi_settings = facts_and_settings(_engine, data_version_key)
-    return dashboard.cash_view(facts, kpi_settings, scope, scenario=scenario, months=months,
-                               levers=levers)  # fmt: skip
+    return access.cash_view(seen_by, facts, kpi_settings, scope, scenario=scenario,
+                            months=months, levers=levers)  # fmt: skip
+
+
+def page_view(_engine: Engine, data_version_key: int, page: str, scope: Scope):
+    """A page's figures for one filter choice, as the signed-in person may see them."""
+    return _page_view(_engine, data_version_key, viewer(), page, scope)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def page_view(_engine: Engine, data_version_key: int, page: str, scope: Scope):
-    """A page's figures for one filter choice, computed once per data version: a redraw after
-    a filter change reads nothing from the store, and going back to a choice costs nothing."""
+def _page_view(_engine: Engine, data_version_key: int, seen_by: Viewer, page: str, scope: Scope):
+    """Computed once per data version and viewer: a redraw after a filter change reads nothing
+    from the store, and going back to a choice costs nothing."""
     facts, kpi_settings = facts_and_settings(_engine, data_version_key)
-    return VIEWS[page](facts, kpi_settings, scope)
+    return access.page_view(seen_by, page, facts, kpi_settings, scope)
+
+
+def data_quality(_engine: Engine, data_version_key: int, start: date, end: date) -> QualityReport:
+    """The data-quality report of a period (Imports page), as the signed-in person may see it."""
+    return access.quality_for(viewer(), _data_quality(_engine, data_version_key, start, end))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def data_quality(_engine: Engine, data_version_key: int, start: date, end: date) -> QualityReport:
-    """The data-quality report of a period, once per data version (Imports page)."""
+def _data_quality(_engine: Engine, data_version_key: int, start: date, end: date) -> QualityReport:
     facts, kpi_settings = facts_and_settings(_engine, data_version_key)
     return quality_report(facts, kpi_settings, load_duplicated_lines(_engine), start, end)
 
@@ -181,7 +194,8 @@ def setting_values(_engine: Engine, data_version_key: int) -> dict:
 
 
 def facts() -> Facts:
-    return facts_and_settings(engine_or_stop(), version())[0]
+    """The facts the signed-in person may read (their pôle; no hourly costs unless direction)."""
+    return access.visible_facts(viewer(), facts_and_settings(engine_or_stop(), version())[0])
 
 
 def kpi_settings() -> KpiSettings:

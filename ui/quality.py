@@ -67,7 +67,8 @@ def show_data_quality(engine: Engine) -> None:
     show_assumptions(quality.assumed_people, quality.assumed_projects)
     _section("quality_duplicates", report.duplicates, DUPLICATES)
     _section("quality_revenue", quality.revenue_vs_invoices, REVENUE)
-    _section("quality_costs", quality.costs, COSTS)
+    if not report.costs_hidden:  # per-person cost rates: the direction's only
+        _section("quality_costs", quality.costs, COSTS)
 
 
 def _section(key: str, frame: pl.DataFrame, columns: list[tuple[str, str, str]]) -> None:

@@ -12,7 +12,7 @@ from model.formatting import change, in_unit, percent
 from model.kpi.common import Explanation
 from model.texts import BATCH_COLUMNS, STATUS_LABELS
 from model.views.dashboard import Card
-from model.workbook import Column, Sheet, for_display, workbook_bytes
+from model.workbook import Column, Sheet, for_display, shown_columns, workbook_bytes
 from ui.texts import CODED, fact_label, lang, plain, t, with_code_labels
 
 STATUS_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
@@ -92,6 +92,7 @@ def show_table(
     selectable: bool = False,
 ):
     """A formatted st.dataframe of the chosen columns; `progress` columns (percent) as bars."""
+    columns = shown_columns(frame, columns)  # a role's view may carry no cost columns
     shown = for_display(with_code_labels(frame, CODED), columns)
     config = {}
     for column in columns:

@@ -6,7 +6,7 @@ no Streamlit. Each result carries its explanation, shown under "Comment est calc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -61,6 +61,11 @@ class Explanation:
             lines.append(text("explain.settings", lang, settings=shown))
         return lines
 
+    def without_cost_notes(self) -> Explanation:
+        """The same explanation without the notes that give hourly costs (model/roles.py)."""
+        kept = [entry for entry in self.excluded if not is_cost_note(entry[1])]
+        return replace(self, excluded=kept)
+
     def to_json(self) -> dict:
         """As `kpi --json` has always given it: French names, values as stored."""
         return {
@@ -103,11 +108,19 @@ def person_costs(employees: pl.LazyFrame) -> pl.LazyFrame:
     return employees.select("employee", "cost_rate_cents", from_lines.alias("_cost_from_lines"))
 
 
+# How the notes about hourly costs start: hidden from those who may not see costs.
+COST_NOTE = "ligne(s) de collaborateurs sans coût horaire"
+
+
+def is_cost_note(reason: str) -> bool:
+    return reason.startswith(COST_NOTE)
+
+
 def explain_timesheet_cost(explanation: Explanation, lines: int) -> None:
     explanation.exclude(
         lines,
-        "ligne(s) de collaborateurs sans coût horaire dans la liste du personnel, coûtées au coût "
-        "moyen de leurs lignes de temps (Odoo : Montant ÷ heures)",
+        f"{COST_NOTE} dans la liste du personnel, coûtées au coût moyen de leurs lignes de temps "
+        "(Odoo : Montant ÷ heures)",
         "line(s) of people with no hourly cost in the staff list, costed at their timesheet "
         "lines' average cost (Odoo: Amount ÷ hours)",
     )
@@ -117,8 +130,7 @@ def explain_default_cost(explanation: Explanation, lines: int, default_cents: in
     euros = f"{default_cents / 100:.2f}"
     explanation.exclude(
         lines,
-        f"ligne(s) de collaborateurs sans coût horaire, coûtées au coût par défaut de "
-        f"{euros.replace('.', ',')} €/h",
+        f"{COST_NOTE}, coûtées au coût par défaut de {euros.replace('.', ',')} €/h",
         f"line(s) of people with no hourly cost, costed at the default {euros} €/h",
     )
 

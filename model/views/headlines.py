@@ -7,7 +7,7 @@ language asked for; it names the page that explains it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -33,12 +33,23 @@ SHOWN: dict[str, Callable[[Any, str], str]] = {
 }
 
 
+# Alerts whose euros are hours at hourly costs (an overrun), not at selling rates.
+PRICED_AT_COST = ("alert.project", "alert.project_unrecoverable")
+
+
 @dataclass(frozen=True)
 class Alert:
     cost_cents: int
     page: str  # the dashboard page that explains it: charge, projects, support, receivables
     key: str  # its sentence in the catalogue
     values: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name: (SHOWN kind, value)
+
+    def without_cost(self) -> Alert:
+        """Said in hours only, for those who may not see hourly costs (model/roles.py)."""
+        if self.key not in PRICED_AT_COST:
+            return self
+        values = {name: value for name, value in self.values.items() if name != "cost"}
+        return replace(self, key=f"{self.key}_hours", values=values)
 
     def text(self, lang: str = "fr") -> str:
         shown = {name: SHOWN[kind](value, lang) for name, (kind, value) in self.values.items()}

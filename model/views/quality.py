@@ -22,6 +22,8 @@ from model.views.report import euros, two
 class QualityReport:
     quality: DataQuality
     duplicates: pl.DataFrame  # file, date, employee, project, hours, copies (in the period)
+    # For a role that may not see hourly costs (model/views/access.py): no cost section at all.
+    costs_hidden: bool = False
 
 
 def quality_report(
@@ -37,7 +39,7 @@ def _month(day: date) -> str:
 
 def quality_json(report: QualityReport) -> dict[str, Any]:
     quality = report.quality
-    return {
+    answer = {
         "from": quality.start.isoformat(),
         "to": quality.end.isoformat(),
         "complete_pct": two(quality.complete_pct),
@@ -85,3 +87,6 @@ def quality_json(report: QualityReport) -> dict[str, Any]:
             for r in quality.costs.iter_rows(named=True)
         ],
     }
+    if report.costs_hidden:
+        del answer["timesheet_costs"]
+    return answer
