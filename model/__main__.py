@@ -117,6 +117,20 @@ def build_parser() -> argparse.ArgumentParser:
     trail.add_argument("--limit", type=int, default=100, metavar="N")
     trail.add_argument("--json", action="store_true")
 
+    digest = commands.add_parser(
+        "digest", parents=[common], help="résumé hebdomadaire des alertes par e-mail"
+    )
+    digest.add_argument("--send", action="store_true", help="envoyer (sinon : aperçu)")
+    digest.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        metavar="NOM",
+        help="ce compte (répétable ; défaut : chaque compte avec une adresse)",
+    )
+    digest.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    digest.add_argument("--json", action="store_true")
+
     user = commands.add_parser("user", parents=[common], help="comptes et rôles")
     user_actions = user.add_subparsers(dest="action", required=True)
     add = user_actions.add_parser("add", parents=[common], help="créer un compte")
@@ -403,6 +417,42 @@ def cmd_audit(args: Namespace, engine: Engine, settings: Settings) -> int:
     return 0
 
 
+def cmd_digest(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.digest import DigestError, MailServer, compose, recipients
+    from model.views.loading import load_facts, load_settings
+
+    as_of = args.as_of or paris_now().date()
+    try:
+        chosen = recipients(accounts.list_users(engine), args.to)
+        server = MailServer.from_environment() if args.send else None
+    except DigestError as refusal:
+        print(f"Erreur : {refusal}", file=sys.stderr)
+        return 1
+    facts, kpi_settings = load_facts(engine), load_settings(engine)
+    digests = [
+        compose(user, facts, kpi_settings, as_of=as_of, base_url=settings.public_url)
+        for user in chosen
+    ]
+    if server is not None:
+        try:
+            server.send(digests)
+        except DigestError as failure:
+            print(f"Erreur : {failure}", file=sys.stderr)
+            return 1
+    if args.json:
+        print(json.dumps([d.to_json() | {"sent": server is not None} for d in digests],
+                         ensure_ascii=False))  # fmt: skip
+        return 0
+    for digest in digests:
+        if server is not None:
+            print(f"Résumé envoyé à {digest.name} <{digest.email}> : {digest.subject}")
+        else:
+            print(f"À : {digest.name} <{digest.email}>\nObjet : {digest.subject}\n\n{digest.text}")
+    if not digests:
+        print("Aucun destinataire : aucun compte actif avec une adresse e-mail.")
+    return 0
+
+
 def cmd_user(args: Namespace, engine: Engine, settings: Settings) -> int:
     from model import accounts
 
@@ -576,6 +626,7 @@ COMMANDS = {
     "quality": cmd_quality,
     "user": cmd_user,
     "audit": cmd_audit,
+    "digest": cmd_digest,
     "settings": cmd_settings,
     "mapping": cmd_mapping,
 }

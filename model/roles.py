@@ -130,6 +130,7 @@ COMMAND_NEEDS = {
     "mapping": ("page", "imports"),
     "demo": ("action", "import"),
     "user": ("action", "users"),
+    "digest": ("action", "users"),  # it writes to people: the direction's
     "settings": ("page", "parameters"),
 }
 

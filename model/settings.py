@@ -68,6 +68,10 @@ class Settings:
     session_hours: int = field(default_factory=lambda: _whole_number("PILOTAGE_SESSION_HOURS", 8))
     # Recorded as the author of imports made from the command line (in the app: who signed in).
     user: str = field(default_factory=lambda: os.environ.get("PILOTAGE_USER") or _os_user())
+    # Where the firm reaches the app: the digest's links start with it.
+    public_url: str = field(
+        default_factory=lambda: os.environ.get("PILOTAGE_URL") or "http://127.0.0.1:8501"
+    )
     # The signed-in person's role (model/roles.py); None: the operator (command line, or a
     # local app before its first account), who may do everything.
     role: str | None = None

@@ -769,6 +769,26 @@ LABELS: dict[str, tuple[str, str]] = {
         "Project “{project}”: {pct} of the sold time consumed (unrecoverable), {hours} h over "
         "budget ≈ {cost}.",
     ),
+    "digest.subject": (
+        "Pilotage — {count} alerte(s) au {date}", "Pilotage — {count} alert(s) as of {date}"
+    ),
+    "digest.subject_none": (
+        "Pilotage — aucune alerte au {date}", "Pilotage — no alert as of {date}"
+    ),
+    "digest.hello": ("Bonjour {name},", "Hello {name},"),
+    "digest.intro": (
+        "Les alertes de Pilotage au {date}, les plus coûteuses d'abord :",
+        "Pilotage's alerts as of {date}, costliest first:",
+    ),
+    "digest.none": (
+        "Aucune alerte au {date} : rien ne dépasse les seuils.",
+        "No alert as of {date}: nothing is beyond the thresholds.",
+    ),
+    "digest.link": ("{page} : {url}", "{page}: {url}"),
+    "digest.footer": (
+        "Pilotage — {url} (résumé hebdomadaire ; chaque alerte s'ouvre sur la page qui l'explique)",
+        "Pilotage — {url} (weekly digest; each alert opens on the page that explains it)",
+    ),
     "alert.project_hours": (
         "Projet « {project} » : {pct} du temps vendu consommé, {hours} h au-delà du budget.",
         "Project “{project}”: {pct} of the sold time consumed, {hours} h over budget.",
@@ -781,8 +801,9 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "alert.support": (
         "Contrat de support « {contract} » : {pct} du temps non facturé, {hours} h au-delà du "
-        "quota.",
-        "Support contract “{contract}”: {pct} of the time unbilled, {hours} h over the quota.",
+        "quota ≈ {cost} donnés.",
+        "Support contract “{contract}”: {pct} of the time unbilled, {hours} h over the quota ≈ "
+        "{cost} given away.",
     ),
     "alert.leakage": (
         "Temps non facturé : {pct} des heures disponibles ≈ {cost}.",

@@ -13,6 +13,7 @@ the frames that the tables, the dataframe toolbar and the Excel downloads are ma
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass, replace
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -21,9 +22,9 @@ from model.kpi.common import Explanation, is_cost_note
 from model.kpi.frames import Facts
 from model.kpi.scope import Scope, narrow
 from model.kpi.settings import KpiSettings
-from model.roles import COST_COLUMNS, Viewer, check_costs, check_page
+from model.roles import COST_COLUMNS, Viewer, check_costs, check_page, pages
 from model.views import dashboard
-from model.views.headlines import Alert
+from model.views.headlines import Alert, headlines
 from model.views.quality import QualityReport
 
 VIEWS = {
@@ -107,6 +108,16 @@ def without_costs(view: Any) -> Any:
         parts = {f.name: without_costs(getattr(view, f.name)) for f in fields(view) if f.init}
         return replace(view, **parts)
     return view
+
+
+def alerts_for(viewer: Viewer, facts: Facts, settings: KpiSettings, *, as_of: date) -> list[Alert]:
+    """The overview's alerts at a date, costliest first, that this viewer may read: those of
+    their pages, over their pôle, said without hourly costs unless they see them (the digest)."""
+    shown = visible_facts(viewer, facts, keep_costs=True)
+    alerts = [
+        a for a in headlines(shown, settings, as_of=as_of).alerts if a.page in pages(viewer.role)
+    ]
+    return alerts if viewer.sees_costs else [alert.without_cost() for alert in alerts]
 
 
 def quality_for(viewer: Viewer, report: QualityReport) -> QualityReport:

@@ -39,7 +39,7 @@ PRICED_AT_COST = ("alert.project", "alert.project_unrecoverable")
 
 @dataclass(frozen=True)
 class Alert:
-    cost_cents: int
+    cost_cents: int | None  # what is at stake, in euros; None where it would give hourly costs
     page: str  # the dashboard page that explains it: charge, projects, support, receivables
     key: str  # its sentence in the catalogue
     values: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name: (SHOWN kind, value)
@@ -49,7 +49,7 @@ class Alert:
         if self.key not in PRICED_AT_COST:
             return self
         values = {name: value for name, value in self.values.items() if name != "cost"}
-        return replace(self, key=f"{self.key}_hours", values=values)
+        return replace(self, cost_cents=None, key=f"{self.key}_hours", values=values)
 
     def text(self, lang: str = "fr") -> str:
         shown = {name: SHOWN[kind](value, lang) for name, (kind, value) in self.values.items()}
@@ -143,7 +143,7 @@ def _support_alerts(result: Overview, settings: KpiSettings) -> list[Alert]:
         alerts.append(Alert(
             given_away, "support", "alert.support",
             {"contract": contract, "pct": ("pct", row["unbilled_pct"]),
-             "hours": ("whole", row["excess_h"])},
+             "hours": ("whole", row["excess_h"]), "cost": ("euros", given_away)},
         ))  # fmt: skip
     return alerts
 
