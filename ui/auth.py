@@ -22,6 +22,7 @@ from ui.texts import lang, plain, t
 
 SESSION = "signed_in"  # {"name", "role", "team", "since"}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+PROXY_HEADERS = ("X-Forwarded-For", "X-Real-Ip", "Forwarded")
 
 
 def signed_in_name() -> str | None:
@@ -65,7 +66,12 @@ def _expired(account: dict) -> bool:
 
 
 def _local_only() -> bool:
-    return (st.get_option("server.address") or "") in LOOPBACK
+    """Bound to this machine and not reached through a reverse proxy (which sends the
+    visitor's address along): a proxied app is reachable from elsewhere."""
+    if (st.get_option("server.address") or "") not in LOOPBACK:
+        return False
+    headers = st.context.headers
+    return not any(name in headers for name in PROXY_HEADERS)
 
 
 def _sign_in(engine: Engine, *, expired: bool) -> None:
