@@ -126,7 +126,7 @@ def cash_page_view(
     months: int,
     levers: Levers | None,
 ) -> dashboard.CashView:
-    return _cash_view(_engine, data_version_key, viewer(), scope, scenario, months, levers)
+    return _cash_view(_engine, data_version_key, _sight(), scope, scenario, months, levers)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -144,9 +144,15 @@ def _cash_view(
                             months=months, levers=levers)  # fmt: skip
 
 
+def _sight() -> Viewer:
+    """What decides the figures shown (role and pôle), not who: people of one role share the
+    cached figures."""
+    return replace(viewer(), name=None)
+
+
 def page_view(_engine: Engine, data_version_key: int, page: str, scope: Scope):
     """A page's figures for one filter choice, as the signed-in person may see them."""
-    return _page_view(_engine, data_version_key, viewer(), page, scope)
+    return _page_view(_engine, data_version_key, _sight(), page, scope)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
