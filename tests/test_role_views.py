@@ -25,6 +25,7 @@ from model.roles import COST_COLUMNS, Forbidden, Viewer
 from model.settings import paris_now
 from model.texts import LABELS
 from model.views import access
+from model.views.headlines import PRICED_AT_COST
 from model.views.loading import load_facts, load_settings
 from model.workbook import Column, Sheet, workbook_bytes
 from tests.apptest import on_screen, page_path, run_app, use_store
@@ -75,7 +76,7 @@ def hidden_figures(url: str) -> list[str]:
     the overrun alerts' euros (the demo has both)."""
     direction = Viewer("direction", "direction")
     cards = [c for c in _view(url, direction, "projects").cards if c.key in access.COST_CARDS]
-    alerts = [a for a in _view(url, direction, "overview").alerts if "cost" in a.values]
+    alerts = [a for a in _view(url, direction, "overview").alerts if a.key in PRICED_AT_COST]
     shown = [in_unit(c.value, c.unit) for c in cards]
     shown += [a.text().split("≈ ")[1].rstrip(".") for a in alerts]
     assert len(cards) == 2 and alerts and all(s != "n/a" for s in shown)
