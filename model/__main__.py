@@ -21,7 +21,7 @@ from typing import TextIO
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
-from model import accounts
+from model import accounts, workspaces
 from model.accounts import ROLES, User
 from model.db import DatabaseError, get_engine, init_db
 from model.facts import FACTS, KINDS
@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser = argparse.ArgumentParser(prog="python -m model", description="Pilotage")
     parser.add_argument("--db", metavar="URL", help="base de données (défaut : DATABASE_URL)")
+    parser.add_argument(
+        "--workspace",
+        metavar="NOM",
+        help="travailler dans ce dossier (python -m model workspace list)",
+    )
     parser.add_argument(
         "--as", dest="as_user", metavar="NOM",
         help="voir et agir comme ce compte : son rôle borne ce que la commande montre et fait",
@@ -149,6 +154,39 @@ def build_parser() -> argparse.ArgumentParser:
     disable = user_actions.add_parser("disable", parents=[common], help="désactiver un compte")
     disable.add_argument("name", metavar="NAME")
 
+    spaces = commands.add_parser(
+        "workspace", parents=[common], help="dossiers (une base par société)"
+    )
+    space_actions = spaces.add_subparsers(dest="action", required=True)
+    listing = space_actions.add_parser("list", parents=[common], help="les dossiers")
+    listing.add_argument("--archived", action="store_true", help="les dossiers archivés aussi")
+    listing.add_argument("--json", action="store_true")
+    created = space_actions.add_parser("create", parents=[common], help="créer un dossier")
+    created.add_argument("name", metavar="NOM")
+    created.add_argument(
+        "--demo", action="store_true", help="rempli de la société de démonstration"
+    )
+    renamed = space_actions.add_parser("rename", parents=[common], help="renommer un dossier")
+    renamed.add_argument("name", metavar="NOM")
+    renamed.add_argument("new_name", metavar="NOUVEAU_NOM")
+    copied = space_actions.add_parser("duplicate", parents=[common], help="copier un dossier")
+    copied.add_argument("name", metavar="NOM")
+    copied.add_argument("new_name", metavar="NOUVEAU_NOM")
+    for verb, words in (("archive", "archiver"), ("restore", "désarchiver")):
+        space_actions.add_parser(verb, parents=[common], help=f"{words} un dossier").add_argument(
+            "name", metavar="NOM"
+        )
+    removed = space_actions.add_parser("delete", parents=[common], help="supprimer un dossier")
+    removed.add_argument("name", metavar="NOM")
+    removed.add_argument("--export", metavar="FICHIER.xlsx", help="l'export final, écrit avant")
+    removed.add_argument("--no-export", action="store_true", help="supprimer sans export final")
+    removed.add_argument("--yes", action="store_true", help="confirmer la suppression")
+    granted = space_actions.add_parser(
+        "grant", parents=[common], help="ouvrir un dossier à un consultant"
+    )
+    granted.add_argument("name", metavar="NOM")
+    granted.add_argument("consultant", metavar="COMPTE")
+
     conf = commands.add_parser("settings", parents=[common], help="paramètres des indicateurs")
     conf.add_argument(
         "changes", nargs="*", metavar="CLE=VALEUR", help="ex. receivables.limits=[45,90]"
@@ -217,18 +255,27 @@ def _main(argv: list[str] | None) -> int:
     except SettingsError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
-    engine = get_engine(settings.database_url)
+    home = engine = get_engine(settings.database_url)
     try:
-        init_db(engine)
-        args.viewer = OPERATOR
+        init_db(home)
+        args.home, args.viewer = home, OPERATOR
         if args.as_user is not None:
-            args.viewer = accounts.current_viewer(engine, args.as_user)
+            args.viewer = accounts.current_viewer(home, args.as_user)
             if args.viewer is None:
                 print(f"Erreur : aucun compte actif « {args.as_user.strip()} ».", file=sys.stderr)
                 return 2
-            settings = replace(settings, user=args.viewer.name, role=args.viewer.role)
+        if args.workspace is not None and args.command not in FIRM_COMMANDS:
+            engine, args.viewer = workspaces.open_store(home, args.workspace, args.viewer)
+            init_db(engine)
+        if args.as_user is not None or args.workspace is not None:
+            settings = replace(settings, role=args.viewer.role)
+        if args.as_user is not None:
+            settings = replace(settings, user=args.viewer.name)
             check_command(args.viewer, args.command)
         return COMMANDS[args.command](args, engine, settings)
+    except workspaces.WorkspaceError as refusal:
+        print(f"Erreur : {refusal}", file=sys.stderr)
+        return 1
     except Forbidden as refusal:
         print(f"Erreur : {refusal}", file=sys.stderr)
         return 1
@@ -242,6 +289,11 @@ def _main(argv: list[str] | None) -> int:
         return 1
     finally:
         engine.dispose()  # a command is one unit of work: give its connections back
+        home.dispose()
+
+
+# Commands about the firm's installation, whatever --workspace says: accounts, workspaces, digest.
+FIRM_COMMANDS = ("user", "workspace", "digest")
 
 
 def cmd_init(args: Namespace, engine: Engine, settings: Settings) -> int:
@@ -417,6 +469,71 @@ def cmd_audit(args: Namespace, engine: Engine, settings: Settings) -> int:
     return 0
 
 
+def cmd_workspace(args: Namespace, engine: Engine, settings: Settings) -> int:
+    home, viewer, now, by = args.home, args.viewer, paris_now(), settings.user
+    if args.action == "list":
+        return _print_workspaces(workspaces.list_workspaces(home, viewer, archived=args.archived),
+                                 args.json)  # fmt: skip
+    if args.action == "create":
+        created, store = workspaces.create(home, args.name, viewer=viewer, now=now, by=by)
+        if args.demo:
+            from model.demo import load_demo
+
+            load_demo(store, settings, seed=7, as_of=now.date(), now=now)
+        store.dispose()
+        demo = " avec la société de démonstration" if args.demo else ""
+        print(f"Dossier « {created.name} » créé{demo}.")
+    elif args.action == "rename":
+        workspaces.rename(home, args.name, args.new_name, viewer=viewer, now=now, by=by)
+        print(f"Dossier « {args.name.strip()} » renommé « {args.new_name.strip()} ».")
+    elif args.action == "duplicate":
+        copy = workspaces.duplicate(home, args.name, args.new_name, viewer=viewer, now=now, by=by)
+        print(f"Dossier « {args.name.strip()} » copié dans « {copy.name} ».")
+    elif args.action in ("archive", "restore"):
+        archived = args.action == "archive"
+        workspaces.set_archived(home, args.name, archived, viewer=viewer, now=now, by=by)
+        print(f"Dossier « {args.name.strip()} » {'archivé' if archived else 'désarchivé'}.")
+    elif args.action == "delete":
+        return _delete_workspace(args, settings)
+    else:
+        workspaces.grant(home, args.name, args.consultant, viewer=viewer, now=now, by=by)
+        print(f"Le dossier « {args.name.strip()} » est ouvert à {args.consultant.strip()}.")
+    return 0
+
+
+def _delete_workspace(args: Namespace, settings: Settings) -> int:
+    """Only with --yes, and after the final export is written (or --no-export said)."""
+    from model.exports import template_bytes
+
+    if not args.yes or not (args.export or args.no_export):
+        print("Erreur : la suppression est définitive : ajoutez --yes, et --export FICHIER.xlsx "
+              "pour garder l'export final (ou --no-export).", file=sys.stderr)  # fmt: skip
+        return 2
+    if args.export:
+        store, _ = workspaces.open_store(args.home, args.name, args.viewer)
+        Path(args.export).write_bytes(template_bytes(store))
+        store.dispose()
+        print(f"Export final écrit dans {args.export}.")
+    workspaces.delete(args.home, args.name, viewer=args.viewer, now=paris_now(), by=settings.user)
+    print(f"Dossier « {args.name.strip()} » supprimé.")
+    return 0
+
+
+def _print_workspaces(found: list, as_json: bool) -> int:
+    rows = [{"name": w.name, "created_at": w.created_at.isoformat(timespec="seconds"),
+             "created_by": w.created_by, "archived": w.archived,
+             "consultants": list(w.consultants)} for w in found]  # fmt: skip
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    for row in rows:
+        state = " (archivé)" if row["archived"] else ""
+        print(f"{row['name']}{state} : créé le {row['created_at']} par {row['created_by']}")
+    if not rows:
+        print("Aucun dossier.")
+    return 0
+
+
 def cmd_digest(args: Namespace, engine: Engine, settings: Settings) -> int:
     from model.digest import DigestError, MailServer, compose, recipients
     from model.views.loading import load_facts, load_settings
@@ -454,7 +571,6 @@ def cmd_digest(args: Namespace, engine: Engine, settings: Settings) -> int:
 
 
 def cmd_user(args: Namespace, engine: Engine, settings: Settings) -> int:
-    from model import accounts
 
     try:
         if args.action == "add":
@@ -627,6 +743,7 @@ COMMANDS = {
     "user": cmd_user,
     "audit": cmd_audit,
     "digest": cmd_digest,
+    "workspace": cmd_workspace,
     "settings": cmd_settings,
     "mapping": cmd_mapping,
 }

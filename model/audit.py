@@ -25,6 +25,12 @@ ACTIONS = {
     "user_password": ("mot de passe changé", "password changed"),
     "user_disable": ("compte désactivé", "account disabled"),
     "forecast_kept": ("prévision de trésorerie gardée", "cash forecast kept"),
+    "workspace_create": ("dossier créé", "workspace created"),
+    "workspace_rename": ("dossier renommé", "workspace renamed"),
+    "workspace_archive": ("dossier archivé", "workspace archived"),
+    "workspace_restore": ("dossier désarchivé", "workspace restored"),
+    "workspace_delete": ("dossier supprimé", "workspace deleted"),
+    "workspace_grant": ("accès à un dossier donné", "workspace access granted"),
 }
 SCHEMA = {
     "at": pl.Datetime("us"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
@@ -29,9 +30,38 @@ def normalise_url(url: str) -> str:
     return url
 
 
-@lru_cache(maxsize=8)
-def get_engine(url: str | None = None) -> Engine:
-    url = normalise_url(url or get_settings().database_url)
+_ENGINES: dict[tuple[str, str | None], Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def get_engine(url: str | None = None, schema: str | None = None) -> Engine:
+    """One engine per store: a base, or (PostgreSQL) one schema of it, a workspace's
+    (model/workspaces.py), every connection's search path set to it. Kept for the process."""
+    key = (normalise_url(url or get_settings().database_url), schema)
+    with _ENGINES_LOCK:
+        if key not in _ENGINES:
+            _ENGINES[key] = _new_engine(*key)
+        return _ENGINES[key]
+
+
+def _clear_engines() -> None:
+    """Every engine made so far, its connections closed (tests; a process that ends)."""
+    with _ENGINES_LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose()
+        _ENGINES.clear()
+
+
+get_engine.cache_clear = _clear_engines  # type: ignore[attr-defined]  # as lru_cache's was
+
+
+def _new_engine(url: str, schema: str | None) -> Engine:
+    if schema is not None:
+        if not SCHEMA_NAME.fullmatch(schema):
+            raise DatabaseError(f"Nom de schéma invalide : « {schema} ».")
+        return create_engine(
+            url, pool_pre_ping=True, connect_args={"options": f"-csearch_path={schema}"}
+        )
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         if not in_memory:
@@ -58,11 +88,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+SCHEMA_NAME = re.compile(r"ws_[a-z0-9_]{1,40}")  # a workspace's schema (model/workspaces.py)
+
 # How long an import waits for the one before it before giving up (imports of 500k lines take
 # a minute or two; a quarter of an hour means something is stuck).
 WRITER_WAIT_SECONDS = 15 * 60
 # Advisory lock key for "the one writer of this database" on PostgreSQL (any constant bigint).
-WRITER_LOCK_KEY = 0x5049_4C4F_5441  # "PILOTA"
+WRITER_LOCK_KEY = 0x5049_4C4F  # "PILO", with the store's schema as the lock's second key
 
 
 @contextmanager
@@ -109,14 +141,20 @@ def _begin_immediate(connection: Connection, on_wait: Callable[[], None] | None)
 
 
 def _advisory_lock(connection: Connection, on_wait: Callable[[], None] | None) -> None:
-    key = {"key": WRITER_LOCK_KEY}
-    if connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), key).scalar():
+    # One writer per store: a workspace's schema has its own lock, beside the base's.
+    key = {
+        "key": WRITER_LOCK_KEY,
+        "schema": connection.execute(text("SELECT current_schema()")).scalar(),
+    }
+    if connection.execute(
+        text("SELECT pg_try_advisory_xact_lock(:key, hashtext(:schema))"), key
+    ).scalar():
         return
     if on_wait is not None:
         on_wait()
     connection.execute(text(f"SET LOCAL lock_timeout = '{WRITER_WAIT_SECONDS}s'"))
     try:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), key)
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(:schema))"), key)
     except OperationalError as still_busy:
         raise DatabaseError(_STILL_BUSY) from still_busy
     connection.execute(text("SET LOCAL lock_timeout = 0"))

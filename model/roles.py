@@ -13,20 +13,25 @@ from dataclasses import dataclass
 
 DASHBOARDS = ("overview", "charge", "projects", "support", "receivables", "cash")
 PAGES = {
-    "direction": ("home", *DASHBOARDS, "imports", "parameters"),
+    "direction": ("home", *DASHBOARDS, "imports", "parameters", "workspaces"),
     "comptable": ("home", "receivables", "cash", "imports"),
     "chef_de_projet": ("home", "charge", "projects", "support"),
-    "consultant": ("home",),  # their workspaces come with issue 15
+    "consultant": ("home", "workspaces"),  # the firm's own figures are not theirs
     "lecture": ("home", *DASHBOARDS),
+    # A consultant inside a workspace granted to them (model/workspaces.py): its auditor.
+    "auditeur": ("home", *DASHBOARDS, "imports", "parameters", "workspaces"),
 }
+# Who may open workspaces at all, and as which role inside one.
+IN_WORKSPACE = {"direction": "direction", "consultant": "auditeur"}
 # Writes: import (and undo its own kind of work), settings, tables edited on screen, accounts.
 ACTIONS = {
-    "import": ("direction", "comptable"),
-    "undo": ("direction", "comptable"),
-    "settings": ("direction",),
-    "tables": ("direction",),
+    "import": ("direction", "comptable", "auditeur"),
+    "undo": ("direction", "comptable", "auditeur"),
+    "settings": ("direction", "auditeur"),
+    "tables": ("direction", "auditeur"),
     "users": ("direction",),
-    "forecasts": ("direction", "comptable"),
+    "forecasts": ("direction", "comptable", "auditeur"),
+    "workspaces": ("direction", "consultant", "auditeur"),
 }
 ACTION_WORDS = {
     "import": "importer un fichier",
@@ -35,11 +40,12 @@ ACTION_WORDS = {
     "tables": "modifier les tableaux de Paramètres",
     "users": "gérer les comptes",
     "forecasts": "garder une prévision de trésorerie",
+    "workspaces": "gérer les dossiers",
 }
 
 
 # Only these roles see hourly costs and the figures priced with them.
-SEES_COSTS = ("direction",)
+SEES_COSTS = ("direction", "auditeur")
 # Figures priced at hourly costs: columns of the views' frames, cards, JSON keys.
 COST_COLUMNS = frozenset({
     "cost", "cost_cents", "cost_rate", "cost_rate_cents", "overtime_cost", "overtime_cost_cents",
@@ -51,6 +57,7 @@ PAGE_WORDS = {  # as "ne donne pas accès …" says them
     "home": "à l'accueil", "overview": "à la vue d'ensemble", "charge": "au taux de charge",
     "projects": "aux projets", "support": "au support", "receivables": "aux créances",
     "cash": "à la trésorerie", "imports": "aux imports", "parameters": "aux paramètres",
+    "workspaces": "aux dossiers",
 }  # fmt: skip
 
 
@@ -131,6 +138,7 @@ COMMAND_NEEDS = {
     "demo": ("action", "import"),
     "user": ("action", "users"),
     "digest": ("action", "users"),  # it writes to people: the direction's
+    "workspace": ("action", "workspaces"),
     "settings": ("page", "parameters"),
 }
 

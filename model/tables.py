@@ -16,12 +16,12 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 16  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+SCHEMA_VERSION = 17  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
 # 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours;
 # 9: invoices' and payments' own currency, amount in it and rate; 10: timesheet lines' cost;
 # 11: sale order lines; 12: invoices' VAT, buyer SIREN and invoiced period (e-invoices);
 # 13: e-invoices' statuses on the approved platforms; 14: user accounts; 15: audit trail;
-# 16: a project manager's pôle
+# 16: a project manager's pôle; 17: workspaces and who may open them
 
 
 def _cents(nullable: bool = True) -> Any:
@@ -99,6 +99,30 @@ class UserAccount(SQLModel, table=True):
     # Repeated failures make the next attempt wait (model/accounts.py).
     failed_logins: int = 0
     last_failure_at: NaiveDatetime | None = None
+
+
+class WorkspaceEntry(SQLModel, table=True):
+    """A workspace ("dossier", model/workspaces.py): another company's store beside the firm's,
+    listed in the firm's base; its facts live in its own file (SQLite) or schema (PostgreSQL)."""
+
+    __tablename__ = "workspace"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    slug: str = Field(sa_column=Column(Text, unique=True, nullable=False))  # file or schema
+    created_at: NaiveDatetime
+    created_by: str
+    archived_at: NaiveDatetime | None = None
+
+
+class WorkspaceGrant(SQLModel, table=True):
+    """A consultant who may open a workspace (its creator, and whoever the direction adds)."""
+
+    __tablename__ = "workspace_grant"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    user_name: str
 
 
 class ColumnMapping(SQLModel, table=True):

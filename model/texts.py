@@ -124,6 +124,51 @@ LABELS: dict[str, tuple[str, str]] = {
     "support": ("Support", "Support"),
     "receivables": ("Balance âgée & DSO", "Aged receivables & DSO"),
     "parameters": ("Paramètres", "Settings"),
+    "workspaces": ("Dossiers", "Workspaces"),
+    "workspace": ("Dossier", "Workspace"),
+    "firm_base": ("Base de la société", "The firm's own base"),
+    "workspaces_help": (
+        "Un dossier par société auditée : sa propre base (imports, paramètres, journal), à côté "
+        "de celle de la société. Choisissez dans la barre latérale celui où vous travaillez.",
+        "One workspace per audited company: a store of its own (imports, settings, journal), "
+        "beside the firm's. Choose in the sidebar the one you work in.",
+    ),
+    "workspace_none": ("Aucun dossier pour l'instant.", "No workspace yet."),
+    "workspace_new": ("Nouveau dossier", "New workspace"),
+    "workspace_name": ("Nom du dossier", "Workspace name"),
+    "workspace_from_demo": (
+        "Rempli de la société de démonstration", "Filled with the demo company"
+    ),
+    "workspace_create": ("Créer le dossier", "Create the workspace"),
+    "workspace_created": ("Dossier « {name} » créé : vous y travaillez.",
+                          "Workspace “{name}” created: you are working in it."),
+    "workspace_open": ("Travailler dans ce dossier", "Work in this workspace"),
+    "workspace_manage": ("Gérer un dossier", "Manage a workspace"),
+    "workspace_pick": ("Dossier", "Workspace"),
+    "workspace_new_name": ("Nouveau nom", "New name"),
+    "workspace_rename": ("Renommer", "Rename"),
+    "workspace_duplicate": ("Dupliquer sous ce nom", "Duplicate under this name"),
+    "workspace_archive": ("Archiver", "Archive"),
+    "workspace_restore": ("Désarchiver", "Restore"),
+    "workspace_grant": ("Ouvrir à ce consultant", "Open to this consultant"),
+    "workspace_consultant": ("Compte consultant", "Consultant account"),
+    "workspace_delete": ("Supprimer…", "Delete…"),
+    "workspace_delete_confirm": (
+        "Supprimer le dossier « {name} » et toute sa base ? C'est définitif. Téléchargez d'abord "
+        "son export final (le modèle Pilotage rempli de ses données), puis tapez son nom pour "
+        "confirmer.",
+        "Delete workspace “{name}” and its whole store? This cannot be undone. Download its final "
+        "export first (the Pilotage template filled with its data), then type its name to confirm.",
+    ),
+    "workspace_final_export": ("Export final (.xlsx)", "Final export (.xlsx)"),
+    "workspace_type_name": ("Nom du dossier, pour confirmer", "The workspace's name, to confirm"),
+    "workspace_delete_now": ("Supprimer définitivement", "Delete for good"),
+    "workspace_done": ("C'est fait.", "Done."),
+    "workspace_table": ("Dossiers", "Workspaces"),
+    "workspace_created_at": ("Créé le", "Created on"),
+    "workspace_created_by": ("Par", "By"),
+    "workspace_archived": ("Archivé", "Archived"),
+    "workspace_consultants": ("Consultants", "Consultants"),
     "filters": ("Filtres", "Filters"),
     "preset": ("Période", "Period"),
     "this_month": ("Ce mois-ci", "This month"),

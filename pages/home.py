@@ -9,7 +9,15 @@ from model.demo import load_demo
 from model.formatting import number
 from model.settings import paris_now
 from ui.auth import offer_first_account
-from ui.loaders import batches, engine_or_stop, fact_counts, refresh_after_write, settings, version
+from ui.loaders import (
+    batches,
+    engine_or_stop,
+    fact_counts,
+    home_or_stop,
+    refresh_after_write,
+    settings,
+    version,
+)
 from ui.routing import page_file, routed_by_app
 from ui.texts import fact_label, lang, plain, t
 from ui.widgets import batch_column_config, batches_for_display
@@ -38,7 +46,7 @@ if sum(counts.values()) == 0:
             st.rerun()
     if right.button(t("go_import"), icon=":material/upload_file:"):
         st.switch_page(page_file("imports"))
-    offer_first_account(engine)
+    offer_first_account(home_or_stop())
     st.stop()
 
 if "flash" in st.session_state:
@@ -55,4 +63,4 @@ st.dataframe(
     column_config=batch_column_config(),
     placeholder="",
 )
-offer_first_account(engine)
+offer_first_account(home_or_stop())

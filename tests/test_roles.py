@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 
 from model import roles
-from model.accounts import add_user
+from model.accounts import ROLES, add_user
 from model.db import get_engine, init_db
 from model.editing import editable_frame, save_table
 from model.importing import import_file
@@ -82,7 +82,7 @@ def app_store(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     yield from use_store(db_url, monkeypatch)
 
 
-@pytest.mark.parametrize("role", list(roles.PAGES))
+@pytest.mark.parametrize("role", list(ROLES))
 def test_each_role_is_given_its_pages_only(app_store: str, role: str):
     """Signed in, a role's navigation holds its pages (model/roles.py), each opens without an
     error; any other page is unknown to the app: its address leads nowhere."""

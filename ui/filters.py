@@ -12,8 +12,7 @@ from sqlalchemy import Engine
 from model.formatting import day
 from model.kpi.scope import PRESETS, Scope, ScopeError, clients, previous_period, scope_from, teams
 from model.settings import paris_now
-from ui.auth import viewer
-from ui.loaders import engine_or_stop, fact_counts, facts, version
+from ui.loaders import acting, engine_or_stop, fact_counts, facts, version
 from ui.routing import routed_by_app
 from ui.texts import labeller, lang, t
 
@@ -42,7 +41,7 @@ def sidebar_filters() -> Scope | None:
             st.date_input(t("from"), value=None, format=date_format, key=FROM,
                           bind="query-params")  # fmt: skip
             st.date_input(t("to"), value=None, format=date_format, key=TO, bind="query-params")
-        bounded = viewer().bounded  # a project manager's pôle is all they see
+        bounded = acting().bounded  # a project manager's pôle is all they see
         st.selectbox(
             t("team"), teams(known), index=0 if bounded and teams(known) else None,
             placeholder=t("all_teams"), key=TEAM, bind="query-params", disabled=bounded,

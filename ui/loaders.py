@@ -27,19 +27,30 @@ from model.settings import Settings, SettingsError, get_settings, paris_now
 from model.views import access, dashboard
 from model.views.loading import load_duplicated_lines, load_facts, load_settings
 from model.views.quality import QualityReport, quality_report
-from ui.auth import signed_in_name, signed_in_role, viewer
+from ui import workspace
+from ui.auth import signed_in_name
 from ui.texts import plain, t
+
+# Which store (its workspace, "" for the firm's base) and its data version: every cached read
+# is keyed by it, so that nothing cached for one workspace is served in another.
+DataKey = tuple[str, int]
 
 
 @st.cache_resource
 def engine() -> Engine:
-    """One engine per process; the schema is created or upgraded once."""
+    """The firm's base, one engine per process (its schema created or upgraded once): the
+    accounts, the list of workspaces, and the firm's own figures."""
     created = get_engine(get_settings().database_url)
     init_db(created)
     return created
 
 
 def engine_or_stop() -> Engine:
+    """The store this session works in: the firm's base, or the workspace chosen."""
+    return workspace.opened(home_or_stop())[0]
+
+
+def home_or_stop() -> Engine:
     try:
         return engine()
     except SettingsError as error:  # a PILOTAGE_* variable that is not a number
@@ -54,24 +65,30 @@ def engine_or_stop() -> Engine:
 
 def settings() -> Settings:
     """The server's settings; in a signed-in session, that person signs what they change and
-    their role bounds what they may change (model/roles.py)."""
+    their role (as they act in the workspace chosen) bounds what they may change."""
     name = signed_in_name()
     if name is None:
         return get_settings()
-    return replace(get_settings(), user=name, role=signed_in_role())
+    return replace(get_settings(), user=name, role=acting().role)
 
 
-def version() -> int:
-    return data_version(engine_or_stop())
+def acting() -> Viewer:
+    """Who is looking, as they act in the store chosen (a consultant: its auditor)."""
+    return workspace.opened(home_or_stop())[1]
+
+
+def version() -> DataKey:
+    store, _, key = workspace.opened(home_or_stop())
+    return key, data_version(store)
 
 
 @st.cache_data(max_entries=16)
-def fact_counts(_engine: Engine, data_version_key: int) -> dict[str, int]:
+def fact_counts(_engine: Engine, data_version_key: DataKey) -> dict[str, int]:
     return services.fact_counts(_engine)
 
 
 @st.cache_data(max_entries=16)
-def batches(_engine: Engine, data_version_key: int) -> pl.DataFrame:
+def batches(_engine: Engine, data_version_key: DataKey) -> pl.DataFrame:
     return services.import_history(_engine)
 
 
@@ -79,7 +96,7 @@ def batches(_engine: Engine, data_version_key: int) -> pl.DataFrame:
 # without reading the file again; copying it out of the cache at every redraw would cost more.
 @st.cache_resource(max_entries=8, show_spinner=False)
 def preview(
-    _engine: Engine, name: str, data: bytes, kind: str | None, data_version_key: int
+    _engine: Engine, name: str, data: bytes, kind: str | None, data_version_key: DataKey
 ) -> ImportResult:
     """What importing the file would change; recomputed only when the file or the store changes."""
     return import_file(
@@ -104,23 +121,24 @@ def empty_template() -> bytes:
     return template_bytes(None)
 
 
+# Two stores' facts in memory at most: the firm's and a workspace's, or two versions of one.
 @st.cache_resource(max_entries=2, show_spinner=False)
-def facts_and_settings(_engine: Engine, data_version_key: int) -> tuple[Facts, KpiSettings]:
+def facts_and_settings(_engine: Engine, data_version_key: DataKey) -> tuple[Facts, KpiSettings]:
     """Every fact and the KPI settings, read once per data version. A resource, not data:
     shared as is (polars frames are immutable) instead of unpickled on every redraw, which
     costs a copy of a million lines each time."""
     return load_facts(_engine), load_settings(_engine)
 
 
-def assumptions(_engine: Engine, data_version_key: int) -> tuple[list[str], list[str]]:
+def assumptions(_engine: Engine, data_version_key: DataKey) -> tuple[list[str], list[str]]:
     """The people and projects the timesheets imply but the lists lack (assumed)."""
     facts, _ = facts_and_settings(_engine, data_version_key)
-    return assumed_names(access.visible_facts(viewer(), facts))
+    return assumed_names(access.visible_facts(acting(), facts))
 
 
 def cash_page_view(
     _engine: Engine,
-    data_version_key: int,
+    data_version_key: DataKey,
     scope: Scope,
     scenario: str,
     months: int,
@@ -132,7 +150,7 @@ def cash_page_view(
 @st.cache_data(max_entries=32, show_spinner=False)
 def _cash_view(
     _engine: Engine,
-    data_version_key: int,
+    data_version_key: DataKey,
     seen_by: Viewer,
     scope: Scope,
     scenario: str,
@@ -147,61 +165,67 @@ def _cash_view(
 def _sight() -> Viewer:
     """What decides the figures shown (role and pôle), not who: people of one role share the
     cached figures."""
-    return replace(viewer(), name=None)
+    return replace(acting(), name=None)
 
 
-def page_view(_engine: Engine, data_version_key: int, page: str, scope: Scope):
+def page_view(_engine: Engine, data_version_key: DataKey, page: str, scope: Scope):
     """A page's figures for one filter choice, as the signed-in person may see them."""
     return _page_view(_engine, data_version_key, _sight(), page, scope)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _page_view(_engine: Engine, data_version_key: int, seen_by: Viewer, page: str, scope: Scope):
+def _page_view(
+    _engine: Engine, data_version_key: DataKey, seen_by: Viewer, page: str, scope: Scope
+):
     """Computed once per data version and viewer: a redraw after a filter change reads nothing
     from the store, and going back to a choice costs nothing."""
     facts, kpi_settings = facts_and_settings(_engine, data_version_key)
     return access.page_view(seen_by, page, facts, kpi_settings, scope)
 
 
-def data_quality(_engine: Engine, data_version_key: int, start: date, end: date) -> QualityReport:
+def data_quality(
+    _engine: Engine, data_version_key: DataKey, start: date, end: date
+) -> QualityReport:
     """The data-quality report of a period (Imports page), as the signed-in person may see it."""
-    return access.quality_for(viewer(), _data_quality(_engine, data_version_key, start, end))
+    return access.quality_for(acting(), _data_quality(_engine, data_version_key, start, end))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _data_quality(_engine: Engine, data_version_key: int, start: date, end: date) -> QualityReport:
+def _data_quality(
+    _engine: Engine, data_version_key: DataKey, start: date, end: date
+) -> QualityReport:
     facts, kpi_settings = facts_and_settings(_engine, data_version_key)
     return quality_report(facts, kpi_settings, load_duplicated_lines(_engine), start, end)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def audit_trail(_engine: Engine, data_version_key: int) -> pl.DataFrame:
+def audit_trail(_engine: Engine, data_version_key: DataKey) -> pl.DataFrame:
     """The change log (every write moves the data version, so a new event shows at once)."""
     return services.audit_trail(_engine)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def cash_forecasts(_engine: Engine, data_version_key: int) -> pl.DataFrame:
+def cash_forecasts(_engine: Engine, data_version_key: DataKey) -> pl.DataFrame:
     """The forecasts kept so far (keeping one clears the cache: `refresh_after_write`)."""
     return services.kept_cash_forecasts(_engine)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def forecast_versus_actual(
-    _engine: Engine, data_version_key: int, forecast_id: int, as_of: date
+    _engine: Engine, data_version_key: DataKey, forecast_id: int, as_of: date
 ) -> pl.DataFrame:
     facts, _ = facts_and_settings(_engine, data_version_key)
     return services.kept_forecast_vs_actual(_engine, forecast_id, facts, as_of=as_of)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def setting_values(_engine: Engine, data_version_key: int) -> dict:
+def setting_values(_engine: Engine, data_version_key: DataKey) -> dict:
     return services.setting_values(_engine)
 
 
 def facts() -> Facts:
     """The facts the signed-in person may read (their pôle; no hourly costs unless direction)."""
-    return access.visible_facts(viewer(), facts_and_settings(engine_or_stop(), version())[0])
+    return access.visible_facts(acting(), facts_and_settings(engine_or_stop(), version())[0])
 
 
 def kpi_settings() -> KpiSettings:

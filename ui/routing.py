@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from model import roles
-from ui.auth import signed_in_role
+from ui.loaders import acting
 from ui.texts import t
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
@@ -27,14 +27,16 @@ SECTIONS = {
         ("projects", "timelapse"), ("support", "support_agent"),
         ("receivables", "receipt_long"), ("cash", "account_balance"),
     ),
-    "section_data": (("imports", "upload_file"), ("parameters", "tune")),
+    "section_data": (
+        ("imports", "upload_file"), ("parameters", "tune"), ("workspaces", "folder_open"),
+    ),
 }  # fmt: skip
 
 
 def navigation() -> dict[str, list]:
     """The sections and the pages of the signed-in role (model/roles.py): a page the role may
     not open is not in the navigation, so its address leads nowhere either."""
-    allowed = roles.pages(signed_in_role())
+    allowed = roles.pages(acting().role)
 
     def page(name: str, icon: str) -> st.Page:
         return st.Page(page_file(name), title=t(name), icon=f":material/{icon}:",

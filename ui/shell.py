@@ -10,9 +10,10 @@ import streamlit as st
 
 from ui.auth import gate
 from ui.filters import sidebar_filters
-from ui.loaders import engine_or_stop
+from ui.loaders import home_or_stop
 from ui.routing import ROUTED, navigation
 from ui.texts import lang, t
+from ui.workspace import switcher
 
 LANGUAGES = {"fr": "Français", "en": "English"}
 logger = logging.getLogger("pilotage")
@@ -41,7 +42,9 @@ def run_app() -> None:
             bind="query-params",
         )
     st.html(GUARDS)
-    gate(engine_or_stop())  # nothing below runs for someone who has not signed in
+    home = home_or_stop()
+    gate(home)  # nothing below runs for someone who has not signed in
+    switcher(home)
     page = st.navigation(navigation())
     sidebar_filters()
     st.session_state[ROUTED] = True
