@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD")
     quality.add_argument("--json", action="store_true")
 
-    trail = commands.add_parser("audit", parents=[common], help="journal des modifications")
+    trail = commands.add_parser("journal", parents=[common], help="journal des modifications")
     trail.add_argument("--limit", type=int, default=100, metavar="N")
     trail.add_argument("--json", action="store_true")
 
@@ -135,6 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     digest.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD")
     digest.add_argument("--json", action="store_true")
+
+    diag = commands.add_parser(
+        "audit", parents=[common], help="diagnostic : l'argent perdu par an, fuite par fuite"
+    )
+    diag.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    diag.add_argument("--json", action="store_true")
+    # `audit --limit` was the change log's (issue 14): said, not silently reinterpreted.
+    diag.add_argument("--limit", dest="limit_was_given", type=int, help=argparse.SUPPRESS)
 
     user = commands.add_parser("user", parents=[common], help="comptes et rôles")
     user_actions = user.add_subparsers(dest="action", required=True)
@@ -448,7 +456,7 @@ def cmd_quality(args: Namespace, engine: Engine, settings: Settings) -> int:
     return 0
 
 
-def cmd_audit(args: Namespace, engine: Engine, settings: Settings) -> int:
+def cmd_journal(args: Namespace, engine: Engine, settings: Settings) -> int:
     from model.audit import ACTIONS
     from model.services import audit_trail
 
@@ -466,6 +474,30 @@ def cmd_audit(args: Namespace, engine: Engine, settings: Settings) -> int:
         return 0
     for row in rows:
         print(f"{row['at']} {row['user']} : {ACTIONS[row['action']][0]}, {row['subject']}")
+    return 0
+
+
+def cmd_audit(args: Namespace, engine: Engine, settings: Settings) -> int:
+    """The diagnostic of the store (a workspace's with --workspace): its JSON is a contract."""
+    from model.views.access import diagnostic_for
+    from model.views.diagnostic import diagnostic_json
+    from model.views.loading import load_facts, load_settings
+
+    as_of = args.as_of or paris_now().date()
+    if args.limit_was_given is not None:
+        print("Erreur : le journal des modifications est devenu « python -m model journal » "
+              "(« audit » donne désormais le diagnostic).", file=sys.stderr)  # fmt: skip
+        return 2
+    result = diagnostic_for(args.viewer, load_facts(engine), load_settings(engine), as_of=as_of)
+    answer = diagnostic_json(result)
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False))
+        return 0
+    print(f"Diagnostic au {as_of:%d/%m/%Y}, du {result.start:%d/%m/%Y} au {result.end:%d/%m/%Y} :")
+    for leak in answer["leaks"]:
+        print(f"  {leak['code']} : {leak['eur']:.2f} € par an "
+              f"(de {leak['low_eur']:.2f} à {leak['high_eur']:.2f} €)")  # fmt: skip
+    print(f"Total : {answer['total_eur']:.2f} € par an.")
     return 0
 
 
@@ -741,6 +773,7 @@ COMMANDS = {
     "kpi": cmd_kpi,
     "quality": cmd_quality,
     "user": cmd_user,
+    "journal": cmd_journal,
     "audit": cmd_audit,
     "digest": cmd_digest,
     "workspace": cmd_workspace,

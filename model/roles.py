@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 DASHBOARDS = ("overview", "charge", "projects", "support", "receivables", "cash")
 PAGES = {
-    "direction": ("home", *DASHBOARDS, "imports", "parameters", "workspaces"),
+    "direction": ("home", *DASHBOARDS, "diagnostic", "imports", "parameters", "workspaces"),
     "comptable": ("home", "receivables", "cash", "imports"),
     "chef_de_projet": ("home", "charge", "projects", "support"),
     "consultant": ("home", "workspaces"),  # the firm's own figures are not theirs
     "lecture": ("home", *DASHBOARDS),
     # A consultant inside a workspace granted to them (model/workspaces.py): its auditor.
-    "auditeur": ("home", *DASHBOARDS, "imports", "parameters", "workspaces"),
+    "auditeur": ("home", *DASHBOARDS, "diagnostic", "imports", "parameters", "workspaces"),
 }
 # Who may open workspaces at all, and as which role inside one.
 IN_WORKSPACE = {"direction": "direction", "consultant": "auditeur"}
@@ -57,7 +57,7 @@ PAGE_WORDS = {  # as "ne donne pas accès …" says them
     "home": "à l'accueil", "overview": "à la vue d'ensemble", "charge": "au taux de charge",
     "projects": "aux projets", "support": "au support", "receivables": "aux créances",
     "cash": "à la trésorerie", "imports": "aux imports", "parameters": "aux paramètres",
-    "workspaces": "aux dossiers",
+    "workspaces": "aux dossiers", "diagnostic": "au diagnostic",
 }  # fmt: skip
 
 
@@ -133,7 +133,8 @@ COMMAND_NEEDS = {
     "export": ("page", "imports"),
     "template": ("page", "imports"),
     "quality": ("page", "imports"),
-    "audit": ("page", "imports"),
+    "journal": ("page", "imports"),
+    "audit": ("page", "diagnostic"),
     "mapping": ("page", "imports"),
     "demo": ("action", "import"),
     "user": ("action", "users"),

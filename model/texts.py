@@ -715,6 +715,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Leakage: default selling rate (€)",
     ),
     "setting.leakage.red_pct": ("Fuite : seuil rouge (%)", "Leakage: red threshold (%)"),
+    "setting.leakage.financing_rate_pct": (
+        "Diagnostic : taux de financement annuel de l'argent immobilisé (%)",
+        "Diagnostic: yearly financing rate of money tied up (%)",
+    ),
     "setting.cash.opening_cents": (
         "Trésorerie : solde d'ouverture saisi (€)",
         "Cash: opening balance entered (€)",
@@ -813,6 +817,168 @@ LABELS: dict[str, tuple[str, str]] = {
         "au-delà du budget ≈ {cost}.",
         "Project “{project}”: {pct} of the sold time consumed (unrecoverable), {hours} h over "
         "budget ≈ {cost}.",
+    ),
+    "diagnostic": ("Diagnostic", "Diagnostic"),
+    "diag.total": ("Perdu par an", "Lost per year"),
+    "diag.range": ("fourchette {low} – {high}", "range {low} – {high}"),
+    "diag.period": (
+        "Sur les 12 mois du {start} au {end}, chaque euro compté une fois.",
+        "Over the 12 months from {start} to {end}, each euro counted once.",
+    ),
+    "diag.trend": (
+        "Temps non facturé et support donné, mois par mois (€)",
+        "Unbilled time and support given away, month by month (€)",
+    ),
+    "diag.levers": ("Les leviers, et ce qu'ils rapportent", "The levers, and what they win back"),
+    "diag.method": ("Méthode", "Method"),
+    "diag.inputs": ("Données", "Inputs"),
+    "diag.leak.unbilled_time": ("Temps non facturé", "Unbilled time"),
+    "diag.leak.fixed_price_overruns": (
+        "Dépassements des forfaits", "Fixed-price overruns"
+    ),
+    "diag.leak.support_given_away": ("Support donné", "Support given away"),
+    "diag.leak.invoicing_delay": ("Retard de facturation", "Invoicing delay"),
+    "diag.leak.dso_excess": ("Délai de paiement (DSO)", "Payment delay (DSO)"),
+    "diag.leak.late_penalties": (
+        "Pénalités de retard non réclamées", "Late-payment penalties not claimed"
+    ),
+    "diag.method.unbilled_time": (
+        "Heures non saisies (disponible − saisi), non qualifiées et support hors périmètre non "
+        "refacturé, au taux de vente de chacun, les heures non saisies comptées à ρ (toute heure "
+        "manquante n'était pas facturable). Fourchette : ρ divisé par deux, ρ = 1.",
+        "Untracked (available − logged), unqualified and out-of-scope support hours not rebilled, "
+        "at each person's selling rate, untracked hours counted at ρ (not every missing hour was "
+        "billable). Range: half of ρ, ρ = 1.",
+    ),
+    "diag.method.fixed_price_overruns": (
+        "Forfaits travaillés sur la période : heures au-delà du vendu × coût horaire des "
+        "personnes du projet. Haut de fourchette : le dépassement prévu à terminaison.",
+        "Fixed-price projects worked on in the period: hours beyond sold × the hourly cost of "
+        "the project's people. High end: the overrun forecast at completion.",
+    ),
+    "diag.method.support_given_away": (
+        "Heures de support au-delà du quota des contrats, et « incluses » vendues nulle part, "
+        "au taux de dépassement du contrat (sinon au taux de vente).",
+        "Support hours beyond the contracts' quotas, and “included” sold nowhere, at the "
+        "contract's overage rate (else the selling rate).",
+    ),
+    "diag.method.invoicing_delay": (
+        "Chiffre d'affaires HT des 12 mois × délai moyen entre le travail et sa facture ÷ 365 × "
+        "taux de financement. Fourchette : délai médian, 90e centile.",
+        "Revenue excl. VAT over 12 months × mean delay between work and its invoice ÷ 365 × "
+        "financing rate. Range: median delay, 90th percentile.",
+    ),
+    "diag.method.dso_excess": (
+        "Chiffre d'affaires TTC des 12 mois × (DSO − objectif) ÷ 365 × taux de financement. "
+        "Haut de fourchette : l'écart au meilleur DSO possible.",
+        "Revenue incl. VAT over 12 months × (DSO − target) ÷ 365 × financing rate. High end: "
+        "the gap to the best possible DSO.",
+    ),
+    "diag.method.late_penalties": (
+        "Art. L441-10 : 40 € et les intérêts au taux des pénalités par facture payée en retard, "
+        "dus par le client et non réclamés. Bas de fourchette : les factures ouvertes en retard "
+        "seules ; sinon avec celles payées en retard sur 12 mois.",
+        "Art. L441-10: €40 and interest at the penalty rate per invoice paid late, owed by the "
+        "client and not claimed. Low end: the open late invoices alone; else with those paid "
+        "late over 12 months.",
+    ),
+    "diag.input.untracked_h": ("Heures non saisies (h)", "Untracked hours (h)"),
+    "diag.input.unqualified_h": ("Heures non qualifiées (h)", "Unqualified hours (h)"),
+    "diag.input.unbilled_support_h": (
+        "Support hors périmètre non refacturé (h)",
+        "Out-of-scope support not rebilled (h)",
+    ),
+    "diag.input.untracked_realisation": (
+        "ρ, part facturable d'une heure non saisie",
+        "ρ, billable share of an untracked hour",
+    ),
+    "diag.input.leakage_pct_all_classes": (
+        "Temps non facturé, quatre classes (% du disponible)",
+        "Unbilled time, four classes (% of available)",
+    ),
+    "diag.input.available_h": ("Heures disponibles (h)", "Available hours (h)"),
+    "diag.input.fixed_price_projects": (
+        "Forfaits travaillés sur la période",
+        "Fixed-price projects worked on",
+    ),
+    "diag.input.beyond_unrecoverable": (
+        "Forfaits au-delà du seuil irrécupérable",
+        "Projects beyond the unrecoverable threshold",
+    ),
+    "diag.input.overtime_h": ("Heures au-delà du vendu (h)", "Hours beyond sold (h)"),
+    "diag.input.unrecoverable_pct": (
+        "Seuil irrécupérable (% consommé)",
+        "Unrecoverable threshold (% consumed)",
+    ),
+    "diag.input.unmanaged_included_h": (
+        "Heures incluses non pilotées (h)",
+        "Unmanaged included hours (h)",
+    ),
+    "diag.input.support_unbilled_pct": ("Support non facturé (%)", "Support unbilled (%)"),
+    "diag.input.revenue_untaxed": (
+        "Chiffre d'affaires HT des 12 mois (€)",
+        "Revenue excl. VAT, 12 months (€)",
+    ),
+    "diag.input.mean_days": ("Délai moyen travail → facture (j)", "Mean delay work → invoice (d)"),
+    "diag.input.median_days": ("Délai médian (j)", "Median delay (d)"),
+    "diag.input.p90_days": ("90e centile du délai (j)", "90th percentile delay (d)"),
+    "diag.input.financing_rate_pct": (
+        "Taux de financement annuel (%)",
+        "Yearly financing rate (%)",
+    ),
+    "diag.input.revenue_total": (
+        "Chiffre d'affaires TTC des 12 mois (€)",
+        "Revenue incl. VAT, 12 months (€)",
+    ),
+    "diag.input.dso_days": ("DSO (j)", "DSO (d)"),
+    "diag.input.target_days": ("Objectif de DSO (j)", "DSO target (d)"),
+    "diag.input.best_possible_days": ("Meilleur DSO possible (j)", "Best possible DSO (d)"),
+    "diag.input.open_late_invoices": ("Factures ouvertes en retard", "Open late invoices"),
+    "diag.input.open_exposure": (
+        "Pénalités sur les factures ouvertes (€)",
+        "Penalties on open invoices (€)",
+    ),
+    "diag.input.paid_late_invoices": (
+        "Factures payées en retard sur 12 mois",
+        "Invoices paid late over 12 months",
+    ),
+    "diag.input.paid_late_exposure": (
+        "Pénalités sur les factures payées en retard (€)",
+        "Penalties on invoices paid late (€)",
+    ),
+    "diag.input.penalty_rate_pct": ("Taux des pénalités (%)", "Penalty rate (%)"),
+    "diag.input.recovery_fee": (
+        "Indemnité forfaitaire par facture (€)",
+        "Flat recovery fee per invoice (€)",
+    ),
+    "diag_leak": ("Fuite", "Leak"),
+    "diag.invoices": ("{count} facture(s) en retard", "{count} late invoice(s)"),
+    "diag_eur": ("€ par an", "€ per year"),
+    "diag_low": ("Bas de fourchette", "Low end"),
+    "diag_high": ("Haut de fourchette", "High end"),
+    "diag_figure": ("Indicateur", "Indicator"),
+    "diag_lever": ("Levier", "Lever"),
+    "diag_gain": ("Gain par an", "Gain per year"),
+    "diag.sheet_levers": ("Leviers", "Levers"),
+    "diag.sheet_trend": ("Tendance", "Trend"),
+    "diag.lever.capped_quotes": (
+        "Devis plafonnés et détaillés par lot (dépassements)",
+        "Quotes with a cap and a breakdown (overruns)",
+    ),
+    "diag.lever.weekly_validated_time": (
+        "Temps saisi chaque semaine et validé (retard de facturation)",
+        "Time logged weekly and validated (invoicing delay)",
+    ),
+    "diag.lever.ticket_decision": (
+        "Inclus ou facturé, décidé sur chaque ticket (support)",
+        "Included or billed, decided on every ticket (support)",
+    ),
+    "diag.lever.invoicing_day_direct_debit": (
+        "Un jour de facturation fixe et le prélèvement (DSO)",
+        "A fixed invoicing day and direct debit (DSO)",
+    ),
+    "diag.lever.automatic_reminders": (
+        "Relances automatiques (pénalités, DSO)", "Automatic reminders (penalties, DSO)"
     ),
     "digest.subject": (
         "Pilotage — {count} alerte(s) au {date}", "Pilotage — {count} alert(s) as of {date}"

@@ -1,5 +1,5 @@
 """The audit trail (issue 14 §3): every write says who and when, in its own transaction, on
-SQLite and PostgreSQL; `python -m model audit --json`."""
+SQLite and PostgreSQL; `python -m model journal --json`."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_the_command_line_signs_and_reads_the_trail(db_url: str, tmp_path):
     export = FIXTURES / "odoo" / "invoices_fr.xlsx"
     assert run("import", str(export), db=db_url).returncode == 0
     assert run("undo", "1", db=db_url).returncode == 0
-    listed = run("audit", "--json", db=db_url)
+    listed = run("journal", "--json", db=db_url)
     assert listed.returncode == 0, listed.stderr
     events = json.loads(listed.stdout)
     assert [(e["action"], e["subject"]) for e in events] == [

@@ -25,6 +25,7 @@ from model.kpi.settings import KpiSettings
 from model.roles import Viewer
 from model.settings import Settings, SettingsError, get_settings, paris_now
 from model.views import access, dashboard
+from model.views.diagnostic import Diagnostic
 from model.views.loading import load_duplicated_lines, load_facts, load_settings
 from model.views.quality import QualityReport, quality_report
 from ui import workspace
@@ -181,6 +182,19 @@ def _page_view(
     from the store, and going back to a choice costs nothing."""
     facts, kpi_settings = facts_and_settings(_engine, data_version_key)
     return access.page_view(seen_by, page, facts, kpi_settings, scope)
+
+
+def diagnostic_view(_engine: Engine, data_version_key: DataKey, as_of: date) -> Diagnostic:
+    """The diagnostic at a date, as the signed-in person may see it (model/views/access.py)."""
+    return _diagnostic(_engine, data_version_key, _sight(), as_of)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _diagnostic(
+    _engine: Engine, data_version_key: DataKey, seen_by: Viewer, as_of: date
+) -> Diagnostic:
+    facts, kpi_settings = facts_and_settings(_engine, data_version_key)
+    return access.diagnostic_for(seen_by, facts, kpi_settings, as_of=as_of)
 
 
 def data_quality(

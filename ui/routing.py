@@ -26,6 +26,7 @@ SECTIONS = {
         ("home", "home"), ("overview", "dashboard"), ("charge", "groups"),
         ("projects", "timelapse"), ("support", "support_agent"),
         ("receivables", "receipt_long"), ("cash", "account_balance"),
+        ("diagnostic", "troubleshoot"),
     ),
     "section_data": (
         ("imports", "upload_file"), ("parameters", "tune"), ("workspaces", "folder_open"),

@@ -92,7 +92,7 @@ def payment_behaviour(
     """Each client's amount-weighted mean delay (payment date − due date), rounded up to whole
     days, over invoices fully paid in the 12 months before T; the company-wide delay for clients
     with fewer than `min_invoices`; the weighted spread, for the confidence band."""
-    paid = _paid_invoices(invoices, payments, as_of=as_of)
+    paid = paid_invoices(invoices, payments, as_of=as_of)
     weighted = (pl.col("delay") * pl.col("amount")).sum() / pl.col("amount").sum()
     company = paid.select(weighted).item() if paid.height else 0.0
     company_days = math.ceil(company - 1e-9) if company is not None else 0
@@ -117,7 +117,7 @@ def payment_behaviour(
     return clients, company_days
 
 
-def _paid_invoices(invoices: pl.DataFrame, payments: pl.DataFrame, *, as_of: date) -> pl.DataFrame:
+def paid_invoices(invoices: pl.DataFrame, payments: pl.DataFrame, *, as_of: date) -> pl.DataFrame:
     """Invoices whose linked payments reached what was due (total net of the credit notes that
     reverse them), with the date they did."""
     posted = invoices.filter(pl.col("status") == "posted")

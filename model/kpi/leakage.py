@@ -26,6 +26,9 @@ class LeakageSettings:
     realisation_other: float = 1.0
     default_rate_cents: int = 8000  # when neither the employee nor the contract has a rate
     red_pct: float = 8.0
+    # What money kept out of the bank costs a year (diagnostic: invoicing delay, DSO): a
+    # short-term credit rate.
+    financing_rate_pct: float = 6.0
 
 
 @dataclass

@@ -150,3 +150,11 @@ def _without_cost_keys(value: Any) -> Any:
             if not (isinstance(item, dict) and is_cost_note(str(item.get("reason", ""))))
         ]  # fmt: skip
     return value
+
+
+def diagnostic_for(viewer: Viewer, facts: Facts, settings: KpiSettings, *, as_of: date):
+    """The diagnostic (its overruns are priced at hourly costs: the roles that see costs)."""
+    from model.views.diagnostic import diagnostic
+
+    check_page(viewer.role, "diagnostic")
+    return diagnostic(facts, settings, as_of=as_of)

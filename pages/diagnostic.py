@@ -1,0 +1,92 @@
+"""Diagnostic: the money lost per year, leak by leak (method, inputs, range, threshold), a
+12-month trend, and the levers that win it back (model/views/diagnostic.py)."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from model.formatting import euros_from_cents, in_unit, number
+from model.views.diagnostic import Leak
+from model.workbook import Sheet
+from ui.charts import bars
+from ui.filters import dashboard_page
+from ui.loaders import diagnostic_view, version
+from ui.texts import lang, t
+from ui.widgets import download, table_columns
+
+STATUS_MARKS = {"red": ":red-badge[{}]", "amber": ":orange-badge[{}]", "green": ":green-badge[{}]"}
+LEAKS = [("leak", "diag_leak", "text"), ("cents", "diag_eur", "cents"),
+         ("low_cents", "diag_low", "cents"), ("high_cents", "diag_high", "cents"),
+         ("figure", "diag_figure", "text"), ("method", "diag.method", "text")]  # fmt: skip
+LEVERS = [("lever", "diag_lever", "text"), ("gain_cents", "diag_gain", "cents")]
+TREND = [("month", "month", "date"), ("cents", "diag_eur", "cents")]
+
+engine, scope = dashboard_page("diagnostic")
+result = diagnostic_view(engine, version(), scope.as_of)
+language = lang()
+
+
+def money(cents: int) -> str:
+    return euros_from_cents(cents, language)
+
+
+def _figure(leak: Leak) -> str:
+    """What the threshold judges, written in its unit (a count of invoices: a whole number)."""
+    if leak.figure is None:
+        return ""
+    if leak.unit == "count":
+        return t("diag.invoices", count=number(leak.figure, 0, language))
+    return in_unit(leak.figure, leak.unit, language)
+
+
+st.caption(t("diag.period", start=f"{result.start:%d/%m/%Y}", end=f"{result.end:%d/%m/%Y}"))
+total, trend = st.columns([1, 2])
+total.metric(t("diag.total"), money(result.total_cents), border=True)
+total.caption(t("diag.range", low=money(result.low_cents), high=money(result.high_cents)))
+with trend:
+    st.markdown(f"**{t('diag.trend')}**")
+    months = result.trend.with_columns(
+        pl.col("month").dt.strftime("%m/%Y"), (pl.col("cents") / 100).alias("eur")
+    )
+    st.plotly_chart(bars(months, x="month", y="eur", y_title="€"), key="diag-trend")
+
+for leak in sorted(result.leaks, key=lambda x: -x.cents):
+    with st.container(border=True):
+        name, amount = st.columns([3, 1], vertical_alignment="center")
+        shown = _figure(leak)
+        mark = STATUS_MARKS[leak.status].format(shown) if leak.status and shown else shown
+        name.markdown(f"**{t(f'diag.leak.{leak.code}')}** {mark}")
+        amount.markdown(f"**{money(leak.cents)}**")
+        if leak.high_cents != leak.low_cents:
+            amount.caption(t("diag.range", low=money(leak.low_cents), high=money(leak.high_cents)))
+        st.caption(t(f"diag.method.{leak.code}"))
+        with st.expander(t("diag.inputs")):
+            for key, value in leak.inputs.items():
+                written = number(value, 2, language) if isinstance(value, float) else value
+                st.markdown(f"- {t(f'diag.input.{key}')} : {written}")
+
+st.subheader(t("diag.levers"))
+levers = pl.DataFrame(
+    {"lever": [t(f"diag.lever.{lever.code}") for lever in result.levers],
+     "gain_cents": [lever.gain_cents for lever in result.levers]}
+).sort("gain_cents", descending=True)  # fmt: skip
+for lever in levers.iter_rows(named=True):
+    st.markdown(f"- **{money(lever['gain_cents'])}** · {lever['lever']}")
+
+leaks = pl.DataFrame(
+    {
+        "leak": [t(f"diag.leak.{leak.code}") for leak in result.leaks],
+        "cents": [leak.cents for leak in result.leaks],
+        "low_cents": [leak.low_cents for leak in result.leaks],
+        "high_cents": [leak.high_cents for leak in result.leaks],
+        "figure": [_figure(leak) for leak in result.leaks],
+        "method": [t(f"diag.method.{leak.code}") for leak in result.leaks],
+    }
+)
+download(
+    [Sheet(t("diagnostic"), leaks, table_columns(LEAKS)),
+     Sheet(t("diag.sheet_levers"), levers, table_columns(LEVERS)),
+     Sheet(t("diag.sheet_trend"), result.trend, table_columns(TREND))],
+    "diagnostic", key="download-diagnostic",
+)  # fmt: skip
