@@ -144,6 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
     # `audit --limit` was the change log's (issue 14): said, not silently reinterpreted.
     diag.add_argument("--limit", dest="limit_was_given", type=int, help=argparse.SUPPRESS)
 
+    report = commands.add_parser("report", parents=[common], help="rapports à remettre")
+    report.add_argument("kind", choices=("audit",), help="audit : le rapport du diagnostic")
+    report.add_argument("--out", required=True, metavar="FICHIER.pdf|FICHIER.xlsx")
+    report.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    report.add_argument("--lang", choices=("fr", "en"), default="fr")
+    report.add_argument("--company", metavar="NOM", help="la société auditée (défaut : le dossier)")
+    report.add_argument("--consultant", metavar="NOM", default="")
+    report.add_argument("--firm", metavar="NOM", default="", help="le cabinet du consultant")
+
     user = commands.add_parser("user", parents=[common], help="comptes et rôles")
     user_actions = user.add_subparsers(dest="action", required=True)
     add = user_actions.add_parser("add", parents=[common], help="créer un compte")
@@ -501,6 +510,26 @@ def cmd_audit(args: Namespace, engine: Engine, settings: Settings) -> int:
     return 0
 
 
+def cmd_report(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model.diagnostic_report import ReportHeader, pdf_bytes, xlsx_bytes
+    from model.views.access import diagnostic_for
+    from model.views.loading import load_facts, load_settings
+
+    out = Path(args.out)
+    write = {".pdf": pdf_bytes, ".xlsx": xlsx_bytes}.get(out.suffix.lower())
+    if write is None:
+        print("Erreur : --out doit finir par .pdf ou .xlsx.", file=sys.stderr)
+        return 2
+    as_of = args.as_of or paris_now().date()
+    kpi_settings = load_settings(engine)
+    result = diagnostic_for(args.viewer, load_facts(engine), kpi_settings, as_of=as_of)
+    company = args.company or args.workspace or "—"
+    header = ReportHeader(company, args.consultant, args.firm, args.lang)
+    out.write_bytes(write(result, header, kpi_settings))
+    print(f"Rapport du diagnostic écrit dans {out}.")
+    return 0
+
+
 def cmd_workspace(args: Namespace, engine: Engine, settings: Settings) -> int:
     home, viewer, now, by = args.home, args.viewer, paris_now(), settings.user
     if args.action == "list":
@@ -775,6 +804,7 @@ COMMANDS = {
     "user": cmd_user,
     "journal": cmd_journal,
     "audit": cmd_audit,
+    "report": cmd_report,
     "digest": cmd_digest,
     "workspace": cmd_workspace,
     "settings": cmd_settings,

@@ -135,6 +135,7 @@ COMMAND_NEEDS = {
     "quality": ("page", "imports"),
     "journal": ("page", "imports"),
     "audit": ("page", "diagnostic"),
+    "report": ("page", "diagnostic"),
     "mapping": ("page", "imports"),
     "demo": ("action", "import"),
     "user": ("action", "users"),

@@ -6,21 +6,17 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from model.diagnostic_report import ReportHeader, pdf_bytes, xlsx_bytes
 from model.formatting import euros_from_cents, in_unit, number
 from model.views.diagnostic import Leak
-from model.workbook import Sheet
+from ui.auth import signed_in_name
 from ui.charts import bars
 from ui.filters import dashboard_page
-from ui.loaders import diagnostic_view, version
+from ui.loaders import diagnostic_view, kpi_settings, version
 from ui.texts import lang, t
-from ui.widgets import download, table_columns
+from ui.workspace import chosen
 
 STATUS_MARKS = {"red": ":red-badge[{}]", "amber": ":orange-badge[{}]", "green": ":green-badge[{}]"}
-LEAKS = [("leak", "diag_leak", "text"), ("cents", "diag_eur", "cents"),
-         ("low_cents", "diag_low", "cents"), ("high_cents", "diag_high", "cents"),
-         ("figure", "diag_figure", "text"), ("method", "diag.method", "text")]  # fmt: skip
-LEVERS = [("lever", "diag_lever", "text"), ("gain_cents", "diag_gain", "cents")]
-TREND = [("month", "month", "date"), ("cents", "diag_eur", "cents")]
 
 engine, scope = dashboard_page("diagnostic")
 result = diagnostic_view(engine, version(), scope.as_of)
@@ -74,19 +70,22 @@ levers = pl.DataFrame(
 for lever in levers.iter_rows(named=True):
     st.markdown(f"- **{money(lever['gain_cents'])}** · {lever['lever']}")
 
-leaks = pl.DataFrame(
-    {
-        "leak": [t(f"diag.leak.{leak.code}") for leak in result.leaks],
-        "cents": [leak.cents for leak in result.leaks],
-        "low_cents": [leak.low_cents for leak in result.leaks],
-        "high_cents": [leak.high_cents for leak in result.leaks],
-        "figure": [_figure(leak) for leak in result.leaks],
-        "method": [t(f"diag.method.{leak.code}") for leak in result.leaks],
-    }
-)
-download(
-    [Sheet(t("diagnostic"), leaks, table_columns(LEAKS)),
-     Sheet(t("diag.sheet_levers"), levers, table_columns(LEVERS)),
-     Sheet(t("diag.sheet_trend"), result.trend, table_columns(TREND))],
-    "diagnostic", key="download-diagnostic",
+st.subheader(t("report.title"))
+left, middle, right = st.columns(3)
+company = left.text_input(t("report.company"), value=chosen() or "", key="report-company")
+consultant = middle.text_input(t("report.consultant"), value=signed_in_name() or "",
+                               key="report-consultant")  # fmt: skip
+firm = right.text_input(t("report.firm"), key="report-firm")
+header = ReportHeader(company.strip() or "—", consultant.strip(), firm.strip(), language)
+name = f"diagnostic-{result.as_of:%Y-%m-%d}"
+pdf_column, xlsx_column = st.columns(2)
+pdf_column.download_button(
+    t("report.download_pdf"), lambda: pdf_bytes(result, header, kpi_settings()),
+    file_name=f"{name}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+    key="report-pdf",
+)  # fmt: skip
+xlsx_column.download_button(
+    t("report.download_xlsx"), lambda: xlsx_bytes(result, header, kpi_settings()),
+    file_name=f"{name}.xlsx", icon=":material/download:", key="report-xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )  # fmt: skip

@@ -19,9 +19,10 @@ import polars as pl
 
 from model.kpi.billing import invoicing_delay
 from model.kpi.cash import paid_invoices
+from model.kpi.charge import ChargeRate
 from model.kpi.dso import dso
 from model.kpi.frames import Facts
-from model.kpi.leakage import Leakage, leakage
+from model.kpi.leakage import Leakage, LeakageSettings, leakage
 from model.kpi.projects import sold_vs_consumed
 from model.kpi.receivables import aged_receivables
 from model.kpi.scope import add_months, month_end
@@ -54,6 +55,8 @@ class Leak:
     unit: str  # of `figure`: pct, days
     status: Status | None
     inputs: dict[str, Any] = field(default_factory=dict)  # name: value (euros, hours, days, %)
+    # The lines that matter, largest first: label, value in `unit`, and a detail in its unit.
+    lines: pl.DataFrame = field(default_factory=lambda: _lines([], [], "cents", [], "hours"))
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def diagnostic(facts: Facts, settings: KpiSettings, *, as_of: date) -> Diagnosti
 def _time_leaks(
     facts: Facts, settings: KpiSettings, start: date, end: date, as_of: date
 ) -> tuple[Leak, Leak]:
-    result, available_h = _leakage(facts, settings, start, end, as_of)
+    result, available_h, charge = _leakage(facts, settings, start, end, as_of)
     cents, hours = result.by_class_cents, result.hours
     limits = settings.leakage
     untracked = cents["untracked"]
@@ -123,6 +126,7 @@ def _time_leaks(
         {**{f"{name}_h": two(hours[name]) for name in UNBILLED_CLASSES},
          "untracked_realisation": limits.realisation_untracked,
          "leakage_pct_all_classes": two(pct), "available_h": two(available_h)},
+        _untracked_people(facts, charge, limits),
     )  # fmt: skip
     support = compute_support(facts, settings, start, end, as_of)
     support_pct = support.total["unbilled_pct"].item() if support.total.height else None
@@ -133,21 +137,36 @@ def _time_leaks(
         _rising(support_pct, red, red),
         {"unmanaged_included_h": two(hours["unmanaged_included"]),
          "support_unbilled_pct": two(support_pct)},
+        _lines([c or "—" for c in support.contracts["contract"]],
+               support.contracts["excess_h"].fill_null(0).to_list(), "hours",
+               support.contracts["unbilled_pct"].to_list(), "pct"),
     )  # fmt: skip
     return unbilled, given_away
 
 
+def _untracked_people(facts: Facts, charge: ChargeRate, limits: LeakageSettings) -> pl.DataFrame:
+    """Who left the most time untracked, at their selling rate × ρ."""
+    rates = facts.employees.select("employee", "billing_rate_cents")
+    people = charge.employees.join(rates, on="employee", how="left").with_columns(
+        (pl.col("available_h") - pl.col("worked_h")).clip(lower_bound=0).alias("gap")
+    )
+    rate = pl.col("billing_rate_cents").fill_null(limits.default_rate_cents)
+    people = people.with_columns((pl.col("gap") * rate * limits.realisation_untracked).alias("c"))
+    return _lines(people["employee"].to_list(), people["c"].to_list(), "cents",
+                  people["gap"].to_list(), "hours")  # fmt: skip
+
+
 def _leakage(
     facts: Facts, settings: KpiSettings, start: date, end: date, as_of: date
-) -> tuple[Leakage, float]:
-    """KPI.md §6's leakage over the period, and the hours available in it."""
+) -> tuple[Leakage, float, ChargeRate]:
+    """KPI.md §6's leakage over the period, the hours available in it, the charge behind."""
     lines = facts.timesheets.filter(pl.col("date").is_between(start, end))
     charge = compute_charge(facts, settings, start, end)
     result = leakage(
         lines, facts.projects, facts.employees, facts.contracts, facts.tickets, charge=charge,
         support=compute_support(facts, settings, start, end, as_of), settings=settings.leakage,
     )  # fmt: skip
-    return result, float(charge.company["available_h"].sum())
+    return result, float(charge.company["available_h"].sum()), charge
 
 
 def _overruns(facts: Facts, settings: KpiSettings, start: date, end: date, as_of: date) -> Leak:
@@ -177,6 +196,9 @@ def _overruns(facts: Facts, settings: KpiSettings, start: date, end: date, as_of
         {"fixed_price_projects": projects.height, "beyond_unrecoverable": beyond,
          "overtime_h": two(float(projects["overtime_h"].fill_null(0).clip(lower_bound=0).sum())),
          "unrecoverable_pct": limits.unrecoverable_pct},
+        _lines(projects["project"].to_list(),
+               projects["overtime_cost_cents"].fill_null(0).cast(pl.Float64).to_list(), "cents",
+               projects["pct_consumed"].to_list(), "pct"),
     )  # fmt: skip
 
 
@@ -204,6 +226,8 @@ def _money_tied_up(
         {"revenue_untaxed": euros(untaxed), "mean_days": two(delay.mean_days),
          "median_days": two(delay.median_days), "p90_days": two(delay.p90_days),
          "financing_rate_pct": settings.leakage.financing_rate_pct},
+        _lines(delay.by_project["project"].to_list(),
+               delay.by_project["mean_days"].fill_null(0).to_list(), "days", [], None),
     )  # fmt: skip
     owed = dso(facts.invoices, facts.payments, as_of=as_of, settings=settings.dso,
                receivables=settings.receivables)  # fmt: skip
@@ -218,6 +242,8 @@ def _money_tied_up(
         {"revenue_total": euros(total), "dso_days": two(days), "target_days": target,
          "best_possible_days": two(owed.best_possible),
          "financing_rate_pct": settings.leakage.financing_rate_pct},
+        _lines(owed.clients["client"].to_list(), owed.clients["countback"].fill_null(0).to_list(),
+               "days", [], None),
     )  # fmt: skip
     return [late, paid_late]
 
@@ -244,7 +270,15 @@ def _penalties(facts: Facts, settings: KpiSettings, as_of: date) -> Leak:
          "paid_late_invoices": paid.height, "paid_late_exposure": euros(paid_cents),
          "penalty_rate_pct": limits.penalty_rates[-1][1],
          "recovery_fee": euros(limits.recovery_fee_cents)},
+        _late_invoices(aged.items),
     )  # fmt: skip
+
+
+def _late_invoices(items: pl.DataFrame) -> pl.DataFrame:
+    late = items.filter(pl.col("exposure_cents") > 0)
+    return _lines([f"{n} · {c}" for n, c in zip(late["number"], late["client"], strict=True)],
+                  late["exposure_cents"].cast(pl.Float64).to_list(), "cents",
+                  late["days_late"].cast(pl.Float64).to_list(), "days")  # fmt: skip
 
 
 def _trend(facts: Facts, settings: KpiSettings, as_of: date) -> pl.DataFrame:
@@ -254,10 +288,25 @@ def _trend(facts: Facts, settings: KpiSettings, as_of: date) -> pl.DataFrame:
     for index in range(12):
         start = add_months(first, index)
         end = min(month_end(start), as_of)
-        result, _ = _leakage(facts, settings, start, end, end)
+        result, _, _ = _leakage(facts, settings, start, end, end)
         months.append(start)
         cents.append(sum(result.by_class_cents.values()))
     return pl.DataFrame({"month": months, "cents": cents})
+
+
+TOP = 10  # lines shown per leak
+
+
+def _lines(
+    labels: list[str], values: list, unit: str, details: list, detail_unit: str | None
+) -> pl.DataFrame:
+    """The largest lines of a leak; units as `model.formatting.in_unit` writes them."""
+    frame = pl.DataFrame(
+        {"label": labels, "value": values, "detail": details or [None] * len(labels)},
+        schema={"label": pl.String, "value": pl.Float64, "detail": pl.Float64},
+    )
+    top = frame.filter(pl.col("value") > 0).sort("value", descending=True).head(TOP)
+    return top.with_columns(pl.lit(unit).alias("unit"), pl.lit(detail_unit).alias("detail_unit"))
 
 
 def _rising(value: float | None, amber_above: float, red_above: float) -> Status | None:
