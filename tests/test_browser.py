@@ -43,8 +43,10 @@ PAGES = {
     "support": "Support",
     "receivables": "Balance âgée & DSO",
     "cash": "Trésorerie",
+    "diagnostic": "Diagnostic",
     "imports": "Imports",
     "parameters": "Paramètres",
+    "workspaces": "Dossiers",
 }
 
 pytestmark = pytest.mark.browser
@@ -90,6 +92,20 @@ def accounts_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
         add_user(engine, name, role, PASSWORD, now=paris_now(), by="installation")
     engine.dispose()
     yield from _serve(tmp_path_factory, "accounts", database)
+
+
+@pytest.fixture(scope="module")
+def consultant_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A firm's server with a consultant's account and nothing else (issue 15)."""
+    from model.accounts import add_user
+    from model.db import get_engine, init_db
+
+    database = f"sqlite:///{tmp_path_factory.mktemp('consultant') / 'pilotage.db'}"
+    engine = get_engine(database)
+    init_db(engine)
+    add_user(engine, "Marc Lenoir", "consultant", PASSWORD, now=paris_now(), by="installation")
+    engine.dispose()
+    yield from _serve(tmp_path_factory, "consultant", database)
 
 
 def _serve(
@@ -331,3 +347,80 @@ def test_an_odoo_firm_fills_every_page_with_nothing_typed(
         if path in checks:
             assert tab.get_by_text(checks[path]).first.is_visible(), path
     assert tace.value is not None and drifting.value == 1
+
+
+def sidebar_page(tab: Page, title: str) -> None:
+    """A page opened from the sidebar (a reload would start a new session, signed out)."""
+    nav = tab.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_role("link", name=title, exact=True).click()
+    tab.get_by_role("heading", name=title, exact=True).first.wait_for()
+    _wait_until_idle(tab)
+
+
+def test_a_consultant_audits_a_prospect_and_hands_over_the_pdf(
+    page: Page, consultant_server: tuple[str, str], artifacts: Path, tmp_path: Path
+):
+    """Issue 15: a consultant signs in, creates a workspace, drops the prospect's Odoo exports
+    in it, opens Diagnostic at the exports' quarter end and downloads the PDF report, whose
+    figures are the model's."""
+    from pypdf import PdfReader
+
+    from model import workspaces
+    from model.db import get_engine
+    from model.formatting import euros_from_cents
+    from model.roles import OPERATOR
+    from model.views.diagnostic import diagnostic
+    from model.views.loading import load_facts, load_settings
+
+    server, database = consultant_server
+    tab = page
+    sign_in(tab, server, "Marc Lenoir")
+    nav = tab.locator('[data-testid="stSidebarNav"]')
+    assert nav.get_by_role("link", name="Diagnostic", exact=True).count() == 0
+    sidebar_page(tab, "Dossiers")
+    tab.get_by_label("Nom du dossier").first.fill("Prospect Dupont")
+    tab.get_by_role("button", name="Créer le dossier").click()
+    tab.get_by_text("Dossier « Prospect Dupont » créé : vous y travaillez.").wait_for()
+    tab.screenshot(path=artifacts / "consultant-00-dossier.png", full_page=True)
+
+    sidebar_page(tab, "Imports")
+    files = sorted(ODOO_FIRM.iterdir())
+    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        [str(f) for f in files]
+    )
+    confirm = tab.get_by_role("button", name="Confirmer l'import")
+    for batch in range(1, len(files) + 1):
+        expect(confirm).to_have_count(len(files) - batch + 1, timeout=90_000)
+        confirm.first.click()
+        tab.get_by_text(f"Import n° {batch} enregistré").wait_for()
+
+    sidebar_page(tab, "Diagnostic")
+    # The as-of date's segments (day, month, year) are typed in turn, as a person would.
+    tab.get_by_role("spinbutton", name="day, Date d'arrêté").click()
+    tab.keyboard.type("31032024")
+    tab.get_by_role("heading", name="Diagnostic", exact=True).first.click()  # leaves the field
+    tab.get_by_text("Sur les 12 mois du 01/04/2023 au 31/03/2024").wait_for()
+    _wait_until_idle(tab)
+    home = get_engine(database)
+    store, _ = workspaces.open_store(home, "Prospect Dupont", OPERATOR)
+    expected = diagnostic(load_facts(store), load_settings(store), as_of=date(2024, 3, 31))
+    store.dispose()
+    home.dispose()
+    total = euros_from_cents(expected.total_cents)
+    assert expected.total_cents > 0
+    assert first_metric(tab, "Perdu par an") == total
+    assert_no_error(tab, "diagnostic")
+    tab.screenshot(path=artifacts / "consultant-01-diagnostic.png", full_page=True)
+
+    tab.get_by_label("Cabinet").fill("Conseil & Pilotage")
+    tab.get_by_label("Cabinet").press("Enter")
+    _wait_until_idle(tab)
+    with tab.expect_download() as pending:
+        tab.get_by_role("button", name="Télécharger le rapport (PDF)").click()
+    report = tmp_path / "rapport.pdf"
+    pending.value.save_as(report)
+    first = PdfReader(report).pages[0].extract_text()
+    squeezed = "".join(first.split())
+    assert "Diagnostic—ProspectDupont" in squeezed
+    assert "MarcLenoir·Conseil&Pilotage" in squeezed
+    assert "".join(total.split()) in squeezed
