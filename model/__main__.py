@@ -33,7 +33,7 @@ from model.importing import (
     unpack_limits,
 )
 from model.roles import OPERATOR, Forbidden, check, check_command
-from model.settings import Settings, SettingsError, paris_now
+from model.settings import DATA_DIR, Settings, SettingsError, paris_now
 from model.views.report import NAMES as KPI_NAMES
 
 
@@ -780,7 +780,7 @@ def cmd_demo(args: Namespace, engine: Engine, settings: Settings) -> int:
     from model.demo import load_demo
 
     as_of = args.as_of or paris_now().date()
-    out = Path(args.out) if args.out else None
+    out = Path(args.out) if args.out else DATA_DIR / "demo"  # files kept for a look
     results = load_demo(engine, settings, seed=args.seed, as_of=as_of, out_dir=out, now=paris_now())
     failed = any(r.status == "rejected" for r in results)
     for result in results:

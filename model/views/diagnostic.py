@@ -218,10 +218,11 @@ def _money_tied_up(
         return round(amount * max(days or 0.0, 0.0) / 365 * rate)
 
     delay = invoicing_delay(facts.timesheets, facts.projects, facts.invoices, as_of=as_of)
+    # The range: the median and the 90th percentile, on either side of the mean.
+    known = [d for d in (delay.median_days, delay.mean_days, delay.p90_days) if d is not None]
     late = Leak(
         "invoicing_delay", financing(untaxed, delay.mean_days),
-        financing(untaxed, delay.median_days),
-        financing(untaxed, max(delay.mean_days or 0, delay.p90_days or 0)),
+        financing(untaxed, min(known, default=None)), financing(untaxed, max(known, default=None)),
         delay.mean_days, "days", _rising(delay.mean_days, 30.0, 45.0),
         {"revenue_untaxed": euros(untaxed), "mean_days": two(delay.mean_days),
          "median_days": two(delay.median_days), "p90_days": two(delay.p90_days),
