@@ -152,7 +152,7 @@ def test_cash_forecast_of_the_demo(demo_db: str, capsys: pytest.CaptureFixture):
     base = run_kpi(demo_db, "cash-forecast", capsys)
     assert (len(base["weeks"]), len(base["months"])) == (13, 6)
     assert base["weeks"][0]["start"] == "2026-11-23"  # the ISO week of T + 1
-    assert base["opening_source"] == "comptes 512 du FEC au 20/11/2026"
+    assert base["opening_source"] == "comptes 512 du FEC au 22/11/2026"
     first = base["months"][0]
     assert round(base["opening"] + first["inflows"] - first["outflows"], 2) == first["closing"]
     assert base["lowest"]["balance"] <= min(m["closing"] for m in base["months"])
