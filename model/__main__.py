@@ -314,7 +314,15 @@ FIRM_COMMANDS = ("user", "workspace", "digest")
 
 
 def cmd_init(args: Namespace, engine: Engine, settings: Settings) -> int:
+    """The base, and every workspace beside it (archived ones too), created or upgraded."""
     print(f"Base prête : {engine.url.render_as_string(hide_password=True)}")
+    if engine is not args.home:
+        return 0  # --workspace: that one only (opening it migrated it)
+    every = workspaces.list_workspaces(args.home, OPERATOR, archived=True)
+    for workspace in every:
+        init_db(workspaces.store_engine(args.home, workspace.slug))
+    if every:
+        print(f"{len(every)} dossier(s) à jour.")
     return 0
 
 

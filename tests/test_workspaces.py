@@ -126,6 +126,8 @@ def test_the_command_line_works_in_a_workspace(db_url: str, tmp_path: Path):
     assert json.loads(outside.stdout) == []
     listed = json.loads(run("workspace", "list", "--json", db=db_url).stdout)
     assert [w["name"] for w in listed] == ["Prospect Dupont"]
+    upgraded = run("init", db=db_url)  # the base and every workspace, as the migration unit runs
+    assert upgraded.returncode == 0 and upgraded.stdout.endswith("1 dossier(s) à jour.\n")
     missing = run("--workspace", "Nulle part", "batches", db=db_url)
     assert (missing.returncode, missing.stderr.strip()) == (
         1,

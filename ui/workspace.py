@@ -39,7 +39,8 @@ def opened(home: Engine) -> tuple[Engine, Viewer, str]:
         choose(None)
         st.warning(plain(closed))
         return home, viewer(), ""
-    _migrated(store.url.render_as_string(hide_password=True), store)
+    # Keyed by workspace too: on PostgreSQL every workspace's engine has the same URL.
+    _migrated(f"{store.url.render_as_string(hide_password=True)}|{name}", store)
     return store, acting, name
 
 
