@@ -146,20 +146,25 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def page(server: str) -> Iterator[Page]:
+def chromium_tab(width: int = 1400, height: int = 1000) -> Iterator[Page]:
+    """A French tab of Debian's Chromium (skipped where it is missing, a failure in CI)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
         pytest.skip(f"{CHROMIUM} is not installed")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
         tab = context.new_page()
         tab.set_default_timeout(90_000)
         yield tab
         context.close()
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(server: str) -> Iterator[Page]:
+    yield from chromium_tab()
 
 
 def timesheet_export(days: int = 10) -> bytes:
@@ -290,6 +295,21 @@ ODOO_FIRM = ROOT / "tests" / "fixtures" / "odoo_firm"
 QUARTER_END = "date=2024-03-31"  # the exports cover January to March 2024
 
 
+def import_all(tab: Page, files: list[Path]) -> None:
+    """Files dropped together on the Imports page, confirmed one by one."""
+    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        [str(f) for f in files]
+    )
+    confirm = tab.get_by_role("button", name="Confirmer l'import")
+    for batch in range(1, len(files) + 1):
+        # Every file not imported yet has its preview and its button (the run may still be
+        # drawing them: the count is awaited, not read once).
+        expect(confirm).to_have_count(len(files) - batch + 1, timeout=90_000)
+        confirm.first.click()
+        tab.get_by_text(f"Import n° {batch} enregistré").wait_for()
+    expect(confirm).to_have_count(0, timeout=90_000)
+
+
 def test_an_odoo_firm_fills_every_page_with_nothing_typed(
     page: Page, odoo_server: tuple[str, str], artifacts: Path
 ):
@@ -305,18 +325,7 @@ def test_an_odoo_firm_fills_every_page_with_nothing_typed(
     server, database = odoo_server
     tab = page
     open_page(tab, server, "imports", PAGES["imports"])
-    files = sorted(ODOO_FIRM.iterdir())
-    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [str(f) for f in files]
-    )
-    confirm = tab.get_by_role("button", name="Confirmer l'import")
-    for batch in range(1, len(files) + 1):
-        # Every file not imported yet has its preview and its button (the run may still be
-        # drawing them: the count is awaited, not read once).
-        expect(confirm).to_have_count(len(files) - batch + 1, timeout=90_000)
-        confirm.first.click()
-        tab.get_by_text(f"Import n° {batch} enregistré").wait_for()
-    expect(confirm).to_have_count(0, timeout=90_000)
+    import_all(tab, sorted(ODOO_FIRM.iterdir()))
     tab.screenshot(path=artifacts / "odoo-00-imports.png", full_page=True)
 
     engine = get_engine(database)
@@ -384,15 +393,7 @@ def test_a_consultant_audits_a_prospect_and_hands_over_the_pdf(
     tab.screenshot(path=artifacts / "consultant-00-dossier.png", full_page=True)
 
     sidebar_page(tab, "Imports")
-    files = sorted(ODOO_FIRM.iterdir())
-    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [str(f) for f in files]
-    )
-    confirm = tab.get_by_role("button", name="Confirmer l'import")
-    for batch in range(1, len(files) + 1):
-        expect(confirm).to_have_count(len(files) - batch + 1, timeout=90_000)
-        confirm.first.click()
-        tab.get_by_text(f"Import n° {batch} enregistré").wait_for()
+    import_all(tab, sorted(ODOO_FIRM.iterdir()))
 
     sidebar_page(tab, "Diagnostic")
     # The as-of date's segments (day, month, year) are typed in turn, as a person would.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 
 from model.accounts import add_user
@@ -25,11 +25,10 @@ from model.db import get_engine, init_db
 from model.settings import paris_now
 from tests.support import import_bytes, snapshot
 from tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     PASSWORD,
     _free_port,
     _wait_healthy,
+    chromium_tab,
     sign_in,
 )
 
@@ -141,18 +140,7 @@ def shared_base(fresh_postgres_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def browser_tab() -> Iterator[Page]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-        tab = context.new_page()
-        tab.set_default_timeout(90_000)
-        yield tab
-        context.close()
-        browser.close()
+    yield from chromium_tab(1280, 900)
 
 
 def _start(command: list[str], database: str, log: Path) -> subprocess.Popen:
