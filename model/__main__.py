@@ -533,7 +533,11 @@ def cmd_report(args: Namespace, engine: Engine, settings: Settings) -> int:
     result = diagnostic_for(args.viewer, load_facts(engine), kpi_settings, as_of=as_of)
     company = args.company or args.workspace or "—"
     header = ReportHeader(company, args.consultant, args.firm, args.lang)
-    out.write_bytes(write(result, header, kpi_settings))
+    try:
+        out.write_bytes(write(result, header, kpi_settings))
+    except OSError as error:
+        print(f"Erreur : impossible d'écrire « {out} » ({error.strerror}).", file=sys.stderr)
+        return 2
     print(f"Rapport du diagnostic écrit dans {out}.")
     return 0
 
@@ -580,8 +584,14 @@ def _delete_workspace(args: Namespace, settings: Settings) -> int:
         return 2
     if args.export:
         store, _ = workspaces.open_store(args.home, args.name, args.viewer)
-        Path(args.export).write_bytes(template_bytes(store))
-        store.dispose()
+        try:
+            Path(args.export).write_bytes(template_bytes(store))
+        except OSError as error:  # nothing deleted without its final export
+            print(f"Erreur : impossible d'écrire « {args.export} » ({error.strerror}) : "
+                  "dossier non supprimé.", file=sys.stderr)  # fmt: skip
+            return 2
+        finally:
+            store.dispose()
         print(f"Export final écrit dans {args.export}.")
     workspaces.delete(args.home, args.name, viewer=args.viewer, now=paris_now(), by=settings.user)
     print(f"Dossier « {args.name.strip()} » supprimé.")

@@ -104,3 +104,11 @@ def test_the_workbook_holds_the_same_euros(demo_url: str, figures: dict, tmp_pat
     assert [row[1] for row in rows[:-1]] == [leak["eur"] for leak in figures["leaks"]]
     assert rows[-1][:2] == ("Perdu par an", figures["total_eur"])
     assert book["Rapport"]["B2"].value == "Société Démo"
+
+
+def test_an_unwritable_report_is_said(demo_url: str, tmp_path: Path):
+    nowhere = tmp_path / "absent" / "rapport.pdf"
+    refused = run("report", "audit", "--out", str(nowhere), db=demo_url)
+    assert (refused.returncode, refused.stderr.strip()) == (
+        2, f"Erreur : impossible d'écrire « {nowhere} » (No such file or directory)."
+    )  # fmt: skip

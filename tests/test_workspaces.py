@@ -134,6 +134,10 @@ def test_the_command_line_works_in_a_workspace(db_url: str, tmp_path: Path):
         "Erreur : Aucun dossier « Nulle part ».",
     )
 
+    nowhere = str(tmp_path / "absent" / "final.xlsx")
+    kept = run("workspace", "delete", "Prospect Dupont", "--yes", "--export", nowhere, db=db_url)
+    assert kept.returncode == 2 and kept.stderr.strip().endswith("dossier non supprimé.")
+    assert "Traceback" not in kept.stderr
     unconfirmed = run("workspace", "delete", "Prospect Dupont", db=db_url)
     assert unconfirmed.returncode == 2 and "ajoutez --yes" in unconfirmed.stderr
     final = tmp_path / "final.xlsx"
