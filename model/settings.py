@@ -76,10 +76,29 @@ class Settings:
     # local app before its first account), who may do everything.
     role: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "database_url", database_url_from(self.database_url))
+
     @property
     def earliest_date(self) -> date:
         """1 January of `earliest_year`: work, invoice and payment dates before it are refused."""
         return date(max(self.earliest_year, 1), 1, 1)
+
+
+def database_url_from(raw: str) -> str:
+    """A database URL, or a plain path taken as a SQLite file (`--db data/firm.db`)."""
+    raw = raw.strip()
+    if "://" not in raw:
+        if not raw:
+            raise SettingsError("La base de données n'est pas nommée : une URL ou un fichier.")
+        return f"sqlite:///{Path(raw).expanduser().resolve()}"
+    scheme = raw.split("://", 1)[0].split("+", 1)[0].lower()
+    if scheme not in {"sqlite", "postgresql", "postgres"}:
+        raise SettingsError(
+            f"La base « {raw.split('://', 1)[0]}://… » n'est pas prise en charge : "
+            "sqlite:///chemin/vers/fichier.db ou postgresql://utilisateur@hôte/base est attendu."
+        )
+    return raw
 
 
 def _os_user() -> str:

@@ -143,6 +143,22 @@ def test_unreachable_database_is_a_sentence_not_a_traceback():
     assert "Traceback" not in result.stderr
 
 
+def test_db_given_as_a_path_is_a_sqlite_file(tmp_path: Path):
+    base = tmp_path / "firme.db"
+    result = run("batches", "--json", db=str(base))
+    assert (result.returncode, result.stdout.strip(), base.exists()) == (0, "[]", True)
+
+
+def test_db_of_an_unsupported_kind_is_a_sentence_not_a_traceback():
+    result = run("batches", db="mysql://user:secret@host/db")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Erreur : La base « mysql://… » n'est pas prise en charge : "
+        "sqlite:///chemin/vers/fichier.db ou postgresql://utilisateur@hôte/base est attendu."
+    )
+    assert "secret" not in result.stderr
+
+
 def test_settings_are_listed_and_changed(sqlite_url: str):
     changed = run("settings", "receivables.basis=invoice_date", "--json", db=sqlite_url)
     assert changed.returncode == 0, changed.stderr
