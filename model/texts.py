@@ -922,6 +922,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "diag.input.mean_days": ("Délai moyen travail → facture (j)", "Mean delay work → invoice (d)"),
     "diag.input.median_days": ("Délai médian (j)", "Median delay (d)"),
     "diag.input.p90_days": ("90e centile du délai (j)", "90th percentile delay (d)"),
+    "diag.input.after_month_end_days": (
+        "Délai moyen fin du mois travaillé → facture (j)",
+        "Mean delay end of worked month → invoice (d)",
+    ),
     "diag.input.financing_rate_pct": (
         "Taux de financement annuel (%)",
         "Yearly financing rate (%)",

@@ -77,6 +77,8 @@ class InvoicingDelay:
     mean_days: float | None
     median_days: float | None
     p90_days: float | None
+    # From the end of the worked month to the invoice: how late a monthly invoice leaves.
+    after_month_days: float | None
     wip_hours: float
     wip_mean_age_days: float | None
     wip_oldest_days: int | None
@@ -122,7 +124,8 @@ def invoicing_delay(
     )
     explanation.input_lines = billable.height
     invoiced = billable.filter(pl.col("invoice_date").is_not_null()).with_columns(
-        (pl.col("invoice_date") - pl.col("date")).dt.total_days().alias("delay")
+        (pl.col("invoice_date") - pl.col("date")).dt.total_days().alias("delay"),
+        (pl.col("invoice_date") - pl.col("date").dt.month_end()).dt.total_days().alias("late"),
     )
     if "invoice_from_period" in invoiced.columns:
         explanation.exclude(
@@ -173,6 +176,7 @@ def invoicing_delay(
         mean_days=pl.select(mean).item(),
         median_days=weighted_quantile(invoiced["delay"], hours, 0.5),
         p90_days=weighted_quantile(invoiced["delay"], hours, 0.9),
+        after_month_days=(invoiced["late"] * hours).sum() / hours.sum() if hours.sum() else None,
         wip_hours=wip_hours,
         wip_mean_age_days=(wip["age"] * wip["hours"]).sum() / wip_hours if wip_hours else None,
         wip_oldest_days=wip["age"].max(),

@@ -226,6 +226,7 @@ def _money_tied_up(
         delay.mean_days, "days", _rising(delay.mean_days, 30.0, 45.0),
         {"revenue_untaxed": euros(untaxed), "mean_days": two(delay.mean_days),
          "median_days": two(delay.median_days), "p90_days": two(delay.p90_days),
+         "after_month_end_days": two(delay.after_month_days),
          "financing_rate_pct": settings.leakage.financing_rate_pct},
         _lines(delay.by_project["project"].to_list(),
                delay.by_project["mean_days"].fill_null(0).to_list(), "days", [], None),

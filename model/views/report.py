@@ -318,6 +318,7 @@ def _invoicing_delay(facts: Facts, settings: KpiSettings, period: Period) -> dic
         "mean_days": two(result.mean_days),
         "median_days": two(result.median_days),
         "p90_days": two(result.p90_days),
+        "after_month_end_days": two(result.after_month_days),
         "wip_h": two(result.wip_hours),
         "wip_mean_age_days": two(result.wip_mean_age_days),
         "wip_oldest_days": result.wip_oldest_days,

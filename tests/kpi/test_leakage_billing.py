@@ -111,6 +111,30 @@ def test_example_6_2_invoicing_delay_and_wip():
     assert result.median_days == 14
     assert result.p90_days == 28
     assert (result.wip_hours, result.wip_oldest_days, result.wip_cents) == (10, 18, 90000)
+    assert result.after_month_days == 0  # invoiced on the last day of the worked month
+
+
+def test_invoicing_delay_after_the_worked_month():
+    """March's 10 h invoiced on 12 April (12 days after 31 March) and February's 30 h on
+    10 March (10 days after 28 February): (10 × 12 + 30 × 10) / 40 = 10.5 days late."""
+    invoices = frame(
+        "invoices",
+        [
+            {"number": n, "client": "X", "invoice_date": d, "amount_total_cents": 1,
+             "kind": "invoice", "status": "posted"}
+            for n, d in (("F1", date(2025, 4, 12)), ("F2", date(2025, 3, 10)))
+        ],
+    )  # fmt: skip
+    lines = frame(
+        "timesheets",
+        [
+            line(date(2025, 3, 20), "E", "Régie", 10, "billable", invoice_number="F1"),
+            line(date(2025, 2, 3), "E", "Régie", 30, "billable", invoice_number="F2"),
+        ],
+    )
+    result = invoicing_delay(lines, PROJECT_6_2, invoices, as_of=date(2025, 4, 30))
+    assert result.after_month_days == 10.5
+    assert result.mean_days == (10 * 23 + 30 * 35) / 40
 
 
 def test_example_6_2_billable_ratio_and_margin():
