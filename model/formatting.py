@@ -90,3 +90,32 @@ def change(delta: float | None, unit: str, lang: str = "fr") -> str | None:
     if unit == "pct":
         return f"{sign}{number(abs(delta), 1, lang)}{NBSP}pts"
     return f"{sign}{in_unit(abs(delta), unit, lang)}"
+
+
+def cell(value: object, kind: str, lang: str = "fr") -> str:
+    """A table cell as people read it, whatever the browser's locale: `value` in the unit a
+    table shows (euros, not cents: model.workbook.for_display), `kind` a workbook column kind."""
+    if value is None or value != value:  # None, NaN or NaT: an empty cell
+        return ""
+    if kind == "date":
+        return day(value, lang)  # type: ignore[arg-type]
+    if kind == "datetime":
+        return moment(value, lang)  # type: ignore[arg-type]
+    if kind == "cents":
+        amount = number(value, 2, lang)  # type: ignore[arg-type]
+        return f"{amount}{NBSP}€" if lang == "fr" else f"€{amount}"
+    if kind == "rate_cents":
+        return f"{cell(value, 'cents', lang)}/h"
+    if kind == "currency_cents":
+        return number(value, 2, lang)  # type: ignore[arg-type]
+    if kind == "pct":
+        return percent(value, 1, lang)  # type: ignore[arg-type]
+    if kind == "hours":
+        return hours(value, lang, decimals=2)  # type: ignore[arg-type]
+    if kind == "days":
+        return days(value, lang)  # type: ignore[arg-type]
+    if kind == "int":
+        return number(value, 0, lang)  # type: ignore[arg-type]
+    if kind == "ratio":
+        return number(value, 3, lang)  # type: ignore[arg-type]
+    return str(value)

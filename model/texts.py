@@ -40,6 +40,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "go_import": ("Importer mes exports", "Import my exports"),
     "demo_loaded": ("Société de démonstration chargée.", "Demo company loaded."),
     "store_content": ("Contenu de la base", "What the store holds"),
+    "next_steps": ("Par où commencer", "Where to start"),
+    "next_overview": (
+        "Les chiffres clés de la période et les alertes, les plus coûteuses d'abord.",
+        "The period's key figures and the alerts, costliest first.",
+    ),
+    "next_diagnostic": (
+        "Ce que chaque fuite coûte par an, en euros, et les leviers pour la réduire.",
+        "What each leak costs a year, in euros, and the levers to reduce it.",
+    ),
+    "next_imports": (
+        "Déposer vos propres exports (Odoo, FEC, outils de temps, modèle Pilotage).",
+        "Drop your own exports (Odoo, FEC, time trackers, Pilotage template).",
+    ),
     "recent_imports": ("Derniers imports", "Recent imports"),
     "upload": (
         "Déposez un ou plusieurs exports ({limit} Mo au plus par fichier)",
@@ -190,6 +203,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "all_teams": ("Tous les pôles", "All teams"),
     "all_clients": ("Tous les clients", "All clients"),
     "compared": ("Comparé à la période du {start} au {end}.", "Compared with {start} to {end}."),
+    "compared_covered": (
+        "Comparé à la période du {start} au {end} : la seule partie de la période précédente "
+        "que couvrent les données.",
+        "Compared with {start} to {end}: the only part of the previous period the data cover.",
+    ),
+    "no_comparison": (
+        "Pas de comparaison : les données ne couvrent pas la période précédente ({start} – "
+        "{end}).",
+        "No comparison: the data do not cover the previous period ({start} – {end}).",
+    ),
     "green": ("dans l'objectif", "on target"),
     "amber": ("à surveiller", "watch"),
     "red": ("alerte", "alert"),

@@ -10,6 +10,7 @@ from model.formatting import number
 from model.settings import paris_now
 from ui.auth import offer_first_account
 from ui.loaders import (
+    acting,
     batches,
     engine_or_stop,
     fact_counts,
@@ -20,7 +21,7 @@ from ui.loaders import (
 )
 from ui.routing import page_file, routed_by_app
 from ui.texts import fact_label, lang, plain, t
-from ui.widgets import batch_column_config, batches_for_display
+from ui.widgets import batch_column_config, batches_for_display, in_rows
 
 routed_by_app()
 engine = engine_or_stop()
@@ -52,9 +53,16 @@ if sum(counts.values()) == 0:
 if "flash" in st.session_state:
     st.success(st.session_state.pop("flash"))
 st.title(t("app_title"))
+allowed = roles.pages(acting().role)
+st.subheader(t("next_steps"))
+for name, icon in (("overview", "dashboard"), ("diagnostic", "troubleshoot"),
+                   ("imports", "upload_file")):  # fmt: skip
+    if name in allowed:
+        link, words = st.columns([1, 3], vertical_alignment="center")
+        link.page_link(page_file(name), label=t(name), icon=f":material/{icon}:")
+        words.caption(t(f"next_{name}"))
 st.subheader(t("store_content"))
-columns = st.columns(len(counts))
-for column, (kind, count) in zip(columns, counts.items(), strict=True):
+for column, (kind, count) in zip(in_rows(len(counts), 6), counts.items(), strict=True):
     column.metric(fact_label(kind), number(count, 0, lang()))
 st.subheader(t("recent_imports"))
 st.dataframe(

@@ -24,6 +24,18 @@ GUARDS = """<style>
 [data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]) {display: none;}
 [data-testid="stFileUploaderDropzoneInstructions"] span {display: none;}
 </style>"""
+# A figure is always shown whole (issue 16): a card's label wraps, and its value's size follows
+# the card's width (container units), since "456 512,34 €" holds no breakable space.
+READABLE = """<style>
+[data-testid="stMetric"] {container-type: inline-size;}
+[data-testid="stMetric"] .stMarkdownEllipsis, [data-testid="stMetric"] .stMarkdownEllipsis p {
+  white-space: normal; overflow: visible; text-overflow: clip;
+}
+[data-testid="stMetricValue"] {font-size: clamp(1rem, 11cqi, 2.25rem);}
+[data-testid="stPageLink-NavLink"] span, [data-testid="stPageLink-NavLink"] p {
+  white-space: normal; overflow: visible; text-overflow: clip;
+}
+</style>"""
 
 
 def run_app() -> None:
@@ -41,7 +53,7 @@ def run_app() -> None:
             key="langue",
             bind="query-params",
         )
-    st.html(GUARDS)
+    st.html(GUARDS + READABLE)
     home = home_or_stop()
     gate(home)  # nothing below runs for someone who has not signed in
     switcher(home)

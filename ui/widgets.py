@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import polars as pl
 import streamlit as st
 
 from model.facts import FACTS
-from model.formatting import change, in_unit, percent
+from model.formatting import cell, change, in_unit, percent
 from model.kpi.common import Explanation
 from model.texts import BATCH_COLUMNS, STATUS_LABELS
 from model.views.dashboard import Card
@@ -18,10 +19,23 @@ from ui.texts import CODED, fact_label, lang, plain, t, with_code_labels
 STATUS_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
 
 
+CARDS_PER_ROW = 4  # wider cards: at 1280 px a whole amount in euros stays legible
+
+
+def in_rows(count: int, per_row: int = CARDS_PER_ROW) -> list:
+    """`count` columns laid out in balanced rows of at most `per_row` (5 → 3 + 2)."""
+    rows = math.ceil(count / per_row) if count else 0
+    width = math.ceil(count / rows) if rows else 0
+    columns = []
+    for start in range(0, count, width or 1):
+        columns.extend(st.columns(width)[: min(width, count - start)])
+    return columns
+
+
 def show_cards(cards: list[Card]) -> None:
     """One st.metric per card: value, change against the previous period (green when it
     improves), and the threshold status as a badge with words, not only a colour."""
-    for column, card in zip(st.columns(len(cards)), cards, strict=True):
+    for column, card in zip(in_rows(len(cards)), cards, strict=True):
         with column:
             st.metric(
                 t(card.key),
@@ -83,6 +97,12 @@ def table_columns(spec: list[tuple[str, str, str]]) -> list[Column]:
     return [Column(source, t(label), kind) for source, label, kind in spec]  # type: ignore[arg-type]
 
 
+# Up to this many rows a table is drawn with its cells written out in the session's language
+# (a pandas Styler's display values; sorting still follows the values). Longer ones, rare and
+# slower to write out, fall back on Streamlit's formats, which follow the browser's locale.
+WRITTEN_OUT_ROWS = 5_000
+
+
 def show_table(
     frame: pl.DataFrame,
     columns: list[Column],
@@ -94,19 +114,34 @@ def show_table(
     """A formatted st.dataframe of the chosen columns; `progress` columns (percent) as bars."""
     columns = shown_columns(frame, columns)  # a role's view may carry no cost columns
     shown = for_display(with_code_labels(frame, CODED), columns)
-    config = {}
-    for column in columns:
-        if column.source in progress:
-            config[column.label] = st.column_config.ProgressColumn(
-                format="%.0f %%", min_value=0, max_value=150
-            )
-        elif (shown_as := _column_format(column)) is not None:
-            config[column.label] = shown_as  # None would hide the column
+    bars = {c.label for c in columns if c.source in progress}
+    config = {
+        label: st.column_config.ProgressColumn(format="%.0f %%", min_value=0, max_value=150)
+        for label in bars
+    }
+    data: object = shown
+    if shown.height <= WRITTEN_OUT_ROWS:
+        data = written_out(shown, [c for c in columns if c.label not in bars])
+    else:
+        for column in columns:
+            if column.label not in bars and (shown_as := _column_format(column)) is not None:
+                config[column.label] = shown_as  # None would hide the column
     return st.dataframe(
-        shown, hide_index=True, column_config=config, key=key,
+        data, hide_index=True, column_config=config, key=key,
         on_select="rerun" if selectable else "ignore", selection_mode="single-row",
         placeholder="",
     )  # fmt: skip
+
+
+def written_out(shown: pl.DataFrame, columns: list[Column]):
+    """The table with every number, amount and date written as the interface's language
+    writes it (12 345,67 €, 70,2 %, 1 624,00 h, 23/11/2026), while each cell keeps its value
+    for sorting: a pandas Styler's display values."""
+    language = lang()
+    formats = {
+        c.label: partial(cell, kind=c.kind, lang=language) for c in columns if c.kind != "text"
+    }
+    return shown.to_pandas().style.format(formats, na_rep="")
 
 
 def _column_format(column: Column):
