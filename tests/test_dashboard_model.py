@@ -11,12 +11,22 @@ from openpyxl import load_workbook
 
 from model.editing import editable_frame, save_table
 from model.formatting import change, in_unit
-from model.kpi.scope import ScopeError, preset_period, previous_period, scope_from
-from model.kpi.settings import SettingError, as_text, from_text
+from model.kpi.frames import Facts
+from model.kpi.scope import (
+    Scope,
+    ScopeError,
+    comparison_scope,
+    covered_from,
+    preset_period,
+    previous_period,
+    scope_from,
+)
+from model.kpi.settings import KpiSettings, SettingError, as_text, from_text
 from model.store import list_batches, read_facts, undo_batch
-from model.views.dashboard import Card
+from model.views.dashboard import Card, charge_view
 from model.workbook import Column, Sheet, for_display, workbook_bytes
 from tests.conftest import FIXTURES
+from tests.kpi.frames import employee, frame, line
 from tests.support import NOW, SETTINGS, import_bytes
 
 TODAY = date(2026, 11, 23)
@@ -177,3 +187,46 @@ def test_dso_status_follows_kpi_md(days: float, status: str):
     from model.views.dashboard import status_falling
 
     assert status_falling(days, 45.0, 60.0) == status
+
+
+def _facts_from_june_2026() -> Facts:
+    """One person who logs 7 h each working day of June and July 2026 (14 July is a public
+    holiday); nothing before."""
+    days = pl.date_range(date(2026, 6, 1), date(2026, 7, 31), eager=True).to_list()
+    worked = [d for d in days if d.weekday() < 5 and d != date(2026, 7, 14)]
+    lines = [line(d, "E", "Régie", 7, "billable") for d in worked]
+    empty = {kind: frame(kind, []) for kind in Facts.stored_kinds()}
+    return Facts(**{
+        **empty,
+        "employees": frame("employees", [employee("E", start_date=date(2026, 1, 1))]),
+        "projects": frame("projects", [{"project": "Régie", "billing_mode": "time_and_materials"}]),
+        "timesheets": frame("timesheets", lines),
+    })  # fmt: skip
+
+
+def test_the_comparison_keeps_to_the_part_the_data_cover():
+    """July 2026 against June: data from 1 June, the whole of June is covered. 16 June - 31 July
+    (46 days) against the 46 days before, 1 May - 15 June: only 1-15 June is covered, so the
+    cards compare with it alone (with May, the charge rate before would be about a third: an
+    artefact). 2026 against 2025: no data at all, so no change is shown."""
+    facts = _facts_from_june_2026()
+    covered = covered_from(facts)
+    assert covered == date(2026, 6, 1)
+    july = Scope(date(2026, 7, 1), date(2026, 7, 31), date(2026, 7, 31))
+    assert comparison_scope(july, covered) == Scope(
+        date(2026, 6, 1), date(2026, 6, 30), date(2026, 6, 30)
+    )
+    weeks = Scope(date(2026, 6, 16), date(2026, 7, 31), date(2026, 7, 31))
+    assert comparison_scope(weeks, covered) == Scope(
+        date(2026, 6, 1), date(2026, 6, 15), date(2026, 6, 15)
+    )
+    year = Scope(date(2026, 1, 1), date(2026, 12, 31), date(2026, 12, 31))
+    assert comparison_scope(year, covered) is None
+
+    kpi = KpiSettings()
+    tace = {c.key: c for c in charge_view(facts, kpi, weeks).cards}["tace"]
+    # Worked every working day of both: 100 % and 100 %, no change.
+    assert (round(tace.value, 1), round(tace.previous, 1), round(tace.delta, 1)) == (
+        100.0, 100.0, 0.0,
+    )  # fmt: skip
+    assert all(c.delta is None for c in charge_view(facts, kpi, year).cards)

@@ -10,7 +10,17 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from model.formatting import day
-from model.kpi.scope import PRESETS, Scope, ScopeError, clients, previous_period, scope_from, teams
+from model.kpi.scope import (
+    PRESETS,
+    Scope,
+    ScopeError,
+    clients,
+    comparison_scope,
+    covered_from,
+    previous_period,
+    scope_from,
+    teams,
+)
 from model.settings import paris_now
 from ui.loaders import acting, engine_or_stop, fact_counts, facts, version
 from ui.routing import routed_by_app
@@ -91,11 +101,18 @@ def current_scope() -> Scope:
 
 
 def period_caption(scope: Scope) -> None:
+    """The period, the as-of date, and what the cards' changes compare with: the previous
+    period, or the part of it the data cover (model.kpi.scope.comparison_scope)."""
     before = previous_period(scope.start, scope.end)
+    comparison = comparison_scope(scope, covered_from(facts()))
+    if comparison is None:
+        compared = t("no_comparison", start=day(before[0], lang()), end=day(before[1], lang()))
+    else:
+        key = "compared" if comparison.start == before[0] else "compared_covered"
+        compared = t(key, start=day(comparison.start, lang()), end=day(comparison.end, lang()))
     st.caption(
         f"{t('period', start=day(scope.start, lang()), end=day(scope.end, lang()))} · "
-        f"{t('as_of')} : {day(scope.as_of, lang())}. "
-        + t("compared", start=day(before[0], lang()), end=day(before[1], lang()))
+        f"{t('as_of')} : {day(scope.as_of, lang())}. {compared}"
     )
 
 

@@ -76,6 +76,22 @@ def previous_scope(scope: Scope) -> Scope:
     return replace(scope, start=start, end=end, as_of=end - shift)
 
 
+def covered_from(facts: Facts) -> date | None:
+    """The first day the work or invoice data cover: before it, a period has no data."""
+    firsts = [facts.timesheets["date"].min(), facts.invoices["invoice_date"].min()]
+    known = [first for first in firsts if first is not None]
+    return min(known) if known else None  # type: ignore[type-var]
+
+
+def comparison_scope(scope: Scope, covered: date | None) -> Scope | None:
+    """The previous period, cut to the part the data cover (a previous year half without
+    imports would show artefacts: +34 pts of charge rate); None when it has no data at all."""
+    past = previous_scope(scope)
+    if covered is None or past.end < covered:
+        return None
+    return replace(past, start=max(past.start, covered), as_of=max(past.as_of, covered))
+
+
 def teams(facts: Facts) -> list[str]:
     return sorted(facts.employees["team"].drop_nulls().unique().to_list())
 

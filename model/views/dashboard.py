@@ -28,7 +28,7 @@ from model.kpi.frames import Facts
 from model.kpi.projects import SoldVsConsumed, sold_vs_consumed
 from model.kpi.quality import completeness, invoices_completeness, person_weeks
 from model.kpi.receivables import AgedReceivables, aged_receivables
-from model.kpi.scope import Scope, narrow, previous_scope
+from model.kpi.scope import Scope, comparison_scope, covered_from, narrow, previous_scope
 from model.kpi.settings import KpiSettings
 from model.kpi.sla import SlaRespect, sla_respect
 from model.kpi.support import support_lines
@@ -73,6 +73,23 @@ def with_completeness(
     return [replace(card, complete_pct=pct, complete_basis=basis) for card in cards]
 
 
+@dataclass(frozen=True)
+class _NoData(Scope):
+    """A previous period the data do not reach: figures computed over it are not shown."""
+
+
+def compared_with(facts: Facts, scope: Scope) -> Scope:
+    """The previous period cut to what the data cover (kpi.scope.comparison_scope); when
+    they cover none of it, the uncut one marked as such, so that no change is shown."""
+    comparison = comparison_scope(scope, covered_from(facts))
+    return comparison if comparison is not None else _NoData(**vars(previous_scope(scope)))
+
+
+def unchanged_without(past: Scope, cards: list[Card]) -> list[Card]:
+    """No change on a card whose previous period has no data."""
+    return [replace(card, previous=None) for card in cards] if isinstance(past, _NoData) else cards
+
+
 def status_rising(value: float | None, red_below: float, green_from: float) -> Status:
     """A figure that should be high (TACE): red below one bound, green from the other."""
     if value is None:
@@ -109,7 +126,7 @@ def charge_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ChargeView
     the staff's, not a client's)."""
     staff = narrow(facts, team=scope.team, client=None)
     now = compute_charge(staff, settings, scope.start, scope.end)
-    before_scope = previous_scope(scope)
+    before_scope = compared_with(facts, scope)
     before = compute_charge(staff, settings, before_scope.start, before_scope.end)
     limits = settings.charge
 
@@ -141,7 +158,9 @@ def charge_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ChargeView
              higher_is_better=False),
     ]  # fmt: skip
     return ChargeView(
-        cards=with_completeness(cards, staff, settings, scope, "timesheets"),
+        cards=with_completeness(
+            unchanged_without(before_scope, cards), staff, settings, scope, "timesheets"
+        ),
         employees=employees,
         teams=now.teams.with_columns(status(pl.col("tace_pct")).alias("status")),
         months=now.months,
@@ -179,7 +198,7 @@ def projects_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Projects
     """Fixed-price projects at the as-of date, compared with their state at the previous
     period's end; pôle narrows the lines, client the projects."""
     narrowed = _client_projects(narrow(facts, team=scope.team, client=None), scope.client)
-    before_as_of = previous_scope(scope).as_of
+    past = compared_with(facts, scope)
 
     def state(as_of: date) -> SoldVsConsumed:
         return sold_vs_consumed(
@@ -187,7 +206,7 @@ def projects_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Projects
             thresholds=settings.projects,
         )  # fmt: skip
 
-    now, before = state(scope.as_of), state(before_as_of)
+    now, before = state(scope.as_of), state(past.as_of)
 
     def drifting(frame: pl.DataFrame) -> int:
         return frame.filter(pl.col("status").is_in(["red", "unrecoverable"])).height
@@ -207,7 +226,8 @@ def projects_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Projects
     ]  # fmt: skip
     shown = narrowed.timesheets.filter(pl.col("project").is_in(now.projects["project"].implode()))
     waiting = validation(shown, start=date.min, end=scope.as_of, by=("project",))
-    cards = with_completeness(cards, narrowed, settings, scope, "timesheets")
+    cards = with_completeness(unchanged_without(past, cards), narrowed, settings, scope,
+                              "timesheets")  # fmt: skip
     return ProjectsView(cards, now.projects, now.burn_up, now.explanation, waiting)
 
 
@@ -237,7 +257,7 @@ class SupportView:
 def support_view(facts: Facts, settings: KpiSettings, scope: Scope) -> SupportView:
     narrowed = narrow(facts, team=scope.team, client=scope.client)
     now = compute_support(narrowed, settings, scope.start, scope.end, scope.as_of)
-    past = previous_scope(scope)
+    past = compared_with(facts, scope)
     before = compute_support(narrowed, settings, past.start, past.end, past.as_of)
     red = settings.support.red_unbilled_pct
     unbilled = _first(now.total, "unbilled_pct")
@@ -257,7 +277,8 @@ def support_view(facts: Facts, settings: KpiSettings, scope: Scope) -> SupportVi
     )
     sla = sla_respect(narrowed.tickets, narrowed.contracts, start=scope.start, end=scope.end,
                       as_of=scope.as_of)  # fmt: skip
-    cards = with_completeness(cards, narrowed, settings, scope, "timesheets")
+    cards = with_completeness(unchanged_without(past, cards), narrowed, settings, scope,
+                              "timesheets")  # fmt: skip
     return SupportView(cards, now.months, contracts, now.explanation, now.packs, sla)
 
 
@@ -277,7 +298,7 @@ class ReceivablesView:
 def receivables_view(facts: Facts, settings: KpiSettings, scope: Scope) -> ReceivablesView:
     """The aged balance and DSO at the as-of date, against the previous period's end."""
     narrowed = narrow(facts, team=None, client=scope.client)
-    before_as_of = previous_scope(scope).as_of
+    past = compared_with(facts, scope)
 
     def at(as_of: date) -> tuple[AgedReceivables, Dso]:
         aged = aged_receivables(
@@ -287,7 +308,7 @@ def receivables_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Recei
                    receivables=settings.receivables)  # fmt: skip
         return aged, days
 
-    (aged, days), (aged_before, days_before) = at(scope.as_of), at(before_as_of)
+    (aged, days), (aged_before, days_before) = at(scope.as_of), at(past.as_of)
     bands = settings.dso
     cards = [
         Card("receivables_total", _first(aged.total, "total"), _first(aged_before.total, "total"),
@@ -301,7 +322,8 @@ def receivables_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Recei
         Card("penalties", _first(aged.total, "exposure_cents"),
              _first(aged_before.total, "exposure_cents"), "cents", higher_is_better=False),
     ]  # fmt: skip
-    cards = with_completeness(cards, narrowed, settings, scope, "invoices")
+    cards = with_completeness(unchanged_without(past, cards), narrowed, settings, scope,
+                              "invoices")  # fmt: skip
     disputed = _disputed_items(aged.items, narrowed.invoices)
     return ReceivablesView(
         cards, aged, days, list(aged.settings.buckets), aged.explanation, disputed
@@ -332,7 +354,7 @@ def overview_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Overview
     rate or an unbilled share only means something for people, not for one client."""
     narrowed = narrow(facts, team=scope.team, client=None)
     now = headlines(narrowed, settings, as_of=scope.as_of, start=scope.start, end=scope.end)
-    past = previous_scope(scope)
+    past = compared_with(facts, scope)
     before = headlines(narrowed, settings, as_of=past.as_of, start=past.start, end=past.end,
                        with_cash=False)  # fmt: skip
     limits = settings
@@ -354,6 +376,7 @@ def overview_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Overview
         status = None if not threshold else "red" if now.cash_week13_cents < threshold else "green"
         # No change shown: a forecast made a period ago says little about today's.
         cards.append(Card("cash_week13", now.cash_week13_cents, None, "cents", status))
+    cards = unchanged_without(past, cards)
     time_cards = with_completeness(cards[:3], narrowed, settings, scope, "timesheets")
     money_cards = with_completeness(cards[3:], narrowed, settings, scope, "invoices")
     return OverviewView(time_cards + money_cards, now.alerts, now.explanations)
