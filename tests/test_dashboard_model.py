@@ -230,3 +230,17 @@ def test_the_comparison_keeps_to_the_part_the_data_cover():
         100.0, 100.0, 0.0,
     )  # fmt: skip
     assert all(c.delta is None for c in charge_view(facts, kpi, year).cards)
+
+
+def test_no_data_is_never_on_target():
+    """An empty store: DSO is n/a (not "0,0 j, dans l'objectif"), and no card carries a
+    status, green or otherwise (issue 16 A7)."""
+    from model.views.dashboard import overview_view, projects_view, receivables_view
+
+    empty = Facts(**{kind: frame(kind, []) for kind in Facts.stored_kinds()})
+    scope = Scope(date(2026, 1, 1), date(2026, 12, 3), date(2026, 12, 3))
+    for view in (overview_view, projects_view, receivables_view, charge_view):
+        cards = view(empty, KpiSettings(), scope).cards
+        assert [c.key for c in cards if c.status is not None] == [], view.__name__
+    dso = {c.key: c for c in receivables_view(empty, KpiSettings(), scope).cards}["dso"]
+    assert (dso.value, in_unit(dso.value, dso.unit)) == (None, "n/a")

@@ -54,7 +54,8 @@ def countback(receivables_cents: int, months: list[MonthSales]) -> tuple[float |
     Returns (days, beyond): beyond is True when the months ran out before the receivables.
     """
     if receivables_cents <= 0:
-        return 0.0, False
+        # Nothing owed: 0 days, when there were sales; with none, there is no DSO to show.
+        return (0.0 if any(m.sales_cents > 0 for m in months) else None), False
     left, days = receivables_cents, 0.0
     for month in months:
         if month.sales_cents > 0 and left <= month.sales_cents:

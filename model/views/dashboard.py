@@ -90,6 +90,15 @@ def unchanged_without(past: Scope, cards: list[Card]) -> list[Card]:
     return [replace(card, previous=None) for card in cards] if isinstance(past, _NoData) else cards
 
 
+def _drift_status(drifting: int, fixed_price: int) -> Status:
+    """Red with a drifting project, green without; no status without any fixed-price one."""
+    return None if not fixed_price else "red" if drifting else "green"
+
+
+def _fixed_price_count(facts: Facts) -> int:
+    return facts.projects.filter(pl.col("billing_mode") == "fixed_price").height
+
+
 def status_rising(value: float | None, red_below: float, green_from: float) -> Status:
     """A figure that should be high (TACE): red below one bound, green from the other."""
     if value is None:
@@ -216,7 +225,8 @@ def projects_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Projects
 
     cards = [
         Card("drifting_projects", drifting(now.projects), drifting(before.projects), "count",
-             "red" if drifting(now.projects) else "green", higher_is_better=False),
+             _drift_status(drifting(now.projects), now.projects.height),
+             higher_is_better=False),
         Card("overtime_cost", total(now.projects, "overtime_cost_cents"),
              total(before.projects, "overtime_cost_cents"), "cents", higher_is_better=False),
         Card("forecast_overrun_cost", total(now.projects, "forecast_overrun_cost_cents"),
@@ -314,7 +324,9 @@ def receivables_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Recei
         Card("receivables_total", _first(aged.total, "total"), _first(aged_before.total, "total"),
              "cents", higher_is_better=False),
         Card("overdue", _first(aged.total, "overdue"), _first(aged_before.total, "overdue"),
-             "cents", "red" if (_first(aged.total, "overdue") or 0) > 0 else "green",
+             "cents",
+             None if narrowed.invoices.is_empty()  # no invoice: nothing to be on target with
+             else "red" if (_first(aged.total, "overdue") or 0) > 0 else "green",
              higher_is_better=False),
         Card("dso", days.countback, days_before.countback, "days",
              status_falling(days.countback, bands.amber_days, bands.red_days),
@@ -366,7 +378,8 @@ def overview_view(facts: Facts, settings: KpiSettings, scope: Scope) -> Overview
              else "red" if now.leakage_pct > limits.leakage.red_pct else "green",
              higher_is_better=False),
         Card("drifting_projects", now.drifting_projects, before.drifting_projects, "count",
-             "red" if now.drifting_projects else "green", higher_is_better=False),
+             _drift_status(now.drifting_projects, _fixed_price_count(narrowed)),
+             higher_is_better=False),
         Card("dso", now.dso_days, before.dso_days, "days",
              status_falling(now.dso_days, limits.dso.amber_days, limits.dso.red_days),
              higher_is_better=False),

@@ -34,6 +34,8 @@ def test_countback_past_the_months_and_credit_balance():
     assert countback(30_000_000, MONTHS) == (None, True)
     assert countback(-50_000, MONTHS) == (0.0, False)
     assert simple(1_000, 0, 90) is None  # no sales in the window
+    # Nothing owed and nothing sold: no DSO (not "0,0 j, dans l'objectif"), issue 16 A7.
+    assert countback(0, [MonthSales(date(2025, 1, 1), 31, 0)]) == (None, False)
 
 
 def invoice(number: str, day: date, eur: float, residual: float) -> dict:
