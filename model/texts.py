@@ -202,6 +202,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "client": ("Client", "Client"),
     "all_teams": ("Tous les pôles", "All teams"),
     "all_clients": ("Tous les clients", "All clients"),
+    "as_of_line": ("Date d'arrêté : {day}", "As-of date: {day}"),
     "compared": ("Comparé à la période du {start} au {end}.", "Compared with {start} to {end}."),
     "compared_covered": (
         "Comparé à la période du {start} au {end} : la seule partie de la période précédente "

@@ -148,7 +148,7 @@ def test_filters_come_from_the_url_and_survive_page_changes(demo_app: str):
     app = run_app(pole="Data", periode="Mois dernier")
     app = open_page(app, "charge")
     chosen = {box.key: box.value for box in app.sidebar.selectbox}
-    assert chosen == {"periode": "last_month", "pole": "Data", "client": None}
+    assert chosen == {"periode-fr": "last_month", "pole": "Data", "client": None}
     assert cards_on_screen(app) == expected_cards(demo_app, "charge", preset="last_month",
                                                   team="Data")  # fmt: skip
     app = open_page(app, "overview")
@@ -189,6 +189,31 @@ def test_english_switch_translates_cards_and_alerts(demo_app: str):
     assert all(w.value.startswith(english) and "\u202f" not in w.value for w in app.warning)
 
 
+def test_the_language_switch_keeps_the_period_and_the_filters(demo_app: str):
+    """Opened as `?langue=English&periode=quarter&client=…`, then switched to French and back:
+    the period and the client stay (they were lost with the language, issue 16 A5)."""
+    app = open_page(run_app(langue="English", periode="quarter", client="Agence Nova"),
+                    "receivables")  # fmt: skip
+    caption = next(c.value for c in app.caption if c.value.startswith("Period: "))
+    quarter = scope_from("quarter", as_of=paris_now().date())
+    assert caption.startswith(f"Period: {quarter.start:%Y-%m-%d} to {quarter.end:%Y-%m-%d} · ")
+    assert "As-of date: " in caption
+    app.sidebar.radio(key="langue").set_value("fr").run()
+    assert app.sidebar.selectbox(key="periode-fr").value == "quarter"
+    assert app.sidebar.selectbox(key="client").value == "Agence Nova"
+    assert app.query_params["periode"] == "quarter"
+    app.sidebar.radio(key="langue").set_value("en").run()
+    assert app.sidebar.selectbox(key="periode-en").value == "quarter"
+
+
+@pytest.mark.parametrize("named", ["quarter", "Trimestre en cours", "This quarter"])
+def test_a_period_in_the_url_is_its_code_or_its_label(named: str):
+    from ui.filters import preset_from_url
+
+    assert preset_from_url(named) == "quarter"
+    assert preset_from_url("n'importe quoi") == preset_from_url(None) == "last_12_months"
+
+
 def test_alerts_link_to_the_page_that_explains_them(demo_app: str):
     app = open_page(run_app(), "overview")
     links = [link.proto.page for link in app.get("page_link")]
@@ -208,7 +233,7 @@ def test_a_redraw_after_a_filter_change_reads_nothing_from_the_store(
         model.store, "read_facts", lambda *a, **k: reads.append(a) or original(*a, **k)
     )
     app.sidebar.selectbox(key="pole").set_value("Support").run()
-    app.sidebar.selectbox(key="periode").set_value("quarter").run()
+    app.sidebar.selectbox(key="periode-fr").set_value("quarter").run()
     assert not app.exception, app.exception
     assert reads == []
 

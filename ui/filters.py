@@ -22,12 +22,45 @@ from model.kpi.scope import (
     teams,
 )
 from model.settings import paris_now
+from model.texts import LABELS
 from ui.loaders import acting, engine_or_stop, fact_counts, facts, version
 from ui.routing import routed_by_app
 from ui.texts import labeller, lang, t
 
 # Widget keys, which are also the URL's query parameters.
 PRESET, AS_OF, FROM, TO, TEAM, CLIENT = "periode", "date", "du", "au", "pole", "client"
+DEFAULT_PRESET = "last_12_months"
+
+
+def preset_from_url(raw: str | None) -> str:
+    """The period preset a URL names: its code (`quarter`), or its label in either language
+    (`Mois dernier`, as URLs shared before said it); anything else: the default."""
+    for code in PRESETS:
+        if raw in (code, *LABELS[code]):
+            return code
+    return DEFAULT_PRESET
+
+
+def _period_preset() -> str:
+    """The period chooser, which keeps its choice when the language changes.
+
+    Streamlit keeps a selectbox's choice as its label, so a chooser bound to the URL lost it
+    with the language (issue 16): each language has its own chooser, seeded from the choice
+    kept in the session under PRESET (first from the URL), and the URL carries the code.
+    """
+    state = st.session_state
+    if PRESET not in state:
+        state[PRESET] = preset_from_url(st.query_params.get(PRESET))
+    chosen = st.selectbox(
+        t("preset"), PRESETS, index=PRESETS.index(state[PRESET]), format_func=labeller(),
+        key=f"{PRESET}-{lang()}",
+    )  # fmt: skip
+    state[PRESET] = chosen
+    if chosen == DEFAULT_PRESET:
+        st.query_params.pop(PRESET, None)
+    else:
+        st.query_params[PRESET] = chosen
+    return chosen
 
 
 def sidebar_filters() -> Scope | None:
@@ -39,10 +72,7 @@ def sidebar_filters() -> Scope | None:
     date_format = "DD/MM/YYYY" if lang() == "fr" else "YYYY-MM-DD"
     with st.sidebar:
         st.subheader(t("filters"))
-        preset = st.selectbox(
-            t("preset"), PRESETS, index=PRESETS.index("last_12_months"), format_func=labeller(),
-            key=PRESET, bind="query-params",
-        )  # fmt: skip
+        preset = _period_preset()
         st.date_input(
             t("as_of"), value=today, format=date_format, help=t("as_of_help"), key=AS_OF,
             bind="query-params",
@@ -69,7 +99,7 @@ def sidebar_filters() -> Scope | None:
 def chosen_scope() -> Scope:
     """The scope of the sidebar's widgets as they stand in this run."""
     state = st.session_state
-    preset = state.get(PRESET) or "last_12_months"
+    preset = state.get(PRESET) or DEFAULT_PRESET
     custom = (state.get(FROM), state.get(TO)) if preset == "custom" else (None, None)
     return scope_from(
         preset,
@@ -112,7 +142,7 @@ def period_caption(scope: Scope) -> None:
         compared = t(key, start=day(comparison.start, lang()), end=day(comparison.end, lang()))
     st.caption(
         f"{t('period', start=day(scope.start, lang()), end=day(scope.end, lang()))} · "
-        f"{t('as_of')} : {day(scope.as_of, lang())}. {compared}"
+        f"{t('as_of_line', day=day(scope.as_of, lang()))}. {compared}"
     )
 
 

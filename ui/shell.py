@@ -48,7 +48,7 @@ def run_app() -> None:
             t("language"),
             options=list(LANGUAGES),
             format_func=LANGUAGES.get,
-            index=0 if lang() == "fr" else 1,
+            index=0,  # French is the default: English stays in the URL (?langue=English)
             horizontal=True,
             key="langue",
             bind="query-params",
