@@ -12,7 +12,7 @@ from ui.auth import gate
 from ui.filters import sidebar_filters
 from ui.loaders import home_or_stop
 from ui.routing import ROUTED, navigation
-from ui.texts import lang, t
+from ui.texts import t
 from ui.workspace import switcher
 
 LANGUAGES = {"fr": "Français", "en": "English"}
