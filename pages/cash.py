@@ -15,7 +15,7 @@ from model.services import keep_cash_forecast, save_settings
 from model.settings import paris_now
 from model.views.dashboard import client_receipts
 from model.workbook import Sheet, in_euros
-from ui.charts import band, line, stacked, threshold_lines
+from ui.charts import STATUS_COLOURS, band, line, stacked, threshold_lines
 from ui.editors import table_editor
 from ui.filters import dashboard_page
 from ui.loaders import (
@@ -138,8 +138,11 @@ st.subheader(t("closing_chart", payroll=euros_from_cents(forecast.payroll_cents,
 by_scenario = in_euros(view.scenarios, ["closing_cents"]).pivot(
     on="scenario", index="start", values="closing_cents"
 )
+# Base blue, pessimistic red, optimistic green, whatever the order of SCENARIOS.
+SCENARIO_COLOURS = {"base": STATUS_COLOURS[None], "pessimistic": STATUS_COLOURS["red"],
+                    "optimistic": STATUS_COLOURS["green"]}  # fmt: skip
 figure = line(by_scenario, x="start", series={name: label(name) for name in SCENARIOS},
-              y_title="€")  # fmt: skip
+              y_title="€", colours=[SCENARIO_COLOURS[name] for name in SCENARIOS])  # fmt: skip
 band(figure, in_euros(view.band, ["low_cents", "high_cents"]), x="start", low="low_cents",
      high="high_cents", name=t("confidence_band"))  # fmt: skip
 if forecast.payroll_cents:

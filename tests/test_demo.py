@@ -104,3 +104,23 @@ def test_demo_carries_the_leaks(demo: Engine):
     ).join(invoices, left_on="invoice_number", right_on="number")
     delay = (platform["invoice_date"] - platform["date"]).dt.total_days().mean()
     assert delay > 30
+
+
+@pytest.mark.parametrize("scenario", ["base", "pessimistic", "optimistic"])
+def test_the_cash_confidence_band_encloses_the_scenario_drawn(demo: Engine, scenario: str):
+    """Issue 16 A6: the band (client delays ± their spread) strayed off the base line."""
+    from model.kpi.cash import Levers
+    from model.kpi.scope import scope_from
+    from model.views.dashboard import cash_view
+    from model.views.loading import load_facts, load_settings
+
+    scope = scope_from("last_12_months", as_of=AS_OF)
+    view = cash_view(load_facts(demo), load_settings(demo), scope, scenario=scenario,
+                     levers=Levers())  # fmt: skip
+    drawn = view.forecast.weeks.select("start", "closing_cents").join(view.band, on="start")
+    assert drawn.height == view.forecast.weeks.height > 0
+    outside = drawn.filter(
+        (pl.col("closing_cents") < pl.col("low_cents"))
+        | (pl.col("closing_cents") > pl.col("high_cents"))
+    )
+    assert outside.is_empty(), outside

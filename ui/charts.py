@@ -59,7 +59,26 @@ def _layout(
             ("%m/%Y" if french else "%Y-%m") if monthly else ("%d/%m/%Y" if french else "%Y-%m-%d")
         )
         figure.update_xaxes(tickformat=tick)
+        if monthly:  # one tick per month (Plotly's own put two on a month: "06/2026 06/2026")
+            spanned = dates.n_unique()
+            figure.update_xaxes(dtick=f"M{1 if spanned <= 12 else 3}", tick0=dates.min())
     return figure
+
+
+NAME_CHARACTERS = 28  # a longer name on a chart's axis is cut, whole in its hover
+
+
+WHOLE_NAME_HOVER = "%{customdata}<br>%{x:,.2f}<extra>%{fullData.name}</extra>"
+
+
+def _short(names: list) -> list:
+    """Names cut to NAME_CHARACTERS; whole when cutting would make two of them one bar."""
+    cut = [
+        n if not isinstance(n, str) or len(n) <= NAME_CHARACTERS
+        else n[: NAME_CHARACTERS - 1].rstrip() + "…"
+        for n in names
+    ]  # fmt: skip
+    return cut if len(set(cut)) == len(set(names)) else names
 
 
 def bars(
@@ -84,17 +103,21 @@ def stacked(
 ) -> go.Figure:
     """One bar per `x`, stacked by the `series` columns (column → legend label)."""
     figure = go.Figure()
+    names = _shown(frame[x])
+    # Long client names would squeeze the bars: cut on the axis, whole in the hover.
+    keys = _short(names) if horizontal else names
     for (column, label), colour in zip(series.items(), cycle(CATEGORY_COLOURS)):
-        values, keys = frame[column].to_list(), _shown(frame[x])
+        values = frame[column].to_list()
         figure.add_trace(
             go.Bar(
                 x=values if horizontal else keys, y=keys if horizontal else values,
                 name=_shown(label), marker_color=colour, orientation="h" if horizontal else "v",
+                customdata=names, hovertemplate=WHOLE_NAME_HOVER if horizontal else None,
             )
         )  # fmt: skip
     figure.update_layout(barmode="relative")
     if horizontal:  # the values run along x
-        figure.update_layout(xaxis_title=y_title)
+        figure.update_layout(xaxis_title=y_title, xaxis_tickformat=",.0f")
         return _layout(figure, height=max(360, 40 * frame.height))
     return _layout(figure, y_title=y_title, dates=frame[x])
 
@@ -118,9 +141,17 @@ def threshold_lines(figure: go.Figure, values: list[float], *, vertical: bool = 
             figure.add_hline(y=value, line_dash="dot", line_color="#555")
 
 
-def line(frame: pl.DataFrame, *, x: str, series: dict[str, str], y_title: str = "") -> go.Figure:
+def line(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    series: dict[str, str],
+    y_title: str = "",
+    colours: list[str] | None = None,
+) -> go.Figure:
+    """One line per `series` column (column → legend label), in `colours` when given."""
     figure = go.Figure()
-    for (column, label), colour in zip(series.items(), cycle(CATEGORY_COLOURS)):
+    for (column, label), colour in zip(series.items(), cycle(colours or CATEGORY_COLOURS)):
         figure.add_trace(
             go.Scatter(x=_shown(frame[x]), y=frame[column].to_list(), name=_shown(label),
                        mode="lines+markers", line_color=colour)

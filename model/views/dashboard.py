@@ -502,10 +502,18 @@ def cash_view(
     )
     edges = [cash_forecast(facts, settings.cash, as_of=scope.as_of, scenario=scenario,
                            months=months, spread=sign).weeks for sign in (1, -1)]  # fmt: skip
-    band = (
-        edges[0]
-        .select("start", pl.col("closing_cents").alias("low_cents"))
-        .join(edges[1].select("start", pl.col("closing_cents").alias("high_cents")), on="start")
+    # Moving receipts by whole days and weeks is not monotonic week by week (a credit note
+    # moves too; dates past T come back to T + 1): the band is the span of the three lines,
+    # so that it always encloses the chosen scenario's.
+    closings = [
+        frame.select("start", pl.col("closing_cents").alias(f"c{i}"))
+        for i, frame in enumerate([*edges, chosen.weeks])
+    ]
+    spans = closings[0].join(closings[1], on="start").join(closings[2], on="start")
+    band = spans.select(
+        "start",
+        pl.min_horizontal("c0", "c1", "c2").alias("low_cents"),
+        pl.max_horizontal("c0", "c1", "c2").alias("high_cents"),
     )
     delays = chosen.clients.select("client", "delay_days", "own_history")
     receipts = (
