@@ -203,6 +203,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "all_teams": ("Tous les pôles", "All teams"),
     "all_clients": ("Tous les clients", "All clients"),
     "as_of_line": ("Date d'arrêté : {day}", "As-of date: {day}"),
+    "indicator": ("Indicateur", "Indicator"),
+    "value": ("Valeur", "Value"),
+    "previous_value": ("Période précédente", "Previous period"),
+    "change_value": ("Évolution", "Change"),
+    "at_stake": ("Enjeu", "At stake"),
+    "explained_on": ("Expliqué dans", "Explained on"),
+    "download_lines": ("Télécharger ces lignes (Excel)", "Download these lines (Excel)"),
+    "filters_line": ("Filtres : {team}, {client}", "Filters: {team}, {client}"),
+    "exported_line": ("Exporté le {moment} par {user}", "Exported on {moment} by {user}"),
     "compared": ("Comparé à la période du {start} au {end}.", "Compared with {start} to {end}."),
     "compared_covered": (
         "Comparé à la période du {start} au {end} : la seule partie de la période précédente "

@@ -5,6 +5,7 @@ column widths, text always stored as text (a client named `=HYPERLINK(…)` stay
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -46,6 +47,7 @@ FORMATS: dict[str, str] = {
 }
 CENTS = ("cents", "rate_cents", "currency_cents")
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+SHEET_TITLE_MAX = 31
 MAX_WIDTH = 60
 
 
@@ -100,22 +102,48 @@ def in_euros(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return frame.with_columns((pl.col(name) / 100).round(2) for name in columns)
 
 
-def workbook_bytes(sheets: list[Sheet]) -> bytes:
+def workbook_bytes(sheets: list[Sheet], heading: list[str] | None = None) -> bytes:
+    """The sheets as a workbook; `heading` (what the figures cover: period, as-of date,
+    filters) is written above each sheet's table, so a sheet read alone still says it."""
     book = Workbook()
     book.remove(book.active)
     for sheet in sheets:
-        _write_sheet(book, sheet)
+        _write_sheet(book, sheet, heading or [])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _write_sheet(book: Workbook, sheet: Sheet) -> None:
-    # Excel forbids []:*?/\ in sheet titles and caps them at 31 characters.
-    title = "".join(c for c in sheet.title if c not in "[]:*?/\\")[:31] or "Feuille"
-    out = book.create_sheet(title)
+def sheet_title(title: str, taken: Collection[str] = ()) -> str:
+    """Excel forbids []:*?/\\ in sheet titles and caps them at 31 characters: a longer title
+    is cut between words, not inside one, and made unique among `taken`."""
+    clean = " ".join("".join(c for c in title if c not in "[]:*?/\\").split()) or "Feuille"
+    used = {name.lower() for name in taken}  # Excel's sheet names ignore case
+    unique, number = _cut(clean, SHEET_TITLE_MAX), 2
+    while unique.lower() in used:
+        suffix = f" ({number})"
+        unique, number = _cut(clean, SHEET_TITLE_MAX - len(suffix)) + suffix, number + 1
+    return unique
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` within `limit` characters, cut after a whole word when one fits."""
+    if len(text) <= limit:
+        return text
+    words = text[: limit + 1].rsplit(" ", 1)[0]
+    return words if len(words) <= limit else text[:limit]
+
+
+def _write_sheet(book: Workbook, sheet: Sheet, heading: list[str]) -> None:
+    out = book.create_sheet(sheet_title(sheet.title, set(book.sheetnames)))
+    for line in heading:
+        append_text_safe(out, [line])
+    if heading:
+        out.cell(row=1, column=1).font = Font(bold=True)
+        out.append([])
+    header_row = len(heading) + 2 if heading else 1  # the heading, a blank row, the table
     append_text_safe(out, [column.label for column in sheet.columns])
-    for cell in out[1]:
+    for cell in out[header_row]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     widths = [len(column.label) for column in sheet.columns]
@@ -128,11 +156,12 @@ def _write_sheet(book: Workbook, sheet: Sheet) -> None:
         letter = get_column_letter(index)
         out.column_dimensions[letter].width = min(widths[index - 1] + 2, MAX_WIDTH)
         if column.kind in FORMATS:
-            for (cell,) in out.iter_rows(min_row=2, min_col=index, max_col=index):
+            for (cell,) in out.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
                 cell.number_format = FORMATS[column.kind]
-    out.freeze_panes = "A2"
-    if out.max_row > 1:
-        out.auto_filter.ref = out.dimensions
+    out.freeze_panes = f"A{header_row + 1}"
+    if out.max_row > header_row:
+        last = get_column_letter(max(len(sheet.columns), 1))
+        out.auto_filter.ref = f"A{header_row}:{last}{out.max_row}"
 
 
 def _shown_length(value: object) -> int:

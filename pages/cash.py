@@ -122,6 +122,7 @@ show_cards(view.cards)
 if forecast.below_payroll:
     st.error(t("below_payroll", day=day(forecast.below_payroll, lang()),
                payroll=euros_from_cents(forecast.payroll_cents, lang())))  # fmt: skip
+effects = None
 if view.what_if is not None:
     lever_names = ("dso_days_gained", "weekly_invoicing", "utilisation_points", "all")
     lever_labels = {name: label(f"lever_{name}") for name in lever_names}
@@ -171,7 +172,8 @@ download(
     [Sheet(t("week"), forecast.weeks, table_columns(WEEKS)),
      Sheet(t("month"), forecast.months, table_columns(MONTHS)),
      Sheet(t("label"), forecast.movements, table_columns(MOVEMENTS)),
-     Sheet(t("receipts"), view.receipts, table_columns(RECEIPTS))],
+     Sheet(t("receipts"), view.receipts, table_columns(RECEIPTS)),
+     *([Sheet(t("what_if"), effects, table_columns(EFFECTS))] if effects is not None else [])],
     "tresorerie",
     key="download-cash",
 )  # fmt: skip

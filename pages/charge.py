@@ -89,5 +89,7 @@ if employee:
     # The charge rate ignores the client filter; so do the lines behind it.
     lines = source_lines(facts(), replace(scope, client=None), employee=employee)
     show_table(lines, table_columns(LINE_COLUMNS), key="employee-lines")
+    download([Sheet(employee, lines, table_columns(LINE_COLUMNS))], "lignes-collaborateur",
+             key="download-employee-lines", label=t("download_lines"))  # fmt: skip
 show_validation(view.validation, [("employee", "employee", "text"), ("month", "month", "date")])
 explain(view.explanation)

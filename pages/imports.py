@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
@@ -112,7 +113,7 @@ def show_preview(result: ImportResult, file_id: str, name: str, data: bytes) -> 
         st.download_button(
             t("error_report"),
             errors_workbook(result),
-            file_name=f"erreurs-{result.file}.xlsx",
+            file_name=f"erreurs-{Path(result.file).stem}.xlsx",  # not export.xlsx.xlsx
             mime=XLSX,
             key=f"report-{file_id}",
         )

@@ -77,7 +77,9 @@ download(
     key="download-projects",
 )  # fmt: skip
 st.subheader(f"{t('lines')} — {plain(project)}")
-show_table(project_lines(facts(), project, scope.as_of), table_columns(LINE_COLUMNS),
-           key="project-lines")  # fmt: skip
+lines = project_lines(facts(), project, scope.as_of)
+show_table(lines, table_columns(LINE_COLUMNS), key="project-lines")
+download([Sheet(project, lines, table_columns(LINE_COLUMNS))], "lignes-projet",
+         key="download-project-lines", label=t("download_lines"))  # fmt: skip
 show_validation(view.validation, [("project", "project", "text")])
 explain(view.explanation)

@@ -98,6 +98,8 @@ if view.packs.height:
 show_sla()
 st.subheader(f"{t('lines')} — {plain(contract) if contract else t('no_contract')}")
 lines = contract_lines(facts(), scope, contract)
-show_table(lines, table_columns([*LINE_COLUMNS, ("category", "category", "text")]),
-           key="contract-lines")  # fmt: skip
+line_columns = table_columns([*LINE_COLUMNS, ("category", "category", "text")])
+show_table(lines, line_columns, key="contract-lines")
+download([Sheet(contract or t("no_contract"), lines, line_columns)], "lignes-support",
+         key="download-contract-lines", label=t("download_lines"))  # fmt: skip
 explain(view.explanation)

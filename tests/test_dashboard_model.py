@@ -108,6 +108,26 @@ def test_the_excel_download_is_formatted_and_never_runs_a_formula():
     assert shown["Reste dû"].to_list() == [1234.56, -50.0]
 
 
+def test_a_downloaded_workbook_says_what_it_covers_above_each_table():
+    frame = pl.DataFrame({"client": ["Agence Nova"], "due": [123456]})
+    columns = [Column("client", "Client"), Column("due", "Reste dû", "cents")]
+    heading = [
+        "Période : du 01/01/2026 au 03/12/2026 · Date d'arrêté : 03/12/2026",
+        "Filtres : Tous les pôles, Agence Nova",
+        "Exporté le 03/12/2026 09:00 par claire",
+    ]
+    sheets = [Sheet("Encaissements clients attendus par client", frame, columns),
+              Sheet("Encaissements clients attendus par mois", frame, columns)]  # fmt: skip
+    book = load_workbook(io.BytesIO(workbook_bytes(sheets, heading)))
+    # Cut between words at 31 characters, made unique, never inside a word.
+    assert book.sheetnames == ["Encaissements clients attendus", "Encaissements clients (2)"]
+    sheet = book.worksheets[0]
+    assert [sheet.cell(row, 1).value for row in (1, 2, 3, 4)] == [*heading, None]
+    assert [c.value for c in sheet[5]] == ["Client", "Reste dû"]
+    assert (sheet["B6"].value, sheet["B6"].number_format) == (1234.56, '#,##0.00 "€"')
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A6", "A5:B6")
+
+
 def test_list_settings_are_typed_as_text_and_checked():
     assert as_text("receivables.limits", [30, 60, 90]) == "30, 60, 90"
     assert from_text("receivables.limits", "15; 45, 90") == [15, 45, 90]

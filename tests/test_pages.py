@@ -107,10 +107,14 @@ def test_each_page_shows_the_figures_of_model_kpi(demo_app: str, page: str):
     assert len(completeness) == len(app.metric), "every card says how complete its data is"
     assert app.title[0].value == LABELS[page][0]
     assert app.expander[-1].label == "Comment est calculé ce chiffre ?"
+    downloads = [b.label for b in app.get("download_button")]
+    assert downloads[0] == "Télécharger ce tableau (Excel)", "every page has its download"
+    # … and the drill-down's lines theirs (issue 16 A8)
+    lines = {"projects": 1, "support": 1}.get(page, 0)
+    assert downloads[1:] == ["Télécharger ces lignes (Excel)"] * lines
     if page != "overview":
         assert app.get("plotly_chart"), "every page draws its charts"
         assert app.dataframe, "every page shows its table"
-        assert [b.label for b in app.get("download_button")] == ["Télécharger ce tableau (Excel)"]
 
 
 def test_the_imports_page_says_what_the_data_lacks(demo_app: str):

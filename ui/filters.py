@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from model.formatting import day
+from model.formatting import day, moment
 from model.kpi.scope import (
     PRESETS,
     Scope,
@@ -23,7 +23,7 @@ from model.kpi.scope import (
 )
 from model.settings import paris_now
 from model.texts import LABELS
-from ui.loaders import acting, engine_or_stop, fact_counts, facts, version
+from ui.loaders import acting, engine_or_stop, fact_counts, facts, settings, version
 from ui.routing import routed_by_app
 from ui.texts import labeller, lang, t
 
@@ -144,6 +144,22 @@ def period_caption(scope: Scope) -> None:
         f"{t('period', start=day(scope.start, lang()), end=day(scope.end, lang()))} · "
         f"{t('as_of_line', day=day(scope.as_of, lang()))}. {compared}"
     )
+
+
+def download_heading() -> list[str]:
+    """What a downloaded workbook covers, written above its tables: the period and as-of
+    date, the filters, and when and by whom it was exported."""
+    scope = chosen_scope()
+    return [
+        f"{t('period', start=day(scope.start, lang()), end=day(scope.end, lang()))} · "
+        f"{t('as_of_line', day=day(scope.as_of, lang()))}",
+        t(
+            "filters_line",
+            team=scope.team or t("all_teams"),
+            client=scope.client or t("all_clients"),
+        ),
+        t("exported_line", moment=moment(paris_now(), lang()), user=settings().user),
+    ]
 
 
 def stop_if_empty() -> None:

@@ -14,6 +14,7 @@ from model.kpi.common import Explanation
 from model.texts import BATCH_COLUMNS, STATUS_LABELS
 from model.views.dashboard import Card
 from model.workbook import Column, Sheet, for_display, shown_columns, workbook_bytes
+from ui.filters import download_heading
 from ui.texts import CODED, fact_label, lang, plain, t, with_code_labels
 
 STATUS_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
@@ -163,12 +164,36 @@ def _column_format(column: Column):
     return None
 
 
-def download(sheets: list[Sheet], file_name: str, key: str) -> None:
-    """The tables on screen as a formatted workbook, built only when clicked."""
+def cards_sheet(cards: list[Card]) -> Sheet:
+    """The headline cards as a sheet, written as on screen (their units differ)."""
+    language = lang()
+
+    def shown(value: float | None, unit: str) -> str:
+        return "" if value is None else in_unit(value, unit, language)
+
+    frame = pl.DataFrame(
+        {
+            "indicator": [t(card.key) for card in cards],
+            "value": [shown(card.value, card.unit) for card in cards],
+            "previous": [shown(card.previous, card.unit) for card in cards],
+            "change": [change(card.delta, card.unit, language) or "" for card in cards],
+            "status": [t(card.status) if card.status else "" for card in cards],
+        },
+        schema=dict.fromkeys(("indicator", "value", "previous", "change", "status"), pl.String),
+    )
+    keys = [("indicator", "indicator"), ("value", "value"), ("previous", "previous_value"),
+            ("change", "change_value"), ("status", "status")]  # fmt: skip
+    return Sheet(t("indicator"), frame, [Column(c, t(label)) for c, label in keys])
+
+
+def download(sheets: list[Sheet], file_name: str, key: str, label: str | None = None) -> None:
+    """The tables on screen as a formatted workbook, built only when clicked, each sheet
+    headed by the period and filters it covers."""
     labelled = [Sheet(s.title, with_code_labels(s.frame, CODED), s.columns) for s in sheets]
+    heading = download_heading()
     st.download_button(
-        t("download"),
-        lambda: workbook_bytes(labelled),
+        label or t("download"),
+        lambda: workbook_bytes(labelled, heading),
         file_name=f"{file_name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
