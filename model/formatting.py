@@ -118,4 +118,6 @@ def cell(value: object, kind: str, lang: str = "fr") -> str:
         return number(value, 0, lang)  # type: ignore[arg-type]
     if kind == "ratio":
         return number(value, 3, lang)  # type: ignore[arg-type]
+    if kind == "number":
+        return number(value, 2, lang)  # type: ignore[arg-type]
     return str(value)

@@ -315,7 +315,7 @@ def _set_counts(result: ImportResult, plan: Plan) -> None:
 def _counts_sentence(result: ImportResult) -> str:
     return (
         f"{result.added} ajoutée(s), {result.updated} mise(s) à jour, {result.removed} "
-        f"supprimée(s) (remplacées par le nouvel export), {result.unchanged} inchangée(s), "
+        f"remplacée(s) par le nouvel export, {result.unchanged} inchangée(s), "
         f"{result.rejected} refusée(s)."
     )
 

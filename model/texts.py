@@ -77,6 +77,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "rejected": ("Refusées", "Rejected"),
     "errors": ("Erreurs", "Errors"),
     "notes": ("Remarques", "Notes"),
+    "error_row": ("Ligne", "Row"),
+    "error_column": ("Colonne", "Column"),
+    "error_value": ("Valeur lue", "Value read"),
+    "error_message": ("Problème", "Problem"),
+    "more_errors": (
+        "Les {shown} premières erreurs sur {count} : le rapport d'erreurs les donne toutes.",
+        "The first {shown} errors of {count}: the error report gives them all.",
+    ),
     "first_rows": ("Premières lignes", "First rows"),
     "allow_partial": (
         "Importer seulement les lignes valides (les lignes refusées restent dans le rapport)",
@@ -94,6 +102,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "history": ("Historique des imports", "Import history"),
     "undo": ("Annuler l'import", "Undo the import"),
     "undo_pick": ("Import à annuler", "Import to undo"),
+    "undo_choice": (
+        "n° {id} — {file} — {when} par {user} — {added} ajoutée(s), {updated} mise(s) à jour, "
+        "{removed} remplacée(s)",
+        "no. {id} — {file} — {when} by {user} — {added} added, {updated} updated, "
+        "{removed} replaced",
+    ),
+    "file_imported": (
+        "Importé : lot n° {id} (voir l'historique ci-dessous).",
+        "Imported: batch no. {id} (see the history below).",
+    ),
     "undo_confirm": (
         "Annuler l'import n° {id}, « {file} », fait par {user} le {when} ? Ses {added} ligne(s) "
         "ajoutée(s) et {updated} mise(s) à jour seront retirées, et les {removed} ligne(s) qu'il "
@@ -1136,8 +1154,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "no": ("non", "no"),
 }  # fmt: skip
 
+# The state first: whether an import still counts is what the history is read for.
 BATCH_COLUMNS = {
     "id": ("N°", "#"),
+    "status": ("État", "Status"),
     "created_at": ("Date", "Date"),
     "user": ("Par", "By"),
     "file_name": ("Fichier", "File"),
@@ -1147,7 +1167,6 @@ BATCH_COLUMNS = {
     "removed": ("Remplacées", "Replaced"),
     "unchanged": ("Inchangées", "Unchanged"),
     "rejected": ("Refusées", "Rejected"),
-    "status": ("État", "Status"),
     "undone_by": ("Annulé par", "Undone by"),
 }
 STATUS_LABELS = {"active": ("actif", "active"), "undone": ("annulé", "undone")}

@@ -31,6 +31,7 @@ Kind = Literal[
     "days",
     "int",
     "ratio",
+    "number",
 ]
 
 FORMATS: dict[str, str] = {
@@ -44,6 +45,7 @@ FORMATS: dict[str, str] = {
     "days": "#,##0.0",
     "int": "#,##0",
     "ratio": "0.000",
+    "number": "#,##0.00",
 }
 CENTS = ("cents", "rate_cents", "currency_cents")
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")

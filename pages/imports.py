@@ -10,7 +10,7 @@ import streamlit as st
 
 from model.exports import template_bytes
 from model.facts import FACTS, KINDS
-from model.formatting import day
+from model.formatting import day, moment
 from model.importing import ImportResult, errors_workbook, import_batch, save_mapping
 from model.imports import mapping
 from model.services import Refused, undo_import
@@ -28,7 +28,7 @@ from ui.loaders import (
 from ui.quality import show_audit_trail, show_data_quality
 from ui.routing import routed_by_app
 from ui.texts import fact_label, lang, plain, t
-from ui.widgets import batch_column_config, batches_for_display
+from ui.widgets import batch_column_config, batches_for_display, show_rows_read
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,6 +48,9 @@ uploads = st.file_uploader(
     help=t("upload_help"),
 )
 skipped: set[str] = st.session_state.setdefault("skipped_files", set())
+# Files imported in this session: their box says so, instead of previewing them again
+# ("déjà importé, rien n'a changé" under the green banner).
+imported: dict[str, int] = st.session_state.setdefault("imported_files", {})
 
 
 def show_counts(result: ImportResult) -> None:
@@ -92,6 +95,23 @@ def offer_mapping(name: str, data: bytes, file_id: str) -> None:
                 st.rerun()
 
 
+SHOWN_ERRORS = 30
+
+
+def show_errors(errors: list[dict]) -> None:
+    """The refused rows with French headers and their reasons whole (a grid cuts long text);
+    the rest are in the error report."""
+    words = {"row": t("error_row"), "column": t("error_column"), "value": t("error_value"),
+             "message": t("error_message")}  # fmt: skip
+    st.table(
+        [{words[k]: plain(str(e[k] if e[k] is not None else "")) for k in words}
+         for e in errors[:SHOWN_ERRORS]],
+        hide_index=True,
+    )  # fmt: skip
+    if len(errors) > SHOWN_ERRORS:
+        st.caption(t("more_errors", shown=SHOWN_ERRORS, count=len(errors)))
+
+
 def show_preview(result: ImportResult, file_id: str, name: str, data: bytes) -> None:
     if result.source_label:
         st.caption(f"{t('detected')} : {result.source_label}")
@@ -105,11 +125,7 @@ def show_preview(result: ImportResult, file_id: str, name: str, data: bytes) -> 
     show_counts(result)
     if result.errors:
         st.error(plain(result.message) if result.status == "rejected" else t("errors"))
-        st.dataframe(
-            [{k: e[k] for k in ("row", "column", "value", "message")} for e in result.errors],
-            hide_index=True,
-            placeholder="",
-        )
+        show_errors(result.errors)
         st.download_button(
             t("error_report"),
             errors_workbook(result),
@@ -122,7 +138,7 @@ def show_preview(result: ImportResult, file_id: str, name: str, data: bytes) -> 
             st.write("\n".join(f"- {plain(note)}" for note in result.notes[:100]))
     for fact_kind, rows in result.preview.items():
         st.caption(f"{t('first_rows')} — {fact_label(fact_kind)}")
-        st.dataframe(rows, hide_index=True, placeholder="")
+        show_rows_read(fact_kind, rows, key=f"rows-{file_id}-{fact_kind}")
 
 
 for upload in uploads or []:
@@ -132,12 +148,15 @@ for upload in uploads or []:
         continue
     with st.container(border=True):
         st.subheader(plain(upload.name))
+        if file_id in imported:
+            st.caption(t("file_imported", id=imported[file_id]))
+            continue
         result = preview(engine, upload.name, data, kind, version())
         show_preview(result, file_id, upload.name, data)
         if result.status == "already_imported" or result.batch is None or result.rows_read == 0:
             continue
         partial = False
-        if result.rejected:
+        if result.rejected and result.batch.has_valid_rows:  # none valid: refused, no choice
             partial = st.checkbox(t("allow_partial"), key=f"partial-{file_id}")
         left, right = st.columns(2)
         can_write = result.status == "preview" or partial
@@ -151,6 +170,8 @@ for upload in uploads or []:
             )  # fmt: skip
             refresh_after_write()
             st.session_state["import_messages"] = [(done.status == "imported", done.message)]
+            if done.status == "imported" and done.batch_id is not None:
+                imported[file_id] = done.batch_id
             st.rerun()
         if right.button(t("cancel"), key=f"skip-{file_id}"):
             skipped.add(file_id)
@@ -177,8 +198,17 @@ def confirm_undo(batch: dict) -> None:
         st.error(plain(refusal))
         return
     refresh_after_write()
+    for file_id in [f for f, number in imported.items() if number == batch["id"]]:
+        del imported[file_id]  # its box previews the file again
     st.session_state["import_messages"] = [(True, t("undone", id=batch["id"]))]
     st.rerun()
+
+
+def undo_choice(batch: dict) -> str:
+    """An import as the undo picker names it: number, file, when, by whom, and its counts."""
+    return t("undo_choice", id=batch["id"], file=batch["file_name"], user=batch["user"],
+             when=moment(batch["created_at"], lang()), added=batch["added"],
+             updated=batch["updated"], removed=batch["removed"])  # fmt: skip
 
 
 st.header(t("history"))
@@ -192,7 +222,8 @@ else:
     )  # fmt: skip
     active = history.filter(history["status"] == "active")["id"].to_list()
     if active:
-        chosen = st.selectbox(t("undo_pick"), active, format_func=lambda i: f"n° {i}")
+        described = {row["id"]: undo_choice(row) for row in history.iter_rows(named=True)}
+        chosen = st.selectbox(t("undo_pick"), active, format_func=described.get)
         if st.button(t("undo"), icon=":material/undo:"):
             st.session_state["undo_asked"] = chosen
         if st.session_state.get("undo_asked") == chosen:

@@ -58,14 +58,26 @@ def test_import_preview_confirm_and_undo(app_db: str):
         "Inchangées": "0", "Refusées": "0",
     }  # fmt: skip
     assert count_facts(get_engine(app_db))["invoices"] == 0  # a preview writes nothing
+    # The rows as read, in business words: the template's labels, euros (not cents), words.
+    rows = next(d.value for d in app.dataframe if "Numéro" in d.value.columns)
+    assert {"Numéro", "Client", "Date de facture", "Montant TTC", "Type"} <= set(rows.columns)
+    assert rows["Montant TTC"].max() < 100_000  # 2 500 € was shown as 250000
+    assert set(rows["Type"]) <= {"facture", "avoir"}
     app.button(key="confirm-" + _file_id(data)).click().run()
     assert not app.exception, app.exception
     assert app.success[0].value.startswith("Import n° 1 enregistré : 4 ajoutée(s)")
     assert count_facts(get_engine(app_db))["invoices"] == 4
-    # The same file still in the uploader is now "already imported".
-    assert "déjà été importé" in app.info[0].value
+    # The file still in the uploader says it was imported, not "already imported, nothing
+    # changed" under the green banner.
+    assert not app.info
+    assert "Importé : lot n° 1 (voir l'historique ci-dessous)." in [c.value for c in app.caption]
     history = next(d.value for d in app.dataframe if "Fichier" in d.value.columns)
+    assert list(history.columns[:3]) == ["N°", "État", "Date"]  # the state without scrolling
     assert list(history["Fichier"]) == ["factures.xlsx"]
+    picker = next(box for box in app.selectbox if box.label == "Import à annuler")
+    assert picker.options[0].startswith("n° 1 — factures.xlsx — ")
+    assert picker.options[0].endswith("par compta@test — 4 ajoutée(s), 0 mise(s) à jour, "
+                                      "0 remplacée(s)")  # fmt: skip
     assert [b.label for b in app.get("download_button")][-2:] == [
         "Télécharger le modèle vide",
         "Télécharger le modèle rempli avec vos données",
@@ -97,8 +109,9 @@ def test_rejected_file_shows_errors_and_can_be_imported_partially(app_db: str):
     app.switch_page(page_path("imports")).run()
     data = '"Date","Employé","Quantité"\n"2024-03-01","Alice","7"\n"2024-13-01","Bob","2"\n'
     app.file_uploader[0].set_value(("temps.csv", data.encode(), "text/csv")).run()
-    errors = app.dataframe[0].value
-    assert list(errors["message"]) == [
+    errors = app.table[0].value
+    assert list(errors.columns) == ["Ligne", "Colonne", "Valeur lue", "Problème"]
+    assert list(errors["Problème"]) == [
         "Ligne 3, colonne « Date » : « 2024-13-01 » n'est pas une date "
         "(attendu : JJ/MM/AAAA ou AAAA-MM-JJ)"
     ]
@@ -107,6 +120,16 @@ def test_rejected_file_shows_errors_and_can_be_imported_partially(app_db: str):
     app.checkbox(key="partial-" + _file_id(data.encode())).check().run()
     app.button(key="confirm-" + _file_id(data.encode())).click().run()
     assert count_facts(get_engine(app_db))["timesheets"] == 1
+
+
+def test_a_file_without_one_valid_row_offers_no_partial_import(app_db: str):
+    app = run_app()
+    app.switch_page(page_path("imports")).run()
+    data = '"Date","Employé","Quantité"\n"2024-13-01","Alice","7"\n"2024-14-01","Bob","2"\n'
+    app.file_uploader[0].set_value(("temps.csv", data.encode(), "text/csv")).run()
+    assert app.error[0].value.startswith("Fichier refusé : aucune ligne valide (2 ligne(s)")
+    assert not app.checkbox  # nothing valid: no "import only the valid rows"
+    assert app.button(key="confirm-" + _file_id(data.encode())).disabled
 
 
 def _file_id(data: bytes) -> str:

@@ -164,6 +164,37 @@ def _column_format(column: Column):
     return None
 
 
+# A fact column's type (model/facts.py) → how a table shows it (model/workbook.py).
+SHOWN_AS = {"date": "date", "datetime": "datetime", "hours": "hours", "money": "cents",
+            "int": "int", "number": "number"}  # fmt: skip
+
+
+def show_rows_read(kind: str, rows: pl.DataFrame, key: str) -> None:
+    """Rows as read from a file, in business words: the template's French labels, amounts in
+    euros (not cents), dates as dates, codes and yes/no as words."""
+    french = lang() == "fr"
+    words = {True: t("yes"), False: t("no")}
+    # Amounts in another currency than the euro are shown without the € (the currency column
+    # beside them says which).
+    foreign = "currency" in rows.columns and (rows["currency"].fill_null("EUR") != "EUR").any()
+    money = "currency_cents" if foreign else "cents"
+    columns, shown = [], rows
+    for column in FACTS[kind].columns:
+        # A file's rows, as read, carry money in cents under the column's own name.
+        name = column.name if column.name in rows.columns else column.stored
+        if name not in rows.columns or rows[name].null_count() == rows.height:
+            continue  # a column the file does not fill says nothing
+        label = column.header if french else column.name.replace("_", " ").capitalize()
+        if column.type == "enum":
+            named = {c: (w if french else c.replace("_", " ")) for c, w in column.choices.items()}
+            shown = shown.with_columns(pl.col(name).replace_strict(named, default=pl.col(name)))
+        elif column.type == "bool":
+            shown = shown.with_columns(pl.col(name).replace_strict(words, default=None))
+        kind_shown = money if column.type == "money" else SHOWN_AS.get(column.type, "text")
+        columns.append(Column(name, label, kind_shown))  # type: ignore[arg-type]
+    show_table(shown, columns, key=key)
+
+
 def cards_sheet(cards: list[Card]) -> Sheet:
     """The headline cards as a sheet, written as on screen (their units differ)."""
     language = lang()
