@@ -251,6 +251,34 @@ LABELS: dict[str, tuple[str, str]] = {
         "The store is empty: load the demo company or import your exports from the home page.",
     ),
     "no_data": ("Aucune donnée pour ces filtres.", "No data for these filters."),
+    "no_invoices": (
+        "Aucune facture importée : la balance âgée et le DSO se calculent sur les factures "
+        "clients et leurs paiements. Importez l'export des factures d'Odoo (Facturation › "
+        "Factures clients), votre FEC ou vos factures électroniques (Factur-X, UBL) dans Imports.",
+        "No invoice imported: the aged balance and DSO are computed from customer invoices and "
+        "their payments. Import Odoo's invoice export (Invoicing › Customer invoices), your FEC "
+        "or your e-invoices (Factur-X, UBL) in Imports.",
+    ),
+    "no_open_items": (
+        "Rien n'est dû au {day} pour ces filtres : toutes les factures sont réglées. Changez "
+        "de client ou de date d'arrêté pour voir une autre balance.",
+        "Nothing is owed on {day} for these filters: every invoice is settled. Pick another "
+        "client or as-of date to see another balance.",
+    ),
+    "no_fixed_price": (
+        "Aucun projet au forfait : Vendu vs consommé suit les projets vendus au forfait, avec "
+        "leurs heures vendues. Importez l'export des projets d'Odoo ou des lignes de commande, "
+        "ou remplissez l'onglet Projets du modèle Pilotage (mode « forfait »), ou ajoutez-les "
+        "dans Paramètres › Projets.",
+        "No fixed-price project: Sold vs consumed follows projects sold at a fixed price, with "
+        "their sold hours. Import Odoo's project or sale order line export, or fill in the "
+        "Pilotage template's Projects sheet (mode « forfait »), or add them in Settings › "
+        "Projects.",
+    ),
+    "no_fixed_price_here": (
+        "Aucun projet au forfait pour ces filtres : choisissez un autre client ou pôle.",
+        "No fixed-price project for these filters: pick another client or team.",
+    ),
     "sign_in_title": ("Connexion à Pilotage", "Sign in to Pilotage"),
     "sign_in": ("Se connecter", "Sign in"),
     "sign_out": ("Se déconnecter", "Sign out"),

@@ -45,8 +45,10 @@ limits = kpi_settings().projects
 period_caption(scope)
 show_assumptions(*assumptions(engine, version()))
 show_cards(view.cards)
-if view.projects.height == 0:
-    st.info(t("no_data"))
+if view.projects.height == 0:  # say why, and what would fill the page
+    fixed_price = facts().projects.filter(pl.col("billing_mode") == "fixed_price")
+    st.info(t("no_fixed_price_here") if fixed_price.height else t("no_fixed_price"),
+            icon=":material/info:")  # fmt: skip
     st.stop()
 
 st.subheader(

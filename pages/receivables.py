@@ -6,12 +6,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from model.formatting import day
 from model.views.dashboard import client_items
 from model.workbook import Column, Sheet, in_euros
 from ui.charts import bands, line, stacked
 from ui.filters import dashboard_page, period_caption
-from ui.loaders import kpi_settings, page_view, version
-from ui.texts import plain, t
+from ui.loaders import facts, kpi_settings, page_view, version
+from ui.texts import lang, plain, t
 from ui.widgets import download, explain, show_cards, show_table, table_columns
 
 CHASE = [
@@ -48,8 +49,10 @@ view = page_view(engine, version(), "receivables", scope)
 settings = kpi_settings()
 period_caption(scope)
 show_cards(view.cards)
-if view.aged.clients.height == 0:
-    st.info(t("no_data"))
+if view.aged.clients.height == 0:  # say why, and what would fill the page
+    none_at_all = facts().invoices.is_empty()
+    st.info(t("no_invoices") if none_at_all else t("no_open_items", day=day(scope.as_of, lang())),
+            icon=":material/info:")  # fmt: skip
     st.stop()
 
 

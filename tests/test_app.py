@@ -14,7 +14,7 @@ from model.facts import FACTS
 from model.store import count_facts
 from tests.apptest import APP, on_screen, page_path, run_app, use_store
 from tests.conftest import FIXTURES
-from tests.support import SETTINGS
+from tests.support import SETTINGS, import_bytes
 
 
 @pytest.fixture
@@ -217,3 +217,18 @@ def test_an_environment_setting_that_is_not_a_number_is_shown_not_a_traceback(
         "La variable d'environnement PILOTAGE_TERMS_DAYS vaut « -5 » : un nombre entier positif "
         "est attendu (par défaut 30)."
     )
+
+
+def test_a_page_without_its_input_says_why_and_which_file_brings_it(app_db: str):
+    """Only timesheets imported (issue 16 A7): the receivables page names the invoice exports,
+    the projects page the fixed-price projects it follows, instead of "no data"."""
+    engine = get_engine(app_db)
+    init_db(engine)
+    result = import_bytes(engine, (FIXTURES / "odoo/timesheets_fr.csv").read_bytes(), "t.csv")
+    assert result.status == "imported", result.message
+    app = run_app()
+    app.switch_page(page_path("receivables")).run()
+    assert app.info[0].value.startswith("Aucune facture importée : la balance âgée et le DSO")
+    assert "Importez l'export des factures d'Odoo" in app.info[0].value
+    app.switch_page(page_path("projects")).run()
+    assert app.info[-1].value.startswith("Aucun projet au forfait : Vendu vs consommé suit")
