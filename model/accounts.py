@@ -18,17 +18,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from model import audit
-from model.roles import Viewer
+from model.roles import ROLES, Viewer
 from model.tables import UserAccount
 
-# Role → (French label, English label); what each may see and do is decided in model.roles.
-ROLES = {
-    "direction": ("direction", "management"),
-    "comptable": ("comptable", "accountant"),
-    "chef_de_projet": ("chef de projet", "project manager"),
-    "consultant": ("consultant", "consultant"),
-    "lecture": ("lecture", "read only"),
-}
 LANGUAGES = ("fr", "en")
 MIN_PASSWORD_LENGTH = 12
 FREE_FAILURES = 3

@@ -11,6 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Role → (French label, English label); what each may see and do is decided below.
+ROLES = {
+    "direction": ("direction", "management"),
+    "comptable": ("comptable", "accountant"),
+    "chef_de_projet": ("chef de projet", "project manager"),
+    "consultant": ("consultant", "consultant"),
+    "lecture": ("lecture", "read only"),
+}
 DASHBOARDS = ("overview", "charge", "projects", "support", "receivables", "cash")
 PAGES = {
     "direction": ("home", *DASHBOARDS, "diagnostic", "imports", "parameters", "workspaces"),

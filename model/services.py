@@ -11,18 +11,20 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from sqlalchemy import Engine
 
 from model import audit, roles, store
 from model.db import DatabaseError
-from model.kpi.cash import CashForecast, forecast_vs_actual
-from model.kpi.frames import Facts
-from model.kpi.settings import KpiSettings, current_values, validate
 from model.tables import ImportBatch
-from model.views.loading import load_settings
+
+if TYPE_CHECKING:  # the KPI modules are imported where used: `python -m model batches` starts
+    # without them (issue 16 B2)
+    from model.kpi.cash import CashForecast
+    from model.kpi.frames import Facts
+    from model.kpi.settings import KpiSettings
 
 
 class Refused(Exception):
@@ -60,6 +62,8 @@ def import_history(engine: Engine) -> pl.DataFrame:
 
 def setting_values(engine: Engine) -> dict[str, Any]:
     """Every KPI setting by key, stored or default, as the forms and `settings --json` show."""
+    from model.kpi.settings import current_values
+
     return current_values(store.read_setting_values(engine))
 
 
@@ -68,6 +72,9 @@ def save_settings(
 ) -> KpiSettings:
     """Validate every change first (all or nothing: SettingError), then store them, signed,
     if `role` may (roles.Forbidden otherwise)."""
+    from model.kpi.settings import validate
+    from model.views.loading import load_settings
+
     roles.check(role, "settings")
     checked = {key: json.dumps(validate(key, value)) for key, value in changes.items()}
     store.write_setting_values(engine, checked, now=now, user=user)
@@ -105,4 +112,6 @@ def kept_forecast_vs_actual(
     engine: Engine, forecast_id: int, facts: Facts, *, as_of: date
 ) -> pl.DataFrame:
     weeks = store.read_cash_forecast_weeks(engine, forecast_id)
+    from model.kpi.cash import forecast_vs_actual
+
     return forecast_vs_actual(weeks, facts.payments, facts.bank_balances, as_of=as_of)

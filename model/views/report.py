@@ -27,11 +27,9 @@ from model.kpi.settings import KpiSettings
 from model.kpi.sla import COUNTS, sla_respect
 from model.kpi.support import SupportInclusion, support_inclusion
 from model.kpi.validation import validation
+from model.views import KPI_NAMES
 
-NAMES = (
-    "charge-rate", "sold-vs-consumed", "support", "receivables", "dso", "invoicing-delay",
-    "margin", "leakage", "cash-forecast", "sla",
-)  # fmt: skip
+NAMES = KPI_NAMES
 RATE_KEYS = ("tace_pct", "charge_pct", "occupation_pct", "billable_ratio_pct", "harvest_pct")
 HOUR_KEYS = ("capacity_h", "available_h", "worked_h", "billable_h", "productive_h")
 
