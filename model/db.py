@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -31,6 +32,9 @@ def normalise_url(url: str) -> str:
 
 
 _ENGINES: dict[tuple[str, str | None], Engine] = {}
+# The PostgreSQL schema each workspace engine's connections search (model/store.py's Arrow
+# reads open their own connections, and set it too).
+_SCHEMAS: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 _ENGINES_LOCK = threading.Lock()
 
 
@@ -59,9 +63,11 @@ def _new_engine(url: str, schema: str | None) -> Engine:
     if schema is not None:
         if not SCHEMA_NAME.fullmatch(schema):
             raise DatabaseError(f"Nom de schéma invalide : « {schema} ».")
-        return create_engine(
+        engine = create_engine(
             url, pool_pre_ping=True, connect_args={"options": f"-csearch_path={schema}"}
         )
+        _SCHEMAS[engine] = schema
+        return engine
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         if not in_memory:
@@ -75,6 +81,11 @@ def _new_engine(url: str, schema: str | None) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     return engine
+
+
+def schema_of(engine: Engine) -> str | None:
+    """The PostgreSQL schema a workspace engine works in; None: the base's own."""
+    return _SCHEMAS.get(engine)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

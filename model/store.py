@@ -20,7 +20,7 @@ from sqlmodel import Session, SQLModel
 
 from model import audit
 from model.batch import ROW, Batch
-from model.db import bump_data_version, in_chunks, writer_transaction
+from model.db import bump_data_version, in_chunks, schema_of, writer_transaction
 from model.facts import FACTS, Fact
 from model.tables import (
     FACT_TABLES,
@@ -537,9 +537,62 @@ def read_facts(engine: Engine, kind: str, *, with_meta: bool = False) -> pl.Data
         names = ["id", "batch_id", "source", "source_row", *names]
     columns = [getattr(table, n) for n in names]
     query = select(*columns).where(table.superseded_by.is_(None)).order_by(table.id)
+    return fetch_frame(engine, query, _polars_schema(fact, names))
+
+
+def fetch_frame(engine: Engine, query: Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The rows of `query` as a typed frame, without SQLAlchemy's row objects (1M timesheet
+    lines: 7 s through them, 3 s without). PostgreSQL: read as Arrow by ADBC's driver.
+    SQLite: through Python's own sqlite3 cursor, its text dates and 0/1 booleans typed
+    afterwards; not ADBC's SQLite driver, which links a second SQLite library into the
+    process: its locks are not the other's, and it read a state an import had replaced."""
+    sql = str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    if engine.dialect.name == "postgresql":
+        arrow = _adbc_postgres(engine, sql)
+        if arrow is not None:
+            return _typed(pl.from_arrow(arrow), schema)  # type: ignore[arg-type]
     with engine.connect() as connection:
-        rows = connection.execute(query).all()
-    return pl.DataFrame(rows, schema=_polars_schema(fact, names), orient="row")
+        rows = connection.exec_driver_sql(sql).cursor.fetchall()
+    as_read = {name: _AS_STORED.get(dtype, dtype) for name, dtype in schema.items()}
+    if engine.dialect.name == "postgresql":  # psycopg gives dates and booleans as such
+        as_read = schema
+    return _typed(pl.DataFrame(rows, schema=as_read, orient="row"), schema)
+
+
+# How SQLite hands these types back: ISO text, and 0/1.
+_AS_STORED = {pl.Date: pl.String, pl.Datetime("us"): pl.String, pl.Boolean: pl.Int64}
+
+
+def _typed(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """`frame` in `schema`'s types: ISO text to dates, 0/1 to booleans, all-null columns
+    (which an Arrow reader may type as anything) to their type."""
+
+    def typed(name: str, dtype: pl.DataType) -> pl.Expr:
+        column = pl.col(name)
+        if frame[name].dtype == dtype:
+            return column
+        if frame[name].dtype == pl.String and dtype == pl.Date:
+            return column.str.to_date("%Y-%m-%d")
+        if frame[name].dtype == pl.String and dtype == pl.Datetime("us"):
+            return column.str.to_datetime(time_unit="us")
+        return column.cast(dtype)
+
+    return frame.select(typed(name, dtype) for name, dtype in schema.items())
+
+
+def _adbc_postgres(engine: Engine, sql: str):
+    """The query's result as an Arrow table read by ADBC's PostgreSQL driver, in the engine's
+    schema; None where the driver is not installed (psycopg's rows then)."""
+    try:
+        import adbc_driver_postgresql.dbapi as adbc
+    except ImportError:
+        return None
+    uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with adbc.connect(uri) as connection, connection.cursor() as cursor:
+        if (schema := schema_of(engine)) is not None:
+            cursor.execute(f"SET search_path TO {schema}")  # a checked name (db.SCHEMA_NAME)
+        cursor.execute(sql)
+        return cursor.fetch_arrow_table()
 
 
 POLARS_TYPES = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import Engine, inspect, text
 
@@ -45,3 +47,27 @@ def test_a_database_from_a_newer_version_is_refused(engine: Engine):
         connection.execute(text("UPDATE meta SET value='99' WHERE key='schema_version'"))
     with pytest.raises(DatabaseError, match="version plus récente"):
         init_db(engine)
+
+
+def test_facts_read_back_in_their_types_whatever_the_reader(engine: Engine):
+    """read_facts reads without SQLAlchemy's rows (issue 16 B3): SQLite's text dates and 0/1
+    booleans, and columns no line fills (an Arrow reader may type them as anything), come
+    back as dates, booleans and text, the same on both databases."""
+    import polars as pl
+
+    data = (
+        '"Date","Employé","Projet","Quantité","Validé","Montant"\r\n'
+        '"2024-03-04","Alice","Site","7","oui","-315"\r\n'
+        '"2024-03-05","Bruno","Site","3,5","non","-140"\r\n'
+    ).encode()
+    assert import_bytes(engine, data, "temps.csv").status == "imported"
+    lines = read_facts(engine, "timesheets", with_meta=True).sort("date")
+    assert lines.schema["date"] == pl.Date and lines.schema["validated"] == pl.Boolean
+    assert lines.schema["task"] == lines.schema["description"] == pl.String
+    assert lines.select("date", "employee", "hours", "validated", "task").rows() == [
+        (date(2024, 3, 4), "Alice", 7.0, True, None),
+        (date(2024, 3, 5), "Bruno", 3.5, False, None),
+    ]
+    assert lines["batch_id"].to_list() == [1, 1]
+    batches = read_facts(engine, "timesheets").height
+    assert batches == 2
