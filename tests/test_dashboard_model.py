@@ -249,6 +249,11 @@ def test_the_comparison_keeps_to_the_part_the_data_cover():
     assert (round(tace.value, 1), round(tace.previous, 1), round(tace.delta, 1)) == (
         100.0, 100.0, 0.0,
     )  # fmt: skip
+    # Hours summed over the period are not compared with a previous period cut shorter.
+    cards = {c.key: c for c in charge_view(facts, kpi, weeks).cards}
+    assert cards["untracked_h"].value == 0 and cards["untracked_h"].delta is None
+    july_cards = {c.key: c for c in charge_view(facts, kpi, july).cards}
+    assert july_cards["untracked_h"].delta == 0  # June is whole: compared
     assert all(c.delta is None for c in charge_view(facts, kpi, year).cards)
 
 

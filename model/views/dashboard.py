@@ -82,12 +82,30 @@ def compared_with(facts: Facts, scope: Scope) -> Scope:
     """The previous period cut to what the data cover (kpi.scope.comparison_scope); when
     they cover none of it, the uncut one marked as such, so that no change is shown."""
     comparison = comparison_scope(scope, covered_from(facts))
-    return comparison if comparison is not None else _NoData(**vars(previous_scope(scope)))
+    uncut = previous_scope(scope)
+    if comparison is None:
+        return _NoData(**vars(uncut))
+    return _Cut(**vars(comparison)) if comparison.start > uncut.start else comparison
+
+
+@dataclass(frozen=True)
+class _Cut(Scope):
+    """A previous period cut to the part the data cover: shorter than the period shown."""
+
+
+# Hours summed over the period: against a shorter, cut previous period, a change would only
+# say that it is shorter (+645 h). Rates, days and states at a date compare as they are.
+PERIOD_SUMS = ("untracked_h", "support_excess")
 
 
 def unchanged_without(past: Scope, cards: list[Card]) -> list[Card]:
-    """No change on a card whose previous period has no data."""
-    return [replace(card, previous=None) for card in cards] if isinstance(past, _NoData) else cards
+    """No change on a card whose previous period has no data, nor on a sum over the period
+    when the previous one is cut shorter."""
+    if isinstance(past, _NoData):
+        return [replace(card, previous=None) for card in cards]
+    if isinstance(past, _Cut):
+        return [replace(c, previous=None) if c.key in PERIOD_SUMS else c for c in cards]
+    return cards
 
 
 def _drift_status(drifting: int, fixed_price: int) -> Status:
