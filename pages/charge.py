@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import polars as pl
 import streamlit as st
 
-from model.views.dashboard import source_lines
 from model.workbook import Sheet
 from ui.charts import LINE_COLUMNS, bars, heatmap, threshold_lines
 from ui.filters import dashboard_page, period_caption
-from ui.loaders import assumptions, facts, kpi_settings, page_view, version
+from ui.loaders import assumptions, drill_down, kpi_settings, page_view, version
 from ui.texts import plain, t
 from ui.widgets import (
     download,
@@ -87,7 +84,7 @@ download(
 if employee:
     st.subheader(f"{t('pick_employee')} {plain(employee)}")
     # The charge rate ignores the client filter; so do the lines behind it.
-    lines = source_lines(facts(), replace(scope, client=None), employee=employee)
+    lines = drill_down("employee", scope, employee)
     show_table(lines, table_columns(LINE_COLUMNS), key="employee-lines")
     download([Sheet(employee, lines, table_columns(LINE_COLUMNS))], "lignes-collaborateur",
              key="download-employee-lines", label=t("download_lines"))  # fmt: skip

@@ -5,11 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from model.views.dashboard import project_lines
 from model.workbook import Sheet
 from ui.charts import LINE_COLUMNS, bars, line, threshold_lines
 from ui.filters import dashboard_page, period_caption
-from ui.loaders import assumptions, facts, kpi_settings, page_view, version
+from ui.loaders import assumptions, drill_down, facts, kpi_settings, page_view, version
 from ui.texts import plain, t
 from ui.widgets import (
     download,
@@ -79,7 +78,7 @@ download(
     key="download-projects",
 )  # fmt: skip
 st.subheader(f"{t('lines')} — {plain(project)}")
-lines = project_lines(facts(), project, scope.as_of)
+lines = drill_down("project", scope, project)
 show_table(lines, table_columns(LINE_COLUMNS), key="project-lines")
 download([Sheet(project, lines, table_columns(LINE_COLUMNS))], "lignes-projet",
          key="download-project-lines", label=t("download_lines"))  # fmt: skip

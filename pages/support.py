@@ -6,11 +6,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from model.views.dashboard import contract_lines
 from model.workbook import Sheet
 from ui.charts import LINE_COLUMNS, stacked
 from ui.filters import dashboard_page, period_caption
-from ui.loaders import assumptions, facts, page_view, version
+from ui.loaders import assumptions, drill_down, page_view, version
 from ui.texts import plain, t
 from ui.widgets import download, explain, show_assumptions, show_cards, show_table, table_columns
 
@@ -97,7 +96,7 @@ if view.packs.height:
     show_table(view.packs, table_columns(PACKS), key="packs-table")
 show_sla()
 st.subheader(f"{t('lines')} — {plain(contract) if contract else t('no_contract')}")
-lines = contract_lines(facts(), scope, contract)
+lines = drill_down("contract", scope, contract)
 line_columns = table_columns([*LINE_COLUMNS, ("category", "category", "text")])
 show_table(lines, line_columns, key="contract-lines")
 download([Sheet(contract or t("no_contract"), lines, line_columns)], "lignes-support",

@@ -3,6 +3,7 @@ again until an import, an undo or an edit changes the data (`refresh_after_write
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -235,6 +236,40 @@ def forecast_versus_actual(
 @st.cache_data(max_entries=4, show_spinner=False)
 def setting_values(_engine: Engine, data_version_key: DataKey) -> dict:
     return services.setting_values(_engine)
+
+
+# The lines behind a figure, by what was picked: a person, a project or a support contract.
+DRILL_DOWNS: dict[str, Callable[[Facts, Scope, str | None], pl.DataFrame]] = {
+    "employee": lambda facts, scope, name: dashboard.source_lines(
+        facts,
+        replace(scope, client=None),
+        employee=name,  # charge ignores the client filter
+    ),
+    "project": lambda facts, scope, name: dashboard.project_lines(facts, name, scope.as_of),
+    "contract": lambda facts, scope, name: dashboard.contract_lines(facts, scope, name),
+}
+
+
+def drill_down(picked: str, scope: Scope, name: str | None) -> pl.DataFrame:
+    """The lines behind the figure of a person, project or contract (`picked`), as the
+    signed-in person may see them; computed once per data version and choice, so that a
+    warm redraw does not sort through a million lines again (Support: 0.25 s)."""
+    return _drill_down(engine_or_stop(), version(), _sight(), picked, scope, name)
+
+
+# A resource: polars frames are never changed in place, and copying out 100k lines at every
+# redraw would cost what the cache saves.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _drill_down(
+    _engine: Engine,
+    data_version_key: DataKey,
+    seen_by: Viewer,
+    picked: str,
+    scope: Scope,
+    name: str | None,
+) -> pl.DataFrame:
+    visible = access.visible_facts(seen_by, facts_and_settings(_engine, data_version_key)[0])
+    return DRILL_DOWNS[picked](visible, scope, name)
 
 
 def facts() -> Facts:
