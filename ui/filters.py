@@ -140,9 +140,13 @@ def period_caption(scope: Scope) -> None:
     else:
         key = "compared" if comparison.start == before[0] else "compared_covered"
         compared = t(key, start=day(comparison.start, lang()), end=day(comparison.end, lang()))
-    st.caption(
+    st.caption(f"{_period_line(scope)}. {compared}")
+
+
+def _period_line(scope: Scope) -> str:
+    return (
         f"{t('period', start=day(scope.start, lang()), end=day(scope.end, lang()))} · "
-        f"{t('as_of_line', day=day(scope.as_of, lang()))}. {compared}"
+        f"{t('as_of_line', day=day(scope.as_of, lang()))}"
     )
 
 
@@ -151,8 +155,7 @@ def download_heading() -> list[str]:
     date, the filters, and when and by whom it was exported."""
     scope = chosen_scope()
     return [
-        f"{t('period', start=day(scope.start, lang()), end=day(scope.end, lang()))} · "
-        f"{t('as_of_line', day=day(scope.as_of, lang()))}",
+        _period_line(scope),
         t(
             "filters_line",
             team=scope.team or t("all_teams"),
