@@ -79,10 +79,8 @@ def _convert_timesheets(frame: pl.DataFrame) -> pl.DataFrame:
     else:
         billing = pl.lit(None, pl.String)
     description = file_column(frame, "description")
-    # Odoo's amount is the line's cost, negative: −hours × the person's hourly cost.
-    amount = parse.number(file_column(frame, "amount"))
     return frame.with_columns(
-        pl.when(amount.is_not_null()).then((-amount).cast(pl.String)).alias("cost"),
+        _cost(frame),
         billing.alias("billing"),
         file_column(frame, "project", "account").alias("project"),
         pl.when(description.str.strip_chars() == "/")
@@ -90,6 +88,15 @@ def _convert_timesheets(frame: pl.DataFrame) -> pl.DataFrame:
         .otherwise(description)
         .alias("description"),
     )
+
+
+def _cost(frame: pl.DataFrame) -> pl.Series:
+    """Odoo's amount is the line's cost, negative: −hours × the person's hourly cost."""
+    if "amount" not in frame.columns:
+        return pl.Series("cost", [None] * frame.height, pl.String)
+    amount = parse.number(pl.col("amount"))
+    cost = pl.when(amount.is_not_null()).then((-amount).cast(pl.String)).alias("cost")
+    return parse.once_per_value(frame, "amount", [cost]).collect()["cost"]
 
 
 ODOO_TIMESHEETS = Layout(

@@ -7,7 +7,7 @@ A non-null text that parses to null is what the validator reports as an error.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import polars as pl
 
@@ -22,6 +22,22 @@ EXCEL_DAY0_TO_UNIX = 25569
 
 TRUE_WORDS = ("vrai", "true", "oui", "yes", "y", "o", "1", "x", "✓", "validé", "valide")
 FALSE_WORDS = ("faux", "false", "non", "no", "n", "0", "non validé", "non valide")
+
+
+def once_per_value(frame: pl.DataFrame, column: str, exprs: Sequence[pl.Expr]) -> pl.LazyFrame:
+    """`exprs`, which read `column` alone, computed once per distinct value and given back to
+    every row in its order. An export repeats its dates, hours and labels (300k Odoo lines hold
+    about a thousand dates): each regex then runs a thousand times, not 300 000."""
+    key = "__value"
+    distinct = (
+        frame.lazy().select(pl.col(column).unique()).select(pl.col(column).alias(key), *exprs)
+    )
+    return (
+        frame.lazy()
+        .select(pl.col(column).alias(key))
+        .join(distinct, on=key, how="left", nulls_equal=True, maintain_order="left")
+        .drop(key)
+    )
 
 
 def fold(expr: pl.Expr) -> pl.Expr:

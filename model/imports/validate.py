@@ -161,40 +161,58 @@ def _type_columns(
     text: pl.DataFrame, fact: Fact, table: Table, headers: dict[str, str]
 ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     date_formats = table.layout.date_formats or parse.DATE_FORMATS
-    typed_exprs, checks = [], []  # checks: (mask of the rows refused, column, reason)
+    checks = []  # (mask of the rows refused, column, reason), in the order they are reported
+    parts = [text.lazy().select(pl.col(ROW))]  # each column's typed value and check flags
     for column in fact.columns:
         raw = pl.col(column.name)
+        flags = []
         if column.required:
-            checks.append((raw.is_null(), column.name, "valeur obligatoire manquante"))
+            flags.append((raw.is_null(), column.name, "valeur obligatoire manquante"))
         handed = text.schema[column.name]
         if handed != pl.String:
             if column.type == "money" and handed != pl.Null and not handed.is_integer():
                 # Euros as floats would be taken for cents: a reader's mistake, not the file's.
                 raise TypeError(f"{column.name}: a typed amount must be integer cents ({handed})")
-            typed_exprs.append(raw.cast(DTYPES.get(column.type, pl.String)))
-            continue
-        aliases = {
-            **GENERIC_ALIASES.get(column.name, {}),
-            **table.layout.value_aliases.get(column.name, {}),
-        }
-        typed = _typed(column, raw, date_formats, aliases)
-        typed_exprs.append(typed.alias(column.name))
-        # A precise reason where there is one; else "is not a date / an amount…".
-        explained = pl.lit(False)
-        for mask, message in _specific_reasons(column, raw):
-            explained = explained | mask.fill_null(False)
-            checks.append((mask.fill_null(False), column.name, message))
-        bad = raw.is_not_null() & typed.is_null() & ~explained
-        checks.append((bad, column.name, _expected(column, table.layout.date_hint)))
-    # Typed values and every check's mask in one pass over the file, in parallel, each value
-    # parsed once (polars shares the subexpressions); only a check that refuses a row then
-    # filters it: a clean 300k-row file is no longer scanned once per check (10.4 s → 6 s).
-    flags = [mask.fill_null(False).alias(f"check{i}") for i, (mask, _, _) in enumerate(checks)]
-    both = text.lazy().select(pl.col(ROW), *typed_exprs, *flags).collect()
+            typed = raw.cast(DTYPES.get(column.type, pl.String))
+        else:
+            aliases = {
+                **GENERIC_ALIASES.get(column.name, {}),
+                **table.layout.value_aliases.get(column.name, {}),
+            }
+            typed = _typed(column, raw, date_formats, aliases)
+            flags += _type_checks(column, raw, typed, table.layout.date_hint)
+        first = len(checks)
+        checks += flags
+        masks = [mask.fill_null(False).alias(f"check{first + i}") for i, (mask, _, _) in
+                 enumerate(flags)]  # fmt: skip
+        exprs = [typed.alias(column.name), *masks]
+        # Only text read as text is cheaper row by row than by distinct value.
+        needs_parsing = handed == pl.String and (column.type != "text" or column.name == "workdays")
+        parts.append(
+            parse.once_per_value(text, column.name, exprs)
+            if needs_parsing
+            else text.lazy().select(exprs)
+        )
+    # Typed values and every check's mask in one parallel pass; each distinct value is parsed
+    # once, and only a check that refuses a row then filters it (300k Odoo lines: 2.7 s → 0.2 s).
+    both = pl.concat(parts, how="horizontal").collect()
     typed_frame = both.select(pl.col(ROW), *[c.name for c in fact.columns]).with_columns(
         pl.col(c.name).fill_null(pl.lit(c.default)) for c in fact.columns if c.default is not None
     )
     return typed_frame, _all_problems(text, both, checks, headers)
+
+
+def _type_checks(
+    column: Column, raw: pl.Expr, typed: pl.Expr, date_hint: str | None
+) -> list[tuple[pl.Expr, str, str]]:
+    """A precise reason where there is one; else "is not a date / an amount…"."""
+    checks, explained = [], pl.lit(False)
+    for mask, message in _specific_reasons(column, raw):
+        explained = explained | mask.fill_null(False)
+        checks.append((mask.fill_null(False), column.name, message))
+    bad = raw.is_not_null() & typed.is_null() & ~explained
+    checks.append((bad, column.name, _expected(column, date_hint)))
+    return checks
 
 
 def _all_problems(
