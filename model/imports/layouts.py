@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import polars as pl
 
@@ -51,8 +52,10 @@ class Layout:
     def fact(self) -> Fact:
         return FACTS[self.kind]
 
+    @cached_property
     def folded_aliases(self) -> dict[str, tuple[str, str]]:
-        """folded header -> (layout column, variant)."""
+        """folded header -> (layout column, variant); folded once (a file is matched against
+        every layout on each of its first rows)."""
         aliases: dict[str, tuple[str, str]] = {}
         for column, spellings in self.headers.items():
             for variant, headers in spellings.items():
@@ -89,7 +92,7 @@ def fold_header(cell: str) -> str:
 
 def header_match(cells: list[str | None], layout: Layout) -> tuple[dict[str, int], str] | None:
     """Layout column -> cell index when every required column is there, with the variant."""
-    aliases = layout.folded_aliases()
+    aliases = layout.folded_aliases
     known_variants = {v for spellings in layout.headers.values() for v in spellings}
     found: dict[str, int] = {}
     variants: dict[str, int] = {}

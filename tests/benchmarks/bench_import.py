@@ -1,13 +1,16 @@
 """Import benchmark (issue 3), outside the default test run:
 
     python tests/benchmarks/bench_import.py [--rows 500000] [--fec-lines 200000] [--pg URL]
-                                            [--no-naive]
+                                            [--no-naive] [--processes-only]
 
 Generates a 500k-row Odoo-style timesheet xlsx and a 200k-line FEC, then measures in one run:
 polars parsing alone; the full Pilotage import into SQLite; the same into PostgreSQL (a
 throwaway server is started when no --pg URL is given and Debian's binaries are there); a naive
 pandas + openpyxl + ORM `add_all` import; re-importing the same file; peak memory of the import.
 Targets: full import ≤ 2× parse-only, ≥ 10× faster than naive, re-import < 1 s, peak ≤ 1.5 GB.
+Then, as whole processes (issue 16 B1): `python -m model import` of the xlsx against
+`python -c "import polars; polars.read_excel(…)"` on the same file, median of three runs each.
+`--processes-only` measures only that (`--rows 300000` is the issue's file).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import argparse
 import io
 import multiprocessing
 import re
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -156,17 +161,49 @@ def start_postgres(stack: ExitStack) -> str | None:
         return None
 
 
+def median_process_seconds(command: list[str], runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def whole_processes(work: Path, xlsx: Path) -> None:
+    """The import command against polars reading the same file, each as a fresh process."""
+    root = str(Path(__file__).resolve().parents[2])
+    polars_s = median_process_seconds(
+        [sys.executable, "-c", f"import polars; polars.read_excel({str(xlsx)!r})"]
+    )
+    times = []
+    for run in range(3):  # a new base each time: a second import of one file does nothing
+        command = [sys.executable, "-m", "model", "--db", str(work / f"process-{run}.db")]
+        started = time.perf_counter()
+        subprocess.run([*command, "import", str(xlsx)], check=True, capture_output=True,
+                       cwd=root)  # fmt: skip
+        times.append(time.perf_counter() - started)
+    import_s = statistics.median(times)
+    print(f"{'polars.read_excel, whole process':45s} {polars_s:7.2f} s")
+    print(f"{'python -m model import, whole process':45s} {import_s:7.2f} s")
+    print(f"  import / polars read (processes)       {import_s / polars_s:5.2f}  (target ≤ 2)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--fec-lines", type=int, default=200_000)
     parser.add_argument("--pg", default=None)
     parser.add_argument("--no-naive", action="store_true")
+    parser.add_argument("--processes-only", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pilotage-bench-"))
 
     xlsx, _ = timed(f"generate {args.rows:,}-row Odoo xlsx", lambda: odoo_xlsx(args.rows))
     (work / "odoo.xlsx").write_bytes(xlsx)
+    if args.processes_only:
+        whole_processes(work, work / "odoo.xlsx")
+        return
     fec, _ = timed(f"generate {args.fec_lines:,}-line FEC", lambda: fec_text(args.fec_lines))
     print(f"sizes: xlsx {len(xlsx) / 1e6:.1f} MB, FEC {len(fec) / 1e6:.1f} MB")
 
@@ -210,6 +247,7 @@ def main() -> None:
     print(f"  unchanged export / first import        {unchanged_s / import_s:5.2f}")
     print(f"  undo of the first import / import      {undo_s / import_s:5.2f}")
     print(f"  peak memory                            {peak:5.0f} MB (target ≤ 1 536)")
+    whole_processes(work, work / "odoo.xlsx")
 
 
 def unchanged_export(url: str, data: bytes) -> None:
