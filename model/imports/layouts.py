@@ -194,6 +194,8 @@ def _drop_non_records(
         .alias("_skip")
     )
     skipped = classified.filter(pl.col("_skip").is_not_null())
+    if skipped.height == 0 and classified.height == data.height:
+        return data, []  # nothing set aside: the rows themselves, not a copy of them
     return (
         classified.filter(pl.col("_skip").is_null()).drop("_skip"),
         list(zip(skipped[ROW].to_list(), skipped["_skip"].to_list(), strict=True)),
