@@ -256,3 +256,20 @@ def test_two_sheets_of_one_workbook_imported_one_by_one(engine: Engine):
     assert (march.status, april_result.status) == ("imported", "imported")
     again = import_bytes(engine, data, "t.xlsx", sheet="Avril")
     assert again.status == "already_imported"
+
+
+def test_alike_lines_of_one_file_are_reported_once_with_their_copies(engine: Engine):
+    """Data-quality report: two equal ID-less lines of one file stay two lines, shown once."""
+    export = timesheet_csv(
+        ("04/03/2024", "Alice", "Refonte", "Atelier", 7, "oui"),
+        ("04/03/2024", "Alice", "Refonte", "Atelier", 7, "oui"),
+        ("04/03/2024", "Alice", "Refonte", "Atelier", 7, "oui"),
+        ("05/03/2024", "Bruno", "Refonte", "Atelier", 3.5, "oui"),
+        ("06/03/2024", "Bruno", "Refonte", "Atelier", 2, "oui"),
+        ("06/03/2024", "Bruno", "Refonte", "Atelier", 2, "oui"),
+    )
+    assert import_bytes(engine, export, "temps.csv").added == 6
+    assert store.duplicated_keyless_lines(engine).rows() == [
+        ("temps.csv", date(2024, 3, 4), "Alice", "Refonte", 7.0, 3),
+        ("temps.csv", date(2024, 3, 6), "Bruno", "Refonte", 2.0, 2),
+    ]
