@@ -7,10 +7,10 @@ import sqlite3
 import threading
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from sqlalchemy import Connection, Engine, event, inspect, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, select
 
@@ -136,7 +136,8 @@ def writer_transaction(
                 yield connection
         finally:
             if sqlite:  # its pages go back to the allocator before the connection to the pool
-                _sqlite_cache(connection, READER_CACHE)
+                with suppress(sqlite3.Error, SQLAlchemyError):  # never hide why a write failed
+                    _sqlite_cache(connection, READER_CACHE)
 
 
 def _sqlite_cache(connection: Connection, size: int) -> None:

@@ -71,6 +71,22 @@ def test_quoted_cells_keep_separators_and_newlines_and_row_numbers_follow_record
     assert rows[4] == (5, "02/02/2024", "C", "1")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+@pytest.mark.parametrize("line_end", ["\r\n", "\r", "\n"])
+def test_line_ends_and_encodings_read_alike(encoding: str, line_end: str):
+    """Windows, old Mac and Unix line ends, in UTF-8 (read as bytes), with a BOM, in
+    Windows-1252 and UTF-16 (decoded first): the same cells, a line break in a quoted cell
+    always `\n`."""
+    text = line_end.join(["Client;Montant;Note", 'Café;12 345,67 €;"ligne 1' + line_end
+                          + 'ligne 2"', "Œuvre;1;", ""])  # fmt: skip
+    rows = grid_rows(text.encode(encoding))
+    assert rows == [
+        (1, "Client", "Montant", "Note"),
+        (2, "Café", "12 345,67 €", "ligne 1\nligne 2"),
+        (3, "Œuvre", "1", None),
+    ]
+
+
 def test_rows_one_cell_short_are_padded():
     rows = grid_rows(b"a,b,c\n1,2\n")
     assert rows[1] == (2, "1", "2", None)
