@@ -93,7 +93,7 @@ def _convert_timesheets(frame: pl.DataFrame) -> pl.DataFrame:
 def _cost(frame: pl.DataFrame) -> pl.Series:
     """Odoo's amount is the line's cost, negative: −hours × the person's hourly cost."""
     if "amount" not in frame.columns:
-        return pl.Series("cost", [None] * frame.height, pl.String)
+        return pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias("cost")
     amount = parse.number(pl.col("amount"))
     cost = pl.when(amount.is_not_null()).then((-amount).cast(pl.String)).alias("cost")
     return parse.once_per_value(frame, "amount", [cost]).collect()["cost"]

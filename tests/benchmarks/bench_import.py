@@ -37,6 +37,7 @@ from model.importing import import_file
 from model.imports.pipeline import parse_file
 from model.settings import Settings
 from model.store import undo_batch
+from tests.benchmarks.bench_startup import median_seconds
 
 NOW = datetime(2026, 11, 23, 12)
 SETTINGS = Settings(database_url="-", max_file_bytes=500 * 1024 * 1024, user="bench")
@@ -161,20 +162,11 @@ def start_postgres(stack: ExitStack) -> str | None:
         return None
 
 
-def median_process_seconds(command: list[str], runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def whole_processes(work: Path, xlsx: Path) -> None:
     """The import command against polars reading the same file, each as a fresh process."""
     root = str(Path(__file__).resolve().parents[2])
-    polars_s = median_process_seconds(
-        [sys.executable, "-c", f"import polars; polars.read_excel({str(xlsx)!r})"]
+    polars_s = median_seconds(
+        [sys.executable, "-c", f"import polars; polars.read_excel({str(xlsx)!r})"], runs=3
     )
     times = []
     for run in range(3):  # a new base each time: a second import of one file does nothing
