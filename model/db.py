@@ -306,7 +306,8 @@ def in_chunks(values: list) -> Iterator[list]:
         yield values[start : start + IN_CHUNK]
 
 
-def bump_data_version(connection: Connection) -> None:
+def bump_data_version(connection: Connection) -> int:
+    """The version this write makes (writers run one at a time: model/db.writer_transaction)."""
     # One statement, so that two writers committing together never give the same version.
     connection.execute(
         text(
@@ -314,3 +315,5 @@ def bump_data_version(connection: Connection) -> None:
             "WHERE key = 'data_version'"
         )
     )
+    found = connection.execute(text("SELECT value FROM meta WHERE key = 'data_version'"))
+    return int(found.scalar() or 0)

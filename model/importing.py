@@ -56,11 +56,14 @@ class ImportResult:
     # which confirming the preview writes without reading the file again.
     preview: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
     batch: Batch | None = field(default=None, repr=False)
+    # The store's version once written: a reader holding the facts of the version before adds
+    # this import's rows to them (ui/loaders.py) instead of reading every fact again.
+    data_version: int | None = field(default=None, repr=False)
 
     def to_json(self) -> dict:
         data = asdict(self)
-        data.pop("preview")
-        data.pop("batch")
+        for internal in ("preview", "batch", "data_version"):
+            data.pop(internal)
         return data
 
 
@@ -222,7 +225,7 @@ def _write(
     if written.already is not None:  # the same bytes landed while this one was being read
         return _already_imported(result.file, written.already)
     _set_counts(result, written.plan)
-    result.batch_id = written.batch_id
+    result.batch_id, result.data_version = written.batch_id, written.data_version
     message = f"Import n° {result.batch_id} enregistré : " + _counts_sentence(result)
     return _with_status(result, "imported", message)
 

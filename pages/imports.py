@@ -168,7 +168,7 @@ for upload in uploads or []:
                 engine, result.batch, settings=settings(), now=paris_now(),
                 allow_partial=partial, on_wait=lambda: st.info(t("waiting_writer")),
             )  # fmt: skip
-            refresh_after_write()
+            refresh_after_write(done)
             st.session_state["import_messages"] = [(done.status == "imported", done.message)]
             if done.status == "imported" and done.batch_id is not None:
                 imported[file_id] = done.batch_id

@@ -12,9 +12,11 @@ from model.db import get_engine, init_db
 from model.demo import load_demo
 from model.facts import FACTS
 from model.store import count_facts
+from model.views.loading import read_stored_facts
 from tests.apptest import APP, on_screen, page_path, run_app, use_store
 from tests.conftest import FIXTURES
-from tests.support import SETTINGS, import_bytes
+from tests.support import SETTINGS, import_bytes, invoices_csv
+from ui import loaders
 
 
 @pytest.fixture
@@ -102,6 +104,46 @@ def test_import_preview_confirm_and_undo(app_db: str):
         ("compta@test", "annulation d'un import", "n° 1 (factures.xlsx)"),
         ("compta@test", "import", "factures.xlsx"),
     ]
+
+
+def test_a_confirmed_import_adds_its_rows_to_the_facts_held(
+    app_db: str, monkeypatch: pytest.MonkeyPatch
+):
+    """After an import confirmed in the app, the facts are those held before it with its rows
+    (not the whole store read again), and equal to a whole read; after an undo, read whole."""
+    engine = get_engine(app_db)
+    init_db(engine)
+    import_bytes(engine, invoices_csv(range(1, 6)), "factures-1-5.csv")
+    whole_reads = []
+
+    def counted(engine_):
+        whole_reads.append(engine_)
+        return read_stored_facts(engine_)
+
+    monkeypatch.setattr(loaders, "read_stored_facts", counted)
+    app = run_app()
+    app.switch_page(page_path("imports")).run()  # its data-quality report reads the facts
+    assert len(whole_reads) == 1
+    data = invoices_csv(range(3, 9)).replace(b'"104.50","104.50"', b'"104.50","0.00"')
+    app.file_uploader[0].set_value(("factures-3-8.csv", data, "text/csv")).run()
+    app.button(key="confirm-" + _file_id(data)).click().run()
+    assert not app.exception, app.exception
+    assert app.success[0].value.startswith("Import n° 2 enregistré : 3 ajoutée(s), 1 mise(s)")
+    assert len(whole_reads) == 1
+
+    def held_as_read_whole() -> None:
+        (held,) = loaders._kept_facts().stored.values()
+        whole = read_stored_facts(engine)
+        assert held.version == whole.version
+        for kind, frame in whole.frames.items():
+            assert held.frames[kind].equals(frame), kind
+
+    held_as_read_whole()
+    next(b for b in app.button if b.label == "Annuler l'import").click().run()
+    app.button(key="undo-yes").click().run()
+    assert app.success[0].value.startswith("Import n° 2 annulé")
+    assert len(whole_reads) == 2
+    held_as_read_whole()
 
 
 def test_rejected_file_shows_errors_and_can_be_imported_partially(app_db: str):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from model import store
 from model.store import StoreError, read_facts, undo_batch
-from model.tables import Invoice
+from model.tables import ImportBatch, Invoice, TimesheetLine
 from tests.conftest import FIXTURES
 from tests.support import NOW, import_bytes, invoices_csv, march_and_april_workbook, snapshot
 
@@ -268,8 +269,41 @@ def test_alike_lines_of_one_file_are_reported_once_with_their_copies(engine: Eng
         ("06/03/2024", "Bruno", "Refonte", "Atelier", 2, "oui"),
         ("06/03/2024", "Bruno", "Refonte", "Atelier", 2, "oui"),
     )
-    assert import_bytes(engine, export, "temps.csv").added == 6
+    first = import_bytes(engine, export, "temps.csv")
+    assert first.added == 6
     assert store.duplicated_keyless_lines(engine).rows() == [
         ("temps.csv", date(2024, 3, 4), "Alice", "Refonte", 7.0, 3),
         ("temps.csv", date(2024, 3, 6), "Bruno", "Refonte", 2.0, 2),
     ]
+    # The same lines delivered again by another file, then the first undone: they are that
+    # file's now, and reported under its name.
+    again = import_bytes(engine, export.replace(b"\r\n", b"\n"), "temps-bis.csv")
+    assert (again.added, again.unchanged) == (0, 6)
+    undo_batch(engine, first.batch_id, now=NOW, user="compta@test")
+    reported = store.duplicated_keyless_lines(engine)
+    assert reported["file"].to_list() == ["temps-bis.csv"] * 2
+
+
+def test_only_the_files_that_had_alike_lines_are_searched_for_them(engine: Engine):
+    """Each import says how many of its ID-less lines were alike; a batch that does not say
+    (written before it was said) is searched like one that had some."""
+    clean = import_bytes(engine, timesheet_csv(*MARCH_LINES[:2]), "propre.csv")
+    alike = import_bytes(engine, timesheet_csv(*MARCH_LINES[3:], *MARCH_LINES[3:]), "d.csv")
+    said = {
+        batch_id: json.loads(details)[store.ALIKE_LINES] for batch_id, details in _details(engine)
+    }
+    assert said == {clean.batch_id: 0, alike.batch_id: 4}
+    assert store.duplicated_keyless_lines(engine)["file"].to_list() == ["d.csv"] * 2
+    with engine.begin() as connection:  # every line given to the clean file: not searched
+        connection.execute(update(TimesheetLine).values(batch_id=clean.batch_id))
+    assert store.duplicated_keyless_lines(engine).height == 0
+    with engine.begin() as connection:  # the clean file, as an older version wrote it
+        connection.execute(
+            update(ImportBatch).where(ImportBatch.id == clean.batch_id).values(details="{}")
+        )
+    assert store.duplicated_keyless_lines(engine)["file"].to_list() == ["propre.csv"] * 2
+
+
+def _details(engine: Engine) -> list[tuple[int, str]]:
+    with engine.connect() as connection:
+        return connection.execute(select(ImportBatch.id, ImportBatch.details)).all()

@@ -66,7 +66,7 @@ def table_editor(engine: Engine, kind: str, messages_key: str) -> None:
     result = save_table(engine, kind, pl.DataFrame(edited, schema=current.schema),
                         settings=settings(), now=paris_now())  # fmt: skip
     if result.status == "imported":
-        refresh_after_write()
+        refresh_after_write(result)
         st.session_state[messages_key] = [(True, result.message)]
         st.rerun()
     if result.status == "preview":  # saved unchanged: nothing to write

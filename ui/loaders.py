@@ -3,6 +3,7 @@ again until an import, an undo or an edit changes the data (`refresh_after_write
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -29,7 +30,14 @@ from model.roles import Viewer
 from model.settings import Settings, SettingsError, get_settings, paris_now
 from model.views import access, dashboard
 from model.views.diagnostic import Diagnostic
-from model.views.loading import load_duplicated_lines, load_facts, load_settings
+from model.views.loading import (
+    StoredFacts,
+    completed_facts,
+    load_duplicated_lines,
+    load_settings,
+    read_stored_facts,
+    with_imports,
+)
 from model.views.quality import QualityReport, quality_report
 from ui import workspace
 from ui.auth import signed_in_name
@@ -133,7 +141,7 @@ def facts_and_settings(_engine: Engine, data_version_key: DataKey) -> tuple[Fact
     """Every fact and the KPI settings, read once per data version. A resource, not data:
     shared as is (polars frames are immutable) instead of unpickled on every redraw, which
     costs a copy of a million lines each time."""
-    loaded = load_facts(_engine), load_settings(_engine)
+    loaded = completed_facts(_stored_facts(_engine, data_version_key)), load_settings(_engine)
     _FACTS_READ_AT[data_version_key[0]] = data_version_key
     give_back_freed_memory()  # what reading them took, not what they hold
     return loaded
@@ -143,6 +151,58 @@ def facts_and_settings(_engine: Engine, data_version_key: DataKey) -> tuple[Fact
 # those facts are never asked for again and are freed at once (after a 50 MB import, 0.4 GB
 # held for nothing until two newer versions pushed them out).
 _FACTS_READ_AT: dict[str, DataKey] = {}
+
+
+class _KeptFacts:
+    """Each store's facts as last read, and the imports this process wrote, by the data version
+    each made: the facts after an import are the facts before it with its rows (1M lines:
+    0.2 s instead of 3.5 s to read them all again). Any other write has them read whole."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.stored: dict[tuple[str, str], StoredFacts] = {}  # by database and workspace
+        self.imported_at: dict[tuple[str, str, int], int] = {}  # (… and version) → batch
+
+    def imports_since(self, store: tuple[str, str], version: int) -> list[int]:
+        """The batches imported here one after the other from `version` on."""
+        found: list[int] = []
+        while (batch := self.imported_at.get((*store, version + len(found) + 1))) is not None:
+            found.append(batch)
+        return found
+
+
+# A resource, so that clearing Streamlit's caches forgets these too (tests; a new database).
+@st.cache_resource
+def _kept_facts() -> _KeptFacts:
+    return _KeptFacts()
+
+
+def _store_of(engine: Engine, store_key: str) -> tuple[str, str]:
+    return engine.url.render_as_string(hide_password=True), store_key
+
+
+def _stored_facts(engine: Engine, data_version_key: DataKey) -> StoredFacts:
+    kept, (store_key, version) = _kept_facts(), data_version_key
+    store = _store_of(engine, store_key)
+    with kept.lock:
+        before = kept.stored.get(store)
+        imports = kept.imports_since(store, before.version) if before is not None else []
+        for key in [k for k in kept.imported_at if k[:2] == store and k[2] <= version]:
+            del kept.imported_at[key]
+    stored = None
+    if before is not None and imports and before.version + len(imports) == version:
+        stored = with_imports(engine, before, imports)
+    if stored is None:
+        stored = read_stored_facts(engine)
+    with kept.lock:
+        held = kept.stored.pop(store, None)
+        kept.stored[store] = stored if held is None or held.version < stored.version else held
+        while len(kept.stored) > KEPT_STORES:  # as many as the facts' cache keeps
+            del kept.stored[next(iter(kept.stored))]
+    return stored
+
+
+KEPT_STORES = 2
 
 
 def assumptions(_engine: Engine, data_version_key: DataKey) -> tuple[list[str], list[str]]:
@@ -298,12 +358,20 @@ def kpi_settings() -> KpiSettings:
     return facts_and_settings(engine_or_stop(), version())[1]
 
 
-def refresh_after_write() -> None:
+def refresh_after_write(imported: ImportResult | None = None) -> None:
     """Every cached figure depends on the data version; drop what the write made stale (a saved
-    mapping changes no data but how a waiting file reads: its preview goes too)."""
+    mapping changes no data but how a waiting file reads: its preview goes too). After an
+    import (`imported`), the facts are those before it with its rows; after any other write,
+    they are read whole."""
     st.cache_data.clear()
     preview.clear()
     current = version()
+    kept, store = _kept_facts(), _store_of(engine_or_stop(), current[0])
+    with kept.lock:
+        if imported is not None and imported.data_version and imported.batch_id is not None:
+            kept.imported_at[(*store, imported.data_version)] = imported.batch_id
+        elif (held := kept.stored.get(store)) is not None and held.version != current[1]:
+            del kept.stored[store]  # stale for good: only imports are added to what is held
     read_at = _FACTS_READ_AT.get(current[0])
     if read_at is not None and read_at != current:  # a saved mapping or forecast keeps them
         facts_and_settings.clear(None, read_at)  # the engine is not part of the cache key
