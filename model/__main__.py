@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
-from model import accounts, workspaces
-from model.db import DatabaseError, get_engine, init_db
+from model.db import DatabaseError, WorkspaceError, get_engine, init_db
 from model.facts import FACTS, KINDS
 from model.roles import OPERATOR, ROLES, Forbidden, check, check_command
 from model.settings import DATA_DIR, Settings, SettingsError, paris_now
@@ -275,11 +274,15 @@ def _main(argv: list[str] | None) -> int:
         init_db(home)
         args.home, args.viewer = home, OPERATOR
         if args.as_user is not None:
+            from model import accounts
+
             args.viewer = accounts.current_viewer(home, args.as_user)
             if args.viewer is None:
                 print(f"Erreur : aucun compte actif « {args.as_user.strip()} ».", file=sys.stderr)
                 return 2
         if args.workspace is not None and args.command not in FIRM_COMMANDS:
+            from model import workspaces
+
             engine, args.viewer = workspaces.open_store(home, args.workspace, args.viewer)
             init_db(engine)
         if args.as_user is not None or args.workspace is not None:
@@ -288,7 +291,7 @@ def _main(argv: list[str] | None) -> int:
             settings = replace(settings, user=args.viewer.name)
             check_command(args.viewer, args.command)
         return COMMANDS[args.command](args, engine, settings)
-    except workspaces.WorkspaceError as refusal:
+    except WorkspaceError as refusal:
         print(f"Erreur : {refusal}", file=sys.stderr)
         return 1
     except Forbidden as refusal:
@@ -313,6 +316,8 @@ FIRM_COMMANDS = ("user", "workspace", "digest")
 
 def cmd_init(args: Namespace, engine: Engine, settings: Settings) -> int:
     """The base, and every workspace beside it (archived ones too), created or upgraded."""
+    from model import workspaces
+
     print(f"Base prête : {engine.url.render_as_string(hide_password=True)}")
     if engine is not args.home:
         return 0  # --workspace: that one only (opening it migrated it)
@@ -378,9 +383,9 @@ def _print_result(result: ImportResult) -> None:
 
 
 def cmd_batches(args: Namespace, engine: Engine, settings: Settings) -> int:
-    from model.services import import_history
+    from model.history import list_batches
 
-    frame = import_history(engine)
+    frame = list_batches(engine)
     if args.json:
         print(json.dumps(frame.to_dicts(), ensure_ascii=False, default=str))
         return 0
@@ -543,6 +548,8 @@ def cmd_report(args: Namespace, engine: Engine, settings: Settings) -> int:
 
 
 def cmd_workspace(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model import workspaces
+
     home, viewer, now, by = args.home, args.viewer, paris_now(), settings.user
     if args.action == "list":
         return _print_workspaces(workspaces.list_workspaces(home, viewer, archived=args.archived),
@@ -576,6 +583,7 @@ def cmd_workspace(args: Namespace, engine: Engine, settings: Settings) -> int:
 
 def _delete_workspace(args: Namespace, settings: Settings) -> int:
     """Only with --yes, and after the final export is written (or --no-export said)."""
+    from model import workspaces
     from model.exports import template_bytes
 
     if not args.yes or not (args.export or args.no_export):
@@ -614,6 +622,7 @@ def _print_workspaces(found: list, as_json: bool) -> int:
 
 
 def cmd_digest(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model import accounts
     from model.digest import DigestError, MailServer, compose, recipients
     from model.views.loading import load_facts, load_settings
 
@@ -650,6 +659,7 @@ def cmd_digest(args: Namespace, engine: Engine, settings: Settings) -> int:
 
 
 def cmd_user(args: Namespace, engine: Engine, settings: Settings) -> int:
+    from model import accounts
 
     try:
         if args.action == "add":

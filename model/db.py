@@ -8,19 +8,36 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, event, inspect, text
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine, select
 
-from model import tables  # noqa: F401 - registers the tables on SQLModel.metadata
 from model.settings import DATA_DIR, get_settings
-from model.tables import FACT_TABLES, SCHEMA_VERSION, Meta, current_key_index_name
+
+# The tables' classes (SQLModel, pydantic: 0.3 s to build) are imported only to create or
+# upgrade a schema: a command on an up-to-date base starts without them (issue 16 B2).
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+SCHEMA_VERSION = 17  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+# 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours;
+# 9: invoices' and payments' own currency, amount in it and rate; 10: timesheet lines' cost;
+# 11: sale order lines; 12: invoices' VAT, buyer SIREN and invoiced period (e-invoices);
+# 13: e-invoices' statuses on the approved platforms; 14: user accounts; 15: audit trail;
+# 16: a project manager's pôle; 17: workspaces and who may open them
+# Every change to model/tables.py moves it (tests/test_schema.py holds the tables' shape at
+# each version): an up-to-date base is not inspected again.
 
 
 class DatabaseError(Exception):
     """The database cannot be used (unreachable, newer schema…); the message is for the user."""
+
+
+class WorkspaceError(ValueError):
+    """A workspace operation refused (model/workspaces.py); the message is a French sentence
+    for the user. Here, so that the command line catches it without importing workspaces."""
 
 
 def normalise_url(url: str) -> str:
@@ -202,8 +219,30 @@ def init_db(engine: Engine) -> int:
     """Create missing tables, upgrade an older schema in place, return the schema version.
 
     Upgrades keep the users' data: new tables are created, new columns are added (nullable),
-    then the numbered steps of `MIGRATIONS` run for what cannot be derived from the tables.
+    then the numbered steps of `migrations()` run for what cannot be derived from the tables.
+    A base already at this version is left as it is, without looking at its tables.
     """
+    if _stored_schema_version(engine) == SCHEMA_VERSION:
+        return SCHEMA_VERSION
+    return _create_or_upgrade(engine)
+
+
+def _stored_schema_version(engine: Engine) -> int | None:
+    try:
+        with engine.connect() as connection:
+            value = connection.execute(
+                text("SELECT value FROM meta WHERE key = 'schema_version'")
+            ).scalar()
+    except (OperationalError, ProgrammingError):  # no table yet (or no base: said just after)
+        return None
+    return int(value) if value is not None else None
+
+
+def _create_or_upgrade(engine: Engine) -> int:
+    from sqlmodel import Session, SQLModel
+
+    from model import tables  # noqa: F401 - registers the tables on SQLModel.metadata
+
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
         current = _schema_version(session)
@@ -216,7 +255,7 @@ def init_db(engine: Engine) -> int:
         # A new database is created at the current version; an older one climbs step by step.
         start = SCHEMA_VERSION if current is None else current
         for version in range(start + 1, SCHEMA_VERSION + 1):
-            for statement in MIGRATIONS.get(version, ()):
+            for statement in migrations().get(version, ()):
                 session.exec(text(statement))
         _set_meta(session, "schema_version", str(SCHEMA_VERSION))
         if _get_meta(session, "data_version") is None:
@@ -241,24 +280,29 @@ def _one_current_row_per_key(table: str, index: str) -> tuple[str, ...]:
     )
 
 
-# Steps that adding columns cannot express (renames, data moves), by target schema version.
-MIGRATIONS: dict[int, tuple[str, ...]] = {
-    4: tuple(
-        f"DROP INDEX IF EXISTS ix_timesheet_line_{column}"
-        for column in ("project", "date", "employee", "batch_id", "superseded_by")
-    ),
-    9: ("UPDATE payment SET currency = 'EUR' WHERE currency IS NULL",),
-    7: tuple(
-        statement
-        for table in FACT_TABLES.values()
-        for statement in _one_current_row_per_key(
-            table.__tablename__, current_key_index_name(table)
-        )
-    ),
-}
+def migrations() -> dict[int, tuple[str, ...]]:
+    """Steps that adding columns cannot express (renames, data moves), by target version."""
+    from model.tables import FACT_TABLES, current_key_index_name
+
+    return {
+        4: tuple(
+            f"DROP INDEX IF EXISTS ix_timesheet_line_{column}"
+            for column in ("project", "date", "employee", "batch_id", "superseded_by")
+        ),
+        9: ("UPDATE payment SET currency = 'EUR' WHERE currency IS NULL",),
+        7: tuple(
+            statement
+            for table in FACT_TABLES.values()
+            for statement in _one_current_row_per_key(
+                table.__tablename__, current_key_index_name(table)
+            )
+        ),
+    }
 
 
 def _add_missing_columns(engine: Engine) -> None:
+    from sqlmodel import SQLModel
+
     inspector = inspect(engine)
     with engine.begin() as connection:
         for table in SQLModel.metadata.sorted_tables:
@@ -278,11 +322,17 @@ def _schema_version(session: Session) -> int | None:
 
 
 def _get_meta(session: Session, key: str) -> str | None:
+    from sqlmodel import select
+
+    from model.tables import Meta
+
     row = session.exec(select(Meta).where(Meta.key == key)).first()
     return row.value if row else None
 
 
 def _set_meta(session: Session, key: str, value: str) -> None:
+    from model.tables import Meta
+
     row = session.get(Meta, key)
     if row is None:
         session.add(Meta(key=key, value=value))
@@ -293,8 +343,11 @@ def _set_meta(session: Session, key: str, value: str) -> None:
 
 def data_version(engine: Engine) -> int:
     """Bumped by every import, undo or settings change: the cache key of the pages' loaders."""
-    with Session(engine) as session:
-        return int(_get_meta(session, "data_version") or 0)
+    with engine.connect() as connection:
+        value = connection.execute(
+            text("SELECT value FROM meta WHERE key = 'data_version'")
+        ).scalar()
+    return int(value or 0)
 
 
 IN_CHUNK = 5000  # values per `IN (…)` list: far under every driver's parameter limit

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 from sqlalchemy import Engine
 
-from model import audit, roles, store
+from model import audit, history, roles, store
 from model.db import DatabaseError
 from model.tables import ImportBatch
 
@@ -57,7 +57,7 @@ def fact_counts(engine: Engine) -> dict[str, int]:
 
 def import_history(engine: Engine) -> pl.DataFrame:
     """Every import, newest first, with its counts, author and state."""
-    return store.list_batches(engine)
+    return history.list_batches(engine)
 
 
 def setting_values(engine: Engine) -> dict[str, Any]:

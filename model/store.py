@@ -523,24 +523,6 @@ def get_batch(engine: Engine, batch_id: int) -> ImportBatch:
         return batch
 
 
-def list_batches(engine: Engine) -> pl.DataFrame:
-    columns = [
-        "id", "created_at", "user", "file_name", "source", "kinds", "rows_read", "added",
-        "updated", "removed", "unchanged", "rejected", "status", "undone_at", "undone_by",
-    ]  # fmt: skip
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(*[getattr(ImportBatch, c) for c in columns]).order_by(ImportBatch.id.desc())
-        ).all()
-    schema = {c: pl.Int64 for c in columns}
-    schema.update(
-        created_at=pl.Datetime("us"), undone_at=pl.Datetime("us"), user=pl.String,
-        undone_by=pl.String,
-        file_name=pl.String, source=pl.String, kinds=pl.String, status=pl.String,
-    )  # fmt: skip
-    return pl.DataFrame(rows, schema=schema, orient="row")
-
-
 def read_facts(
     engine: Engine, kind: str, *, with_meta: bool = False, with_ids: bool = False
 ) -> pl.DataFrame:

@@ -16,12 +16,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 17  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
-# 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours;
-# 9: invoices' and payments' own currency, amount in it and rate; 10: timesheet lines' cost;
-# 11: sale order lines; 12: invoices' VAT, buyer SIREN and invoiced period (e-invoices);
-# 13: e-invoices' statuses on the approved platforms; 14: user accounts; 15: audit trail;
-# 16: a project manager's pôle; 17: workspaces and who may open them
+from model.db import SCHEMA_VERSION  # noqa: F401 - the version these tables are
 
 
 def _cents(nullable: bool = True) -> Any:

@@ -25,15 +25,11 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel, col, select
 
 from model import audit
-from model.db import get_engine, init_db
+from model.db import WorkspaceError, get_engine, init_db
 from model.roles import IN_WORKSPACE, Forbidden, Viewer, check, role_words
 from model.tables import UserAccount, WorkspaceEntry, WorkspaceGrant
 
 MAX_NAME = 80
-
-
-class WorkspaceError(ValueError):
-    """A workspace operation refused; the message is a French sentence for the user."""
 
 
 @dataclass(frozen=True)

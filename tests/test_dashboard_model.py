@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from model.editing import editable_frame, save_table
 from model.formatting import change, in_unit
+from model.history import list_batches
 from model.kpi.frames import Facts
 from model.kpi.scope import (
     Scope,
@@ -22,7 +23,7 @@ from model.kpi.scope import (
     scope_from,
 )
 from model.kpi.settings import KpiSettings, SettingError, as_text, from_text
-from model.store import list_batches, read_facts, undo_batch
+from model.store import read_facts, undo_batch
 from model.views.dashboard import Card, charge_view
 from model.workbook import Column, Sheet, for_display, workbook_bytes
 from tests.conftest import FIXTURES

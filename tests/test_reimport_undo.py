@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 
 from model import store
+from model.history import list_batches
 from model.store import StoreError, read_facts, undo_batch
 from model.tables import ImportBatch, Invoice, TimesheetLine
 from tests.conftest import FIXTURES
@@ -131,7 +132,7 @@ def test_undo_restores_the_exact_previous_state(engine: Engine):
 
     for kind, before in facts_before.items():
         assert read_facts(engine, kind, with_meta=True).equals(before)
-    statuses = store.list_batches(engine).select("id", "status").rows()
+    statuses = list_batches(engine).select("id", "status").rows()
     assert statuses[:2] == [(batch_times, "undone"), (batch_invoices, "undone")]
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect, text
 
-from model.db import DatabaseError, init_db
+from model.db import SCHEMA_VERSION, DatabaseError, get_engine, init_db
 from model.store import read_facts
-from model.tables import SCHEMA_VERSION
 from tests.support import import_bytes
 
+ROOT = Path(__file__).resolve().parents[1]
 MARCH = ('"Date","Employé","Projet","Quantité"\r\n"2024-03-04","Alice","Site","7"\r\n').encode()
 
 
@@ -71,3 +75,47 @@ def test_facts_read_back_in_their_types_whatever_the_reader(engine: Engine):
     assert lines["batch_id"].to_list() == [1, 1]
     batches = read_facts(engine, "timesheets").height
     assert batches == 2
+
+
+# The tables' shape at SCHEMA_VERSION. A base at that version is not looked at again when it
+# opens (model/db.init_db), so model/tables.py may change only with the version.
+SHAPE_AT_VERSION = (17, "17c83d50164e1d8a")
+
+
+def _tables_shape() -> str:
+    from sqlmodel import SQLModel
+
+    from model import tables  # noqa: F401 - registers the tables
+
+    parts = []
+    for table in sorted(SQLModel.metadata.sorted_tables, key=lambda t: t.name):
+        columns = [(c.name, type(c.type).__name__, c.nullable) for c in table.columns]
+        indexes = sorted(
+            (i.name, tuple(c.name for c in i.columns), bool(i.unique)) for i in table.indexes
+        )
+        parts.append((table.name, columns, indexes))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def test_the_tables_change_only_with_the_schema_version():
+    assert (SCHEMA_VERSION, _tables_shape()) == SHAPE_AT_VERSION, (
+        "model/tables.py changed: move SCHEMA_VERSION (model/db.py), give the upgrade the steps "
+        "adding columns cannot (migrations), and write the new shape here"
+    )
+
+
+def test_an_up_to_date_base_is_opened_without_the_tables_classes(tmp_path):
+    """`python -m model batches` starts without SQLModel's classes (issue 16 B2): on a base
+    at this version nothing is created or inspected."""
+    base = f"sqlite:///{tmp_path / 'base.db'}"
+    init_db(get_engine(base))
+    probe = (
+        "import sys\n"
+        "from model.__main__ import main\n"
+        f"assert main(['--db', {base!r}, 'batches', '--json']) == 0\n"
+        "heavy = ('sqlmodel', 'model.tables', 'model.store')\n"
+        "print('loaded:', [m for m in heavy if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=ROOT, check=True)  # fmt: skip
+    assert done.stdout.splitlines() == ["[]", "loaded: []"]  # no import yet, none loaded

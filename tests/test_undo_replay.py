@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import Engine
 
 from model.db import get_engine, init_db
-from model.store import list_batches, read_facts, undo_batch
+from model.history import list_batches
+from model.store import read_facts, undo_batch
 from tests.support import NOW, import_bytes
 
 EMPLOYEES = ("Alice", "Bruno", "Chloé")
