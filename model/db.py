@@ -21,12 +21,13 @@ from model.settings import DATA_DIR, get_settings
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-SCHEMA_VERSION = 17  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
+SCHEMA_VERSION = 18  # 2: settings; 3: mappings; 4: timesheet indexes; 5: bank balances, revenue;
 # 6: saved cash forecasts; 7: one current row per natural key; 8: prepaid packs of support hours;
 # 9: invoices' and payments' own currency, amount in it and rate; 10: timesheet lines' cost;
 # 11: sale order lines; 12: invoices' VAT, buyer SIREN and invoiced period (e-invoices);
 # 13: e-invoices' statuses on the approved platforms; 14: user accounts; 15: audit trail;
-# 16: a project manager's pôle; 17: workspaces and who may open them
+# 16: a project manager's pôle; 17: workspaces and who may open them; 18: natural-key indexes
+# without the keyless lines
 # Every change to model/tables.py moves it (tests/test_schema.py holds the tables' shape at
 # each version): an up-to-date base is not inspected again.
 
@@ -290,6 +291,21 @@ def migrations() -> dict[int, tuple[str, ...]]:
             for column in ("project", "date", "employee", "batch_id", "superseded_by")
         ),
         9: ("UPDATE payment SET currency = 'EUR' WHERE currency IS NULL",),
+        18: (
+            "DROP INDEX IF EXISTS ix_timesheet_line_natural_key",
+            "CREATE INDEX ix_timesheet_line_natural_key ON timesheet_line (natural_key) "
+            "WHERE natural_key IS NOT NULL",
+            *(
+                statement
+                for table in FACT_TABLES.values()
+                for statement in (
+                    f"DROP INDEX IF EXISTS {current_key_index_name(table)}",
+                    f"CREATE UNIQUE INDEX {current_key_index_name(table)} ON "
+                    f"{table.__tablename__} (natural_key) "
+                    f"WHERE superseded_by IS NULL AND natural_key IS NOT NULL",
+                )
+            ),
+        ),
         7: tuple(
             statement
             for table in FACT_TABLES.values()

@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 import polars as pl
-from openpyxl import Workbook
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -25,7 +24,6 @@ from model.db import DatabaseError
 from model.imports import mapping
 from model.imports.pipeline import FileRefused, file_identity, read
 from model.imports.reader import ReadError, UnpackLimits
-from model.imports.template import append_text_safe
 from model.settings import Settings
 from model.store import Plan
 from model.tables import ImportBatch
@@ -329,6 +327,10 @@ def _when(moment: datetime) -> str:
 
 def errors_workbook(result: ImportResult) -> bytes:
     """The rejected rows with their reasons, as an xlsx the accountant can download."""
+    from openpyxl import Workbook  # here: an import from the command line never needs it
+
+    from model.imports.template import append_text_safe
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Erreurs"

@@ -308,3 +308,14 @@ def test_only_the_files_that_had_alike_lines_are_searched_for_them(engine: Engin
 def _details(engine: Engine) -> list[tuple[int, str]]:
     with engine.connect() as connection:
         return connection.execute(select(ImportBatch.id, ImportBatch.details)).all()
+
+
+def test_a_lines_hash_never_changes(engine: Engine):
+    """Stored hashes tell an unchanged line from a changed one at every later import: the hash
+    of a line (blake2b of its values) must stay what earlier versions stored."""
+    line = '"2024-03-04","Zoé Müller","Refonte","Atelier « client »","7,5"\r\n'
+    data = ('"Date","Employé","Projet","Description","Quantité"\r\n' + line * 2).encode()
+    assert import_bytes(engine, data, "t.csv").added == 2
+    with engine.connect() as connection:
+        hashes = connection.execute(select(TimesheetLine.row_hash)).scalars().all()
+    assert hashes == ["6288af1c8bcb1cfd94b6813af4a0f5c8"] * 2

@@ -32,14 +32,26 @@ def test_an_older_database_is_upgraded_in_place(engine: Engine):
     with engine.begin() as connection:
         connection.execute(text('ALTER TABLE timesheet_line DROP COLUMN "source_row"'))
         connection.execute(text("UPDATE meta SET value='0' WHERE key='schema_version'"))
-    with engine.begin() as connection:  # an index an older schema had
+    with engine.begin() as connection:  # indexes as an older schema had them
         connection.execute(
             text("CREATE INDEX ix_timesheet_line_project ON timesheet_line (project)")
         )
+        for name, unique, where in (
+            ("ix_timesheet_line_natural_key", "", ""),
+            ("ux_timesheet_line_current_key", "UNIQUE", "WHERE superseded_by IS NULL"),
+        ):
+            connection.execute(text(f"DROP INDEX {name}"))
+            connection.execute(
+                text(f"CREATE {unique} INDEX {name} ON timesheet_line (natural_key) {where}")
+            )
     assert init_db(engine) == SCHEMA_VERSION
     assert _schema_version(engine) == str(SCHEMA_VERSION)
-    indexes = {i["name"] for i in inspect(engine).get_indexes("timesheet_line")}
+    indexes = {i["name"]: i for i in inspect(engine).get_indexes("timesheet_line")}
     assert "ix_timesheet_line_project" not in indexes
+    # Schema 18: lines without a natural key are in neither natural-key index.
+    for name in ("ix_timesheet_line_natural_key", "ux_timesheet_line_current_key"):
+        where = indexes[name]["dialect_options"][f"{engine.dialect.name}_where"]
+        assert "natural_key IS NOT NULL" in str(where), (name, where)
     facts = read_facts(engine, "timesheets", with_meta=True)
     assert facts.select("employee", "hours", "source_row").rows() == [("Alice", 7.0, None)]
     result = import_bytes(engine, MARCH.replace(b'"7"', b'"6"'), "corrige.csv")
@@ -79,7 +91,7 @@ def test_facts_read_back_in_their_types_whatever_the_reader(engine: Engine):
 
 # The tables' shape at SCHEMA_VERSION. A base at that version is not looked at again when it
 # opens (model/db.init_db), so model/tables.py may change only with the version.
-SHAPE_AT_VERSION = (17, "17c83d50164e1d8a")
+SHAPE_AT_VERSION = (18, "e736c4647d506297")
 
 
 def _tables_shape() -> str:
@@ -91,10 +103,17 @@ def _tables_shape() -> str:
     for table in sorted(SQLModel.metadata.sorted_tables, key=lambda t: t.name):
         columns = [(c.name, type(c.type).__name__, c.nullable) for c in table.columns]
         indexes = sorted(
-            (i.name, tuple(c.name for c in i.columns), bool(i.unique)) for i in table.indexes
+            (i.name, tuple(c.name for c in i.columns), bool(i.unique), _where(i))
+            for i in table.indexes
         )
         parts.append((table.name, columns, indexes))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _where(index) -> str:
+    """A partial index's condition, as SQLite is given it."""
+    where = index.dialect_options["sqlite"]["where"]
+    return "" if where is None else str(where.compile(compile_kwargs={"literal_binds": True}))
 
 
 def test_the_tables_change_only_with_the_schema_version():

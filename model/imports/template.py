@@ -9,10 +9,6 @@ from __future__ import annotations
 import io
 
 import polars as pl
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from model.facts import FACTS, Fact
 from model.imports.layouts import Layout
@@ -29,8 +25,7 @@ WORKDAY_LABELS = {
     "mon": "lun", "tue": "mar", "wed": "mer", "thu": "jeu", "fri": "ven", "sat": "sam",
     "sun": "dim",
 }  # fmt: skip
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL_COLOUR, HEADER_FONT_COLOUR = "1F4E78", "FFFFFF"
 
 
 def template_layout(fact: Fact) -> Layout:
@@ -61,6 +56,10 @@ README_LINES = (
 
 def build_template(frames: dict[str, pl.DataFrame] | None = None) -> bytes:
     """The template workbook, empty or filled with `frames` (canonical columns, money in euros)."""
+    # openpyxl here, not at the top: reading an import (the layouts above) never needs it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     readme = workbook.active
     readme.title = "Lisez-moi"
@@ -77,10 +76,16 @@ def build_template(frames: dict[str, pl.DataFrame] | None = None) -> bytes:
 
 
 def _write_sheet(sheet, fact: Fact, frame: pl.DataFrame | None) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     headers = [c.header + (" *" if c.required else "") for c in fact.columns]
     sheet.append(headers)
+    header_fill = PatternFill("solid", fgColor=HEADER_FILL_COLOUR)
+    header_font = Font(bold=True, color=HEADER_FONT_COLOUR)
     for cell in sheet[1]:
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.fill, cell.font = header_fill, header_font
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     sheet.freeze_panes = "A2"
     if frame is not None:
