@@ -5,6 +5,8 @@ it (`batch_id`) and, once a later import replaced or removed it, the batch that 
 (`superseded_by`). Current facts are the rows with `superseded_by IS NULL`; undoing a batch deletes
 its rows and clears `superseded_by` where it points at that batch, which restores the exact
 previous state.
+
+Their version is model/db.py's SCHEMA_VERSION: any change here moves it (tests/test_schema.py).
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ from typing import Any
 from pydantic import NaiveDatetime
 from sqlalchemy import BigInteger, Column, Index, Text, text
 from sqlmodel import Field, SQLModel
-
-from model.db import SCHEMA_VERSION  # noqa: F401 - the version these tables are
 
 
 def _cents(nullable: bool = True) -> Any:
