@@ -290,6 +290,13 @@ def migrations() -> dict[int, tuple[str, ...]]:
             f"DROP INDEX IF EXISTS ix_timesheet_line_{column}"
             for column in ("project", "date", "employee", "batch_id", "superseded_by")
         ),
+        7: tuple(
+            statement
+            for table in FACT_TABLES.values()
+            for statement in _one_current_row_per_key(
+                table.__tablename__, current_key_index_name(table)
+            )
+        ),
         9: ("UPDATE payment SET currency = 'EUR' WHERE currency IS NULL",),
         18: (
             "DROP INDEX IF EXISTS ix_timesheet_line_natural_key",
@@ -305,13 +312,6 @@ def migrations() -> dict[int, tuple[str, ...]]:
                     f"WHERE superseded_by IS NULL AND natural_key IS NOT NULL",
                 )
             ),
-        ),
-        7: tuple(
-            statement
-            for table in FACT_TABLES.values()
-            for statement in _one_current_row_per_key(
-                table.__tablename__, current_key_index_name(table)
-            )
         ),
     }
 
