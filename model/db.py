@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
+from model import staging
 from model.settings import DATA_DIR, get_settings
 
 # The tables' classes (SQLModel, pydantic: 0.3 s to build) are imported only to create or
@@ -147,6 +148,7 @@ def writer_transaction(
         if sqlite:
             _sqlite_cache(connection, WRITER_CACHE)
             _begin_immediate(connection, on_wait)
+            staging.open_staging(connection)
         try:
             with connection.begin():
                 if connection.dialect.name == "postgresql":
@@ -155,6 +157,7 @@ def writer_transaction(
         finally:
             if sqlite:  # its pages go back to the allocator before the connection to the pool
                 with suppress(sqlite3.Error, SQLAlchemyError):  # never hide why a write failed
+                    staging.close_staging(connection)
                     _sqlite_cache(connection, READER_CACHE)
 
 

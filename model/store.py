@@ -18,7 +18,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, true, update
 from sqlmodel import Session, SQLModel
 
-from model import audit
+from model import audit, staging
 from model.batch import ROW, Batch
 from model.db import IN_CHUNK, bump_data_version, in_chunks, schema_of, writer_transaction
 from model.facts import FACTS, Fact
@@ -181,7 +181,9 @@ def _plan_keyed(
     if keyed.height == 0:
         return
     current = _current_by_key(connection, table, keyed["natural_key"].to_list())
-    joined = keyed.join(current, on="natural_key", how="left", suffix="_stored")
+    joined = keyed.join(
+        current, on="natural_key", how="left", suffix="_stored", maintain_order="left"
+    )
     new = joined.filter(pl.col("stored_id").is_null())
     changed = joined.filter(
         pl.col("stored_id").is_not_null() & (pl.col("row_hash") != pl.col("row_hash_stored"))
@@ -234,7 +236,7 @@ def _plan_keyless(
     alike = keyless["row_hash"].is_duplicated()
     new = keyless.with_columns(_occurrence(alike.any()))
     stored = stored.with_columns(_occurrence(stored["row_hash"].is_duplicated().any()))
-    matched = new.join(stored, on=["row_hash", "_occurrence"], how="left")
+    matched = new.join(stored, on=["row_hash", "_occurrence"], how="left", maintain_order="left")
     added = matched.filter(pl.col("stored_id").is_null())
     removed = stored.join(new, on=["row_hash", "_occurrence"], how="anti").filter(
         pl.col("stored_source") == source
@@ -444,7 +446,8 @@ def _write_kind(connection: Connection, kind_plan: KindPlan, batch_id: int) -> N
 
 def bulk_insert(connection: Connection, table: type[SQLModel], rows: pl.DataFrame) -> None:
     """Insert a frame inside the connection's transaction by the driver's fastest path:
-    COPY on PostgreSQL, a plain executemany of tuples on SQLite (no ORM, no per-row binding)."""
+    COPY on PostgreSQL; on SQLite, an Arrow staging file for a writer's large inserts
+    (model/staging.py), else a plain executemany of tuples (no ORM, no per-row binding)."""
     dialect = connection.dialect.name
     if rows.height == 0:
         return
@@ -476,6 +479,8 @@ def bulk_insert(connection: Connection, table: type[SQLModel], rows: pl.DataFram
     stored = stored.select(
         c for c, n in zip(stored.columns, nulls, strict=True) if n < stored.height
     )
+    if staging.insert_staged(connection, table_name, stored):
+        return
     names = ", ".join(f'"{c}"' for c in stored.columns)
     marks = ", ".join("?" for _ in stored.columns)
     cursor = driver.cursor()

@@ -309,8 +309,9 @@ def _classify(lines: pl.DataFrame) -> pl.DataFrame:
         .sum()
         .alias("_revenue"),
     )
+    # In the file's order: the store numbers the documents in the order they come.
     client = lines.filter(pl.col("account").str.starts_with("411")).join(
-        kinds, on=["journal", "entry"]
+        kinds, on=["journal", "entry"], maintain_order="left"
     )
     net = pl.col("debit_cents") - pl.col("credit_cents")
     role = (

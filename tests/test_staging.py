@@ -1,0 +1,147 @@
+"""Large SQLite inserts through an Arrow staging file (model/staging.py): the base holds exactly
+what binding the rows one by one holds, value for value and storage class for storage class;
+nothing stays attached or on disk once the transaction has ended, committed or rolled back; a
+driver that fails leaves the rows to the slower path. SQLite only: PostgreSQL copies (COPY)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from model import audit, staging
+from model.db import get_engine, init_db
+from tests.support import import_bytes, snapshot
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLES = Path(__file__).parents[1].parent / "shared" / "samples"
+# Every kind of fact the readers bring, with their dates, decimals, booleans, currencies and nulls.
+FILES = [
+    FIXTURES / "template" / "template_filled.xlsx",
+    FIXTURES / "odoo" / "timesheets_fr.csv",
+    FIXTURES / "odoo" / "invoices_multicurrency_fr.csv",
+    FIXTURES / "odoo" / "employees_fr.csv",
+    FIXTURES / "odoo" / "projects_fr.xlsx",
+    FIXTURES / "odoo" / "sale_lines_fr.xlsx",
+    FIXTURES / "odoo" / "tickets_fr.xlsx",
+    FIXTURES / "odoo" / "time_off_fr.xlsx",
+    FIXTURES / "einvoice" / "FA-2024-0142_cii.xml",
+    FIXTURES / "fec" / "fec_devises.txt",
+    FIXTURES / "platform" / "statuts_pa.csv",
+    FIXTURES / "kimai" / "kimai_fr.csv",
+    SAMPLES / "timetrackers" / "clockify_time_entries_import_test_1.csv",
+]
+
+
+def raw_dump(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows as SQLite literals (`quote()`): 1 and 1.0, '1' and 1 differ."""
+    with sqlite3.connect(path) as connection:
+        tables = [name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]  # fmt: skip
+        dump = {}
+        for table in tables:
+            columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
+            quoted = ", ".join(f'quote("{column}")' for column in columns)
+            dump[table] = connection.execute(f'SELECT {quoted} FROM "{table}" ORDER BY rowid')
+            dump[table] = dump[table].fetchall()
+    return dump
+
+
+def import_everything(engine: Engine) -> list[str]:
+    statuses = [import_bytes(engine, path.read_bytes(), path.name).status for path in FILES]
+    # The same timesheet lines under other bytes: every line delivered again (deliveries).
+    again = import_bytes(engine, (FIXTURES / "odoo" / "timesheets_fr.csv").read_bytes() + b"\n",
+                         "timesheets_fr-bis.csv")  # fmt: skip
+    return [*statuses, again.status]
+
+
+def imported_base(folder: Path, monkeypatch: pytest.MonkeyPatch, staged_from: int) -> Path:
+    monkeypatch.setattr(staging, "STAGED_ROWS", staged_from)
+    path = folder / "pilotage.db"
+    engine = get_engine(f"sqlite:///{path}")
+    init_db(engine)
+    statuses = import_everything(engine)
+    assert statuses.count("imported") == len(FILES) + 1, statuses
+    engine.dispose()
+    get_engine.cache_clear()
+    return path
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system's temporary folder for this test alone, to see what is left in it."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_staged_rows_are_stored_as_rows_bound_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_tmp: Path
+):
+    written = []
+    write_arrow = staging._write_arrow
+
+    def counted_write(path: Path, rows) -> None:
+        written.append(rows.height)
+        write_arrow(path, rows)
+
+    monkeypatch.setattr(staging, "_write_arrow", counted_write)
+    (tmp_path / "staged").mkdir(), (tmp_path / "bound").mkdir()
+    staged = imported_base(tmp_path / "staged", monkeypatch, staged_from=1)
+    staged_writes = len(written)
+    bound = imported_base(tmp_path / "bound", monkeypatch, staged_from=10**9)
+
+    assert len(written) == staged_writes >= len(FILES) + 1  # facts and deliveries, all staged
+    assert raw_dump(staged) == raw_dump(bound)
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_nothing_stays_attached_nor_on_disk_after_a_rolled_back_import(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, private_tmp: Path
+):
+    monkeypatch.setattr(staging, "STAGED_ROWS", 1)
+    engine = get_engine(sqlite_url)
+    init_db(engine)
+    before = snapshot(engine)
+
+    def failing_record(*args, **kwargs):
+        raise RuntimeError("after the rows were inserted")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(audit, "record", failing_record)
+        refused = import_bytes(engine, (FIXTURES / "odoo" / "timesheets_fr.csv").read_bytes(),
+                               "timesheets_fr.csv")  # fmt: skip
+    assert refused.status == "rejected" and "Rien n'a été enregistré" in refused.message
+    assert snapshot(engine) == before
+    assert list(private_tmp.iterdir()) == []
+    with engine.connect() as connection:  # the pooled connection has only its own base
+        databases = connection.exec_driver_sql("PRAGMA database_list").all()
+    assert [name for _, name, _ in databases if name not in ("main", "temp")] == []
+    # The connection goes on staging: the next import is written whole.
+    assert import_bytes(engine, (FIXTURES / "odoo" / "timesheets_fr.csv").read_bytes(),
+                        "timesheets_fr.csv").status == "imported"  # fmt: skip
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_a_failing_driver_leaves_the_rows_to_be_bound_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_tmp: Path, caplog
+):
+    (tmp_path / "failing").mkdir(), (tmp_path / "bound").mkdir()
+
+    def full_disk(path: Path, rows) -> None:
+        path.write_bytes(b"partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(staging, "_write_arrow", full_disk)
+    with caplog.at_level(logging.WARNING, logger="model.staging"):
+        failing = imported_base(tmp_path / "failing", monkeypatch, staged_from=1)
+    bound = imported_base(tmp_path / "bound", monkeypatch, staged_from=10**9)
+
+    assert raw_dump(failing) == raw_dump(bound)
+    assert "No space left on device" in caplog.text
+    assert list(private_tmp.iterdir()) == []
