@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import holidays
 import polars as pl
 
 from model.imports import parse
@@ -157,6 +156,8 @@ def _leave_days(leave: dict) -> list[tuple]:
 
 
 def _working_days(start: date, end: date) -> list[date]:
+    import holidays  # 60 ms of calendars, for time-off files only (issue 16 B1)
+
     public = holidays.France(years=range(start.year, end.year + 1))
     span = (start + timedelta(n) for n in range((end - start).days + 1))
     return [day for day in span if day.weekday() < 5 and day not in public]
