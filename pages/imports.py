@@ -28,7 +28,13 @@ from ui.loaders import (
 from ui.quality import show_audit_trail, show_data_quality
 from ui.routing import routed_by_app
 from ui.texts import fact_label, lang, plain, t
-from ui.widgets import batch_column_config, batches_for_display, show_rows_read
+from ui.widgets import (
+    batch_column_config,
+    batches_for_display,
+    release_uploads,
+    show_rows_read,
+    uploader_key,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,11 +52,20 @@ uploads = st.file_uploader(
     type=["xlsx", "xls", "xlsm", "ods", "csv", "txt", "pdf", "xml"],
     accept_multiple_files=True,
     help=t("upload_help"),
+    key=uploader_key(),
 )
 skipped: set[str] = st.session_state.setdefault("skipped_files", set())
-# Files imported in this session: their box says so, instead of previewing them again
-# ("déjà importé, rien n'a changé" under the green banner).
+# Files imported in this session: while other dropped files wait, their box says so instead
+# of previewing them again ("déjà importé, rien n'a changé" under the green banner).
 imported: dict[str, int] = st.session_state.setdefault("imported_files", {})
+dropped = {hashlib.sha256(upload.getvalue()).hexdigest()[:16]: upload for upload in uploads or []}
+
+
+def release_if_all_handled() -> None:
+    """Once every dropped file is imported or set aside, the uploader is emptied and the server
+    forgets the files (a 50 MB file was held until the tab was closed)."""
+    if all(file_id in imported or file_id in skipped for file_id in dropped):
+        release_uploads(list(dropped.values()))
 
 
 def show_counts(result: ImportResult) -> None:
@@ -141,9 +156,8 @@ def show_preview(result: ImportResult, file_id: str, name: str, data: bytes) -> 
         show_rows_read(fact_kind, rows, key=f"rows-{file_id}-{fact_kind}")
 
 
-for upload in uploads or []:
+for file_id, upload in dropped.items():
     data = upload.getvalue()
-    file_id = hashlib.sha256(data).hexdigest()[:16]
     if file_id in skipped:
         continue
     with st.container(border=True):
@@ -172,9 +186,11 @@ for upload in uploads or []:
             st.session_state["import_messages"] = [(done.status == "imported", done.message)]
             if done.status == "imported" and done.batch_id is not None:
                 imported[file_id] = done.batch_id
+                release_if_all_handled()
             st.rerun()
         if right.button(t("cancel"), key=f"skip-{file_id}"):
             skipped.add(file_id)
+            release_if_all_handled()
             st.rerun()
 
 

@@ -69,10 +69,10 @@ def test_import_preview_confirm_and_undo(app_db: str):
     assert not app.exception, app.exception
     assert app.success[0].value.startswith("Import n° 1 enregistré : 4 ajoutée(s)")
     assert count_facts(get_engine(app_db))["invoices"] == 4
-    # The file still in the uploader says it was imported, not "already imported, nothing
-    # changed" under the green banner.
+    # Its only file imported, the uploader is emptied (the server forgets the file) instead of
+    # saying "already imported, nothing changed" under the green banner.
     assert not app.info
-    assert "Importé : lot n° 1 (voir l'historique ci-dessous)." in [c.value for c in app.caption]
+    assert app.file_uploader[0].value in (None, [])
     history = next(d.value for d in app.dataframe if "Fichier" in d.value.columns)
     assert list(history.columns[:3]) == ["N°", "État", "Date"]  # the state without scrolling
     assert list(history["Fichier"]) == ["factures.xlsx"]
@@ -104,6 +104,26 @@ def test_import_preview_confirm_and_undo(app_db: str):
         ("compta@test", "annulation d'un import", "n° 1 (factures.xlsx)"),
         ("compta@test", "import", "factures.xlsx"),
     ]
+
+
+def test_the_uploader_is_emptied_once_every_dropped_file_is_imported_or_set_aside(app_db: str):
+    app = run_app()
+    app.switch_page(page_path("imports")).run()
+    invoices, lines = invoices_csv(range(1, 4)), (FIXTURES / "odoo/timesheets_fr.csv").read_bytes()
+    app.file_uploader[0].set_value([("factures.csv", invoices, "text/csv"),
+                                    ("temps.csv", lines, "text/csv")]).run()  # fmt: skip
+    app.button(key="confirm-" + _file_id(invoices)).click().run()
+    assert not app.exception, app.exception
+    # The other file still waits: both stay, the imported one says so instead of a preview.
+    assert [f.name for f in app.file_uploader[0].value] == ["factures.csv", "temps.csv"]
+    assert "Importé : lot n° 1 (voir l'historique ci-dessous)." in [c.value for c in app.caption]
+    assert app.button(key="confirm-" + _file_id(lines))
+    app.button(key="skip-" + _file_id(lines)).click().run()
+    assert not app.exception, app.exception
+    assert app.file_uploader[0].value in (None, [])
+    # The same file dropped again is previewed again: what was imported says so.
+    app.file_uploader[0].set_value(("factures.csv", invoices, "text/csv")).run()
+    assert "Importé : lot n° 1 (voir l'historique ci-dessous)." in [c.value for c in app.caption]
 
 
 def test_a_confirmed_import_adds_its_rows_to_the_facts_held(

@@ -7,6 +7,8 @@ from functools import partial
 
 import polars as pl
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from model.facts import FACTS
 from model.formatting import cell, change, in_unit, percent
@@ -260,3 +262,23 @@ def batch_column_config() -> dict:
     date_label = BATCH_COLUMNS["created_at"][0 if lang() == "fr" else 1]
     date_format = "DD/MM/YYYY HH:mm" if lang() == "fr" else "YYYY-MM-DD HH:mm"
     return {date_label: st.column_config.DatetimeColumn(format=date_format)}
+
+
+_UPLOADER_ROUND = "uploader_round"
+
+
+def uploader_key() -> str:
+    """The file uploader's key: a new one empties it (`release_uploads`)."""
+    return f"uploads-{st.session_state.get(_UPLOADER_ROUND, 0)}"
+
+
+def release_uploads(uploads: list[UploadedFile]) -> None:
+    """Drop the files' bytes that the server holds for this session, and empty the uploader at
+    the next run. Streamlit frees them itself only when a file is removed by hand or the tab is
+    closed (its chat input frees its files the same way)."""
+    context = get_script_run_ctx()
+    remove = getattr(context.uploaded_file_mgr, "remove_file", None) if context else None
+    if remove is not None:
+        for upload in uploads:
+            remove(session_id=context.session_id, file_id=upload.file_id)
+    st.session_state[_UPLOADER_ROUND] = st.session_state.get(_UPLOADER_ROUND, 0) + 1
