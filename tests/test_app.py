@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from types import SimpleNamespace
 
 import pytest
 import streamlit as st
@@ -17,6 +18,7 @@ from tests.apptest import APP, on_screen, page_path, run_app, use_store
 from tests.conftest import FIXTURES
 from tests.support import SETTINGS, import_bytes, invoices_csv
 from ui import loaders
+from ui.widgets import release_uploads, uploader_key
 
 
 @pytest.fixture
@@ -124,6 +126,23 @@ def test_the_uploader_is_emptied_once_every_dropped_file_is_imported_or_set_asid
     # The same file dropped again is previewed again: what was imported says so.
     app.file_uploader[0].set_value(("factures.csv", invoices, "text/csv")).run()
     assert "Importé : lot n° 1 (voir l'historique ci-dessous)." in [c.value for c in app.caption]
+
+
+def test_released_uploads_are_dropped_from_the_servers_session(monkeypatch: pytest.MonkeyPatch):
+    """What the uploader emptied after an import asks of Streamlit's file manager (in AppTest
+    each run has its own manager: the server's memory is measured by bench_app.py)."""
+    removed = []
+    manager = SimpleNamespace(remove_file=lambda session_id, file_id: removed.append(file_id))
+    context = SimpleNamespace(session_id="session-1", uploaded_file_mgr=manager)
+    monkeypatch.setattr("streamlit.runtime.scriptrunner.get_script_run_ctx", lambda: context)
+    before = uploader_key()
+    release_uploads([SimpleNamespace(file_id="file-1"), SimpleNamespace(file_id="file-2")])
+    assert removed == ["file-1", "file-2"]
+    assert uploader_key() != before
+    # Outside a script run (or should Streamlit's context change): only a new, empty uploader.
+    monkeypatch.setattr("streamlit.runtime.scriptrunner.get_script_run_ctx", lambda: None)
+    release_uploads([SimpleNamespace(file_id="file-3")])
+    assert removed == ["file-1", "file-2"]
 
 
 def test_a_confirmed_import_adds_its_rows_to_the_facts_held(

@@ -7,8 +7,6 @@ from functools import partial
 
 import polars as pl
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
-from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from model.facts import FACTS
 from model.formatting import cell, change, in_unit, percent
@@ -272,13 +270,19 @@ def uploader_key() -> str:
     return f"uploads-{st.session_state.get(_UPLOADER_ROUND, 0)}"
 
 
-def release_uploads(uploads: list[UploadedFile]) -> None:
-    """Drop the files' bytes that the server holds for this session, and empty the uploader at
-    the next run. Streamlit frees them itself only when a file is removed by hand or the tab is
-    closed (its chat input frees its files the same way)."""
-    context = get_script_run_ctx()
-    remove = getattr(context.uploaded_file_mgr, "remove_file", None) if context else None
-    if remove is not None:
-        for upload in uploads:
-            remove(session_id=context.session_id, file_id=upload.file_id)
+def release_uploads(uploads: list) -> None:
+    """Empty the file uploader at the next run (a new key: a new, empty widget), and drop the
+    files' bytes the server holds for this session: Streamlit frees them only when a file is
+    removed by hand or the tab is closed (a 48 MB csv stayed, its chat input frees its files
+    the same way). Through its script context, the one private API used here: should it
+    change, the files are only kept as before, until the tab is closed."""
     st.session_state[_UPLOADER_ROUND] = st.session_state.get(_UPLOADER_ROUND, 0) + 1
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        context = get_script_run_ctx()
+        remove = getattr(context.uploaded_file_mgr, "remove_file", None) if context else None
+    except (ImportError, AttributeError):
+        return
+    for upload in uploads if remove is not None else []:
+        remove(session_id=context.session_id, file_id=upload.file_id)
