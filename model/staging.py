@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # model/db.py imports this module: the command line starts wi
 logger = logging.getLogger(__name__)
 STAGED_ROWS = 20_000  # below this, binding rows one by one costs less than a staging file
 MAX_STAGED = 8  # staging files attached at once (SQLite attaches at most 10 databases)
-_STAGED = "pilotage_staged"  # connection.info key: the staging folders attached, in order
+_STAGED = "pilotage_staged"  # connection.info key: the staging databases attached, and folders
 
 
 def open_staging(connection: Connection) -> None:
@@ -41,24 +41,27 @@ def insert_staged(connection: Connection, table_name: str, rows: pl.DataFrame) -
     """Insert `rows` (columns named as the table's, SQLite's text forms for dates) through a
     staging file; False, with nothing written, when this connection cannot stage or ADBC fails
     (the caller then binds the rows itself)."""
-    folders = connection.info.get(_STAGED)
-    if folders is None or len(folders) >= MAX_STAGED or rows.height < STAGED_ROWS:
+    staged = connection.info.get(_STAGED)
+    if staged is None or len(staged) >= MAX_STAGED or rows.height < STAGED_ROWS:
         return False
-    schema = _schema(len(folders))
     folder = Path(tempfile.mkdtemp(prefix="pilotage-staging-"))
-    try:
-        _write_arrow(folder / "rows.db", rows)
-    except Exception as error:  # a full /tmp, a driver missing: the slower path still works
-        logger.warning("Staged insert not used (%s): rows bound one by one", error)
-        shutil.rmtree(folder, ignore_errors=True)
-        return False
-    folders.append(folder)  # deleted when the transaction ends, whatever happens from here
+    # Named after its folder: a name left attached by a failure can never be taken again.
+    schema = "pilotage_" + folder.name.replace("-", "_")
     cursor = connection.connection.dbapi_connection.cursor()
     try:
-        cursor.execute(f"ATTACH DATABASE ? AS {schema}", (str(folder / "rows.db"),))
+        _write_arrow(folder / "rows.db", rows)
+        cursor.execute(f'ATTACH DATABASE ? AS "{schema}"', (str(folder / "rows.db"),))
+    # A full /tmp, a driver missing, too many databases attached: the slower path still works.
+    except Exception as error:
+        logger.warning("Staged insert not used (%s): rows bound one by one", error)
+        cursor.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    staged.append((schema, folder))  # detached and deleted when the transaction ends
+    try:
         names = ", ".join(f'"{name}"' for name in rows.columns)
         cursor.execute(
-            f'INSERT INTO main."{table_name}" ({names}) SELECT {names} FROM {schema}."rows"'
+            f'INSERT INTO main."{table_name}" ({names}) SELECT {names} FROM "{schema}"."rows"'
         )
     finally:
         cursor.close()
@@ -104,19 +107,15 @@ def _execute(connection: adbc.AdbcConnection, sql: str) -> None:
 
 def close_staging(connection: Connection) -> None:
     """Detach and delete the staging files, once the transaction that read them has ended."""
-    folders = connection.info.pop(_STAGED, None) or []
-    if not folders:
+    staged = connection.info.pop(_STAGED, None) or []
+    if not staged:
         return
     cursor = connection.connection.dbapi_connection.cursor()
     try:
-        for number in range(len(folders)):
-            with suppress(sqlite3.OperationalError):  # one whose ATTACH had failed
-                cursor.execute(f"DETACH DATABASE {_schema(number)}")
+        for schema, _ in staged:
+            with suppress(sqlite3.Error):  # still attached: its file goes all the same
+                cursor.execute(f'DETACH DATABASE "{schema}"')
     finally:
         cursor.close()
-        for folder in folders:
+        for _, folder in staged:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _schema(number: int) -> str:
-    return f"pilotage_staging_{number}"
