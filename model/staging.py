@@ -60,9 +60,9 @@ def insert_staged(connection: Connection, table_name: str, rows: pl.DataFrame) -
     staged.append((schema, folder))  # detached and deleted when the transaction ends
     try:
         names = ", ".join(f'"{name}"' for name in rows.columns)
-        cursor.execute(
-            f'INSERT INTO main."{table_name}" ({names}) SELECT {names} FROM "{schema}"."rows"'
-        )
+        # In the frame's order, as executemany writes them: the ids follow the file's lines.
+        cursor.execute(f'INSERT INTO main."{table_name}" ({names}) '
+                       f'SELECT {names} FROM "{schema}"."rows" ORDER BY rowid')  # fmt: skip
     finally:
         cursor.close()
     return True
