@@ -904,6 +904,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "Sur les 12 mois du {start} au {end}, chaque euro compté une fois.",
         "Over the 12 months from {start} to {end}, each euro counted once.",
     ),
+    "diag.whole_firm": (
+        "Le diagnostic chiffre toute la société : les filtres de pôle et de client ne s'y "
+        "appliquent pas.",
+        "The diagnostic prices the whole firm: the pôle and client filters do not apply to it.",
+    ),
     "diag.trend": (
         "Temps non facturé et support donné, mois par mois (€)",
         "Unbilled time and support given away, month by month (€)",

@@ -37,6 +37,8 @@ def _figure(leak: Leak) -> str:
 
 
 st.caption(t("diag.period", start=f"{result.start:%d/%m/%Y}", end=f"{result.end:%d/%m/%Y}"))
+if scope.team or scope.client:  # the sidebar's filters narrow the other pages, not this one
+    st.caption(t("diag.whole_firm"))
 total, trend = st.columns([1, 2])
 total.metric(t("diag.total"), money(result.total_cents), border=True)
 total.caption(t("diag.range", low=money(result.low_cents), high=money(result.high_cents)))

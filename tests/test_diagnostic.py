@@ -125,3 +125,10 @@ def test_the_page_shows_the_model_s_figures(demo_url: str, monkeypatch: pytest.M
         shown = "\n".join(str(m.value) for m in app.markdown)
         for leak in expected.leaks:
             assert euros_from_cents(leak.cents) in shown, leak.code
+        whole_firm = "les filtres de pôle et de client ne s'y appliquent pas"
+        assert not any(whole_firm in c.value for c in app.caption)
+        # A pôle chosen in the sidebar: the same figures, and the page says why.
+        filtered = open_page(run_app(pole="Data"), "diagnostic")
+        (total,) = [m for m in filtered.metric if m.label == "Perdu par an"]
+        assert total.value == euros_from_cents(expected.total_cents)
+        assert any(whole_firm in c.value for c in filtered.caption)
