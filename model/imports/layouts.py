@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import polars as pl
 
@@ -85,6 +85,7 @@ def file_column(frame: pl.DataFrame, *names: str) -> pl.Expr:
     return pl.coalesce(present) if present else pl.lit(None, pl.String)
 
 
+@lru_cache(maxsize=4096)  # the first rows' cells, folded once for every layout tried on them
 def fold_header(cell: str) -> str:
     """Headers compare folded, without the template's trailing `*` (required column)."""
     return fold_text(cell.rstrip(" *"))
