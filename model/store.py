@@ -551,7 +551,18 @@ def read_facts(
         names = ["id", *names]
     columns = [getattr(table, n) for n in names]
     query = select(*columns).where(table.superseded_by.is_(None)).order_by(table.id)
-    return fetch_frame(engine, query, _polars_schema(fact, names))
+    staged = engine.dialect.name == "sqlite" and _rows_at_most(engine, table) >= STAGED_READ_ROWS
+    return fetch_frame(engine, query, _polars_schema(fact, names), staged=staged)
+
+
+# From this many rows (counted by the largest id: no scan), a SQLite read goes through a
+# staging file (model/staging.py); below, the few milliseconds it costs are not won back.
+STAGED_READ_ROWS = 50_000
+
+
+def _rows_at_most(engine: Engine, table: type[FactRow]) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(func.max(table.id))).scalar_one() or 0
 
 
 def read_import_changes(
@@ -576,17 +587,23 @@ def read_import_changes(
     return superseded_ids, fetch_frame(engine, written, _polars_schema(fact, names))
 
 
-def fetch_frame(engine: Engine, query: Select, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def fetch_frame(
+    engine: Engine, query: Select, schema: dict[str, pl.DataType], *, staged: bool = False
+) -> pl.DataFrame:
     """The rows of `query` as a typed frame, without SQLAlchemy's row objects (1M timesheet
     lines: 7 s through them, 3 s without). PostgreSQL: read as Arrow by ADBC's driver.
     SQLite: through Python's own sqlite3 cursor, its text dates and 0/1 booleans typed
-    afterwards; not ADBC's SQLite driver, which links a second SQLite library into the
-    process: its locks are not the other's, and it read a state an import had replaced."""
+    afterwards, or (`staged`, for large reads) copied by it into a staging file that ADBC's
+    driver reads as Arrow; never ADBC's driver on the base itself, which links a second SQLite
+    library into the process: its locks are not the other's, and it read a state an import
+    had replaced."""
     sql = str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
     if engine.dialect.name == "postgresql":
         arrow = _adbc_postgres(engine, sql)
         if arrow is not None:
             return _typed(pl.from_arrow(arrow), schema)  # type: ignore[arg-type]
+    if staged and (arrow := staging.read_staged(engine, sql)) is not None:
+        return _typed(pl.from_arrow(arrow), schema)  # type: ignore[arg-type]
     as_read = {name: _AS_STORED.get(dtype, dtype) for name, dtype in schema.items()}
     if engine.dialect.name == "postgresql":  # psycopg gives dates and booleans as such
         as_read = schema

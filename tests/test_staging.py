@@ -11,10 +11,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from polars.testing import assert_frame_equal
 from sqlalchemy import Engine
 
-from model import audit, staging
+from model import audit, staging, store
 from model.db import get_engine, init_db
+from model.facts import FACTS
 from tests.support import import_bytes, snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -158,3 +160,40 @@ def test_past_the_databases_one_may_attach_the_rows_are_bound_one_by_one(
 
     assert raw_dump(one_staged) == raw_dump(bound)
     assert list(private_tmp.iterdir()) == []
+
+
+def test_staged_reads_give_the_frames_read_row_by_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_tmp: Path
+):
+    path = imported_base(tmp_path, monkeypatch, staged_from=10**9)
+    engine = get_engine(f"sqlite:///{path}")
+    monkeypatch.setattr(store, "STAGED_READ_ROWS", 10**9)
+    by_row = {kind: store.read_facts(engine, kind, with_meta=True) for kind in FACTS}
+    staged_reads = []
+    read_staged = staging.read_staged
+
+    def counted_read(engine_: Engine, sql: str):
+        arrow = read_staged(engine_, sql)
+        staged_reads.append(arrow is not None)
+        return arrow
+
+    monkeypatch.setattr(staging, "read_staged", counted_read)
+    monkeypatch.setattr(store, "STAGED_READ_ROWS", 0)
+    for kind, frame in by_row.items():
+        assert_frame_equal(store.read_facts(engine, kind, with_meta=True), frame)
+        assert frame.height > 0, kind  # every kind holds rows: every type is read
+    assert staged_reads == [True] * len(FACTS)  # read from staging files, none fell back
+    assert list(private_tmp.iterdir()) == []
+    with engine.connect() as connection:  # nothing left attached to the pooled connection
+        databases = connection.exec_driver_sql("PRAGMA database_list").all()
+    assert [name for _, name, _ in databases if name not in ("main", "temp")] == []
+
+    # A driver that fails: the rows are read one by one, the same.
+    def failing_read(path: Path, count: int):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(staging, "_read_arrow", failing_read)
+    assert_frame_equal(store.read_facts(engine, "timesheets", with_meta=True),
+                       by_row["timesheets"])  # fmt: skip
+    assert list(private_tmp.iterdir()) == []
+    engine.dispose()
