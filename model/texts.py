@@ -58,6 +58,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Déposez un ou plusieurs exports ({limit} Mo au plus par fichier)",
         "Drop one or more exports ({limit} MB at most per file)",
     ),
+    "upload_button": ("Choisir des fichiers", "Choose files"),
     "upload_help": (
         "xlsx, xls, ods, csv ou txt : exports Odoo (français ou anglais), FEC, Kimai, Clockify, "
         "Toggl, Harvest, solidtime, modèle Pilotage, ou tout tableau (vous associerez ses "

@@ -219,6 +219,13 @@ def test_main_journey(page: Page, server: str, artifacts: Path, tmp_path: Path):
     before = first_metric(tab, "Taux de charge facturable (TACE)")
 
     open_page(tab, server, "imports", PAGES["imports"])
+    # The uploader's button speaks French (Streamlit writes "Upload" whatever the language).
+    button = tab.locator('[data-testid="stFileUploaderDropzone"] button '
+                         '[data-testid="stMarkdownContainer"]').first  # fmt: skip
+    assert button.evaluate("e => getComputedStyle(e, '::after').content") == (
+        '"Choisir des fichiers"'
+    )
+    assert not button.locator("p").is_visible()
     export = tmp_path / "temps-camille.csv"
     export.write_bytes(timesheet_export())
     tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(export))

@@ -3,6 +3,7 @@ the sidebar's filters."""
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 
@@ -19,10 +20,15 @@ LANGUAGES = {"fr": "Français", "en": "English"}
 logger = logging.getLogger("pilotage")
 # The dataframe toolbar's "Download as CSV" writes cells as they are, `=HYPERLINK(…)` included:
 # the app's own Excel download, which guards them, is the way out. Streamlit's English upload
-# limit ("64MB per file") gives way to the French sentence beside the uploader.
+# limit ("64MB per file") gives way to the French sentence beside the uploader, and its button
+# ("Upload", in English whatever the language) says the interface's words (`upload_button`).
 GUARDS = """<style>
 [data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]) {display: none;}
 [data-testid="stFileUploaderDropzoneInstructions"] span {display: none;}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {display: none;}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {
+  content: UPLOAD_BUTTON;
+}
 </style>"""
 # A figure is always shown whole (issue 16): a card's label wraps, and its value's size follows
 # the card's width (container units), since "456 512,34 €" holds no breakable space.
@@ -53,7 +59,7 @@ def run_app() -> None:
             key="langue",
             bind="query-params",
         )
-    st.html(GUARDS + READABLE)
+    st.html(GUARDS.replace("UPLOAD_BUTTON", json.dumps(t("upload_button"))) + READABLE)
     home = home_or_stop()
     gate(home)  # nothing below runs for someone who has not signed in
     switcher(home)
