@@ -13,7 +13,7 @@ detach a database inside the transaction that read it, so the writer's transacti
 
 Reads: SQLite copies the query's rows into a staging file (`CREATE TABLE … AS SELECT`, one
 consistent snapshot), then ADBC's driver reads that file as Arrow. 1M timesheet lines: 2.9 s
-through Python's sqlite3 rows, 1.6 s so (issue 16 B3). Again the two libraries take turns on
+through Python's sqlite3 rows, 1.4 s so (issue 16 B3). Again the two libraries take turns on
 a file of their own, never on the base.
 """
 

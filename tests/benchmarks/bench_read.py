@@ -4,9 +4,9 @@
 
 Writes `--lines` timesheet lines into SQLite and PostgreSQL (a throwaway server when no --pg
 URL is given and Debian's binaries are there), then measures in one run, for each: reading
-them the way the app does (`store.read_facts`), and a raw Arrow read of the same query (ADBC
-on PostgreSQL; on SQLite, ADBC's driver when installed, else the sqlite3 cursor into polars).
-Target: read_facts within 2× of the raw read.
+them the way the app does (`store.read_facts`), and a raw Arrow read of the same query by
+ADBC's driver on the base (on SQLite, the sqlite3 cursor into polars where the driver is not
+installed: a far slower baseline). Target: read_facts within 2× of the raw read.
 """
 
 from __future__ import annotations
