@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a file was rejected (or an operation refused), 2 misuse
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import re
@@ -841,4 +842,9 @@ COMMANDS = {
 }
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # The command is done and its connections closed. Left as they are, the objects would be
+    # walked by the collector at each step of the interpreter's shutdown: 0.4 s of a 300k-line
+    # import's 4.5 s (issue 16 B1). Frozen, they are freed with the process.
+    gc.freeze()
+    sys.exit(code)

@@ -82,23 +82,34 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("writers", [1, 3])
 def test_staged_rows_are_stored_as_rows_bound_one_by_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_tmp: Path
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_tmp: Path, writers: int
 ):
-    written = []
-    write_arrow = staging._write_arrow
+    monkeypatch.setattr(staging, "WRITERS", writers)
+    written, inserts = [], []
+    write_arrow, insert_staged = staging._write_arrow, staging.insert_staged
 
     def counted_write(path: Path, rows) -> None:
         written.append(rows.height)
         write_arrow(path, rows)
 
+    def counted_insert(connection, table_name: str, rows) -> bool:
+        staged = insert_staged(connection, table_name, rows)
+        inserts.extend([rows.height] if staged else [])
+        return staged
+
     monkeypatch.setattr(staging, "_write_arrow", counted_write)
+    monkeypatch.setattr(staging, "insert_staged", counted_insert)
     (tmp_path / "staged").mkdir(), (tmp_path / "bound").mkdir()
     staged = imported_base(tmp_path / "staged", monkeypatch, staged_from=1)
     staged_writes = len(written)
     bound = imported_base(tmp_path / "bound", monkeypatch, staged_from=10**9)
 
     assert len(written) == staged_writes >= len(FILES) + 1  # facts and deliveries, all staged
+    assert sum(written) == sum(inserts)  # every row once, in one file
+    # One file per insert, or inserts in slices written at once (files attached allowing).
+    assert (staged_writes > len(inserts)) if writers > 1 else (staged_writes == len(inserts))
     assert raw_dump(staged) == raw_dump(bound)
     assert list(private_tmp.iterdir()) == []
 
@@ -146,6 +157,26 @@ def test_a_failing_driver_leaves_the_rows_to_be_bound_one_by_one(
 
     assert raw_dump(failing) == raw_dump(bound)
     assert "No space left on device" in caplog.text
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_one_writer_failing_among_three_leaves_all_the_rows_to_be_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_tmp: Path
+):
+    (tmp_path / "failing").mkdir(), (tmp_path / "bound").mkdir()
+    monkeypatch.setattr(staging, "WRITERS", 3)
+    write_arrow = staging._write_arrow
+
+    def second_part_fails(path: Path, rows) -> None:
+        if path.name == "1.db":
+            raise OSError(28, "No space left on device")
+        write_arrow(path, rows)
+
+    monkeypatch.setattr(staging, "_write_arrow", second_part_fails)
+    failing = imported_base(tmp_path / "failing", monkeypatch, staged_from=1)
+    bound = imported_base(tmp_path / "bound", monkeypatch, staged_from=10**9)
+
+    assert raw_dump(failing) == raw_dump(bound)
     assert list(private_tmp.iterdir()) == []
 
 
