@@ -1,5 +1,7 @@
 from datetime import date, datetime
 
+import pytest
+
 from model import formatting as fmt
 
 
@@ -41,3 +43,42 @@ def test_table_cells_read_the_same_whatever_the_browser():
     assert fmt.cell(1624.0, "hours", "en") == f"1,624.00{nbsp}h"
     assert [fmt.cell(v, "cents") for v in (None, float("nan"), pd.NaT)] == ["", "", ""]
     assert fmt.cell("Agence Nova", "text") == "Agence Nova"
+
+
+def _long_table() -> None:
+    """A table past the rows written out one by one: the browser's formats draw it."""
+    from datetime import date
+
+    import polars as pl
+
+    from model.workbook import Column
+    from ui.widgets import WRITTEN_OUT_ROWS, show_table
+
+    rows = WRITTEN_OUT_ROWS + 1
+    frame = pl.DataFrame({"day": [date(2026, 11, 23)] * rows, "hours": [1624.0] * rows,
+                          "amount": [3810240] * rows, "pct": [70.2] * rows})  # fmt: skip
+    columns = [Column("day", "Date", "date"), Column("hours", "Heures", "hours"),
+               Column("amount", "Montant", "cents"), Column("pct", "Taux", "pct")]  # fmt: skip
+    show_table(frame, columns)
+
+
+def test_a_long_table_keeps_the_euro_the_decimals_and_the_percent():
+    """Past WRITTEN_OUT_ROWS, Intl formats in the browser's language, with our decimals: a
+    French browser shows 1 624,00 / 38 102,40 € / 70,2 % (issue 16 A1 saw "1624.00",
+    "38 102,4" without €, "70.0 %"). Checked in Chromium in fr-FR; here, what is handed over."""
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(_long_table).run()
+    assert not app.exception
+    table = app.dataframe[0]
+    config = {label: column.get("type_config") for label, column in
+              json.loads(table.proto.columns).items()}  # fmt: skip
+    assert config["Date"] == {"type": "date", "format": "DD/MM/YYYY"}
+    assert config["Heures"] == {"type": "number", "format": "localized", "step": 0.01}
+    assert config["Montant"] == {"type": "number", "format": "euro", "step": 0.01}
+    assert config["Taux"] == {"type": "number", "format": "percent", "step": 0.001}
+    first = table.value.iloc[0]
+    assert (first["Heures"], first["Montant"]) == (1624.0, 38102.4)
+    assert first["Taux"] == pytest.approx(0.702)

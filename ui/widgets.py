@@ -100,8 +100,8 @@ def table_columns(spec: list[tuple[str, str, str]]) -> list[Column]:
 
 # Up to this many rows a table is drawn with its cells written out in the session's language
 # (a pandas Styler's display values; sorting still follows the values). A Styler costs about
-# 30 ms per thousand rows at every redraw: longer tables (drill-down lines) fall back on
-# Streamlit's formats, which follow the browser's locale.
+# 30 ms per thousand rows at every redraw: longer tables (drill-down lines) are drawn by the
+# browser's own number formats (Intl), in its language, with the decimals and the € of ours.
 WRITTEN_OUT_ROWS = 1_000
 
 
@@ -125,8 +125,11 @@ def show_table(
     if shown.height <= WRITTEN_OUT_ROWS:
         data = written_out(shown, [c for c in columns if c.label not in bars])
     else:
-        for column in columns:
-            if column.label not in bars and (shown_as := _column_format(column)) is not None:
+        formatted = [c for c in columns if c.label not in bars]
+        # Intl writes a fraction as a percent (0.702 → 70,2 %): percents are handed over so.
+        data = shown.with_columns(pl.col(c.label) / 100 for c in formatted if c.kind == "pct")
+        for column in formatted:
+            if (shown_as := _column_format(column)) is not None:
                 config[column.label] = shown_as  # None would hide the column
     return st.dataframe(
         data, hide_index=True, column_config=config, key=key,
@@ -147,6 +150,8 @@ def written_out(shown: pl.DataFrame, columns: list[Column]):
 
 
 def _column_format(column: Column):
+    """How a long table's column is drawn: dates as the interface writes them; numbers by the
+    browser's Intl formats (a French browser: 12 345,67 €, 1 624,00), fixed decimals by `step`."""
     french = lang() == "fr"
     if column.kind == "date":
         return st.column_config.DateColumn(format="DD/MM/YYYY" if french else "YYYY-MM-DD")
@@ -155,13 +160,15 @@ def _column_format(column: Column):
             format="DD/MM/YYYY HH:mm" if french else "YYYY-MM-DD HH:mm"
         )
     if column.kind in ("cents", "rate_cents"):
-        return st.column_config.NumberColumn(format="localized" if french else "euro")
-    if column.kind == "currency_cents":
-        return st.column_config.NumberColumn(format="localized")
-    if column.kind == "pct":
-        return st.column_config.NumberColumn(format="%.1f %%")
-    if column.kind in ("hours", "days"):
-        return st.column_config.NumberColumn(format="%.2f" if column.kind == "hours" else "%.1f")
+        return st.column_config.NumberColumn(format="euro", step=0.01)
+    if column.kind in ("currency_cents", "hours", "number"):
+        return st.column_config.NumberColumn(format="localized", step=0.01)
+    if column.kind == "days":
+        return st.column_config.NumberColumn(format="localized", step=0.1)
+    if column.kind == "int":
+        return st.column_config.NumberColumn(format="localized", step=1)
+    if column.kind == "pct":  # as fractions: one decimal of the percent
+        return st.column_config.NumberColumn(format="percent", step=0.001)
     return None
 
 
