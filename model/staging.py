@@ -61,20 +61,22 @@ def insert_staged(connection: Connection, table_name: str, rows: pl.DataFrame) -
     # Named after their folder: a name left attached by a failure can never be taken again.
     schemas = [f"pilotage_{folder.name.replace('-', '_')}_{i}" for i in range(len(parts))]
     cursor = connection.connection.dbapi_connection.cursor()
+    attached: list[str] = []
     try:
-        try:
-            _write_files(folder, parts)
-            for i, schema in enumerate(schemas):
-                cursor.execute(f'ATTACH DATABASE ? AS "{schema}"', (str(folder / f"{i}.db"),))
-                staged.append((schema, folder))  # detached and deleted when the transaction ends
-        # A full /tmp, a driver missing, too many databases attached: the slower path still
-        # works. Nothing is read from a file before all are attached: detaching stays allowed.
-        except Exception as error:
-            logger.warning("Staged insert not used (%s): rows bound one by one", error)
-            _detach(cursor, [schema for schema, _ in staged if schema in schemas])
-            staged[:] = [entry for entry in staged if entry[0] not in schemas]
-            shutil.rmtree(folder, ignore_errors=True)
-            return False
+        _write_files(folder, parts)
+        for i, schema in enumerate(schemas):
+            cursor.execute(f'ATTACH DATABASE ? AS "{schema}"', (str(folder / f"{i}.db"),))
+            attached.append(schema)
+    # A full /tmp, a driver missing, too many databases attached: the slower path still works.
+    # Nothing was read from the files: detaching them is still allowed.
+    except Exception as error:
+        logger.warning("Staged insert not used (%s): rows bound one by one", error)
+        _detach(cursor, attached)
+        cursor.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    staged += [(schema, folder) for schema in attached]  # gone when the transaction ends
+    try:
         names = ", ".join(f'"{name}"' for name in rows.columns)
         for schema in schemas:  # the parts in the frame's order, as executemany writes them:
             cursor.execute(f'INSERT INTO main."{table_name}" ({names}) '  # the ids follow

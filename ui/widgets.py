@@ -121,11 +121,11 @@ def show_table(
         label: st.column_config.ProgressColumn(format="%.0f %%", min_value=0, max_value=150)
         for label in bars
     }
+    formatted = [c for c in columns if c.label not in bars]
     data: object = shown
     if shown.height <= WRITTEN_OUT_ROWS:
-        data = written_out(shown, [c for c in columns if c.label not in bars])
+        data = written_out(shown, formatted)
     else:
-        formatted = [c for c in columns if c.label not in bars]
         # Intl writes a fraction as a percent (0.702 → 70,2 %): percents are handed over so.
         data = shown.with_columns(pl.col(c.label) / 100 for c in formatted if c.kind == "pct")
         for column in formatted:
