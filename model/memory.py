@@ -33,3 +33,15 @@ def give_back_freed_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+@cache
+def freeze_long_lived_objects() -> None:
+    """Once per server process, after its first page: the objects of every module loaded by then
+    (about 250 000 functions, classes, dicts) leave the cycle collector's reach for good. A full
+    collection walked them all, a 0.1 s pause in the middle of some redraw (Taux de charge's warm
+    redraw on 1M lines: 0.20 s instead of 0.08 s). Garbage is collected first, so that none is
+    kept forever; what is made later is collected as before, and frozen objects that are no
+    longer referenced are still freed by their reference counts."""
+    gc.collect()
+    gc.freeze()

@@ -9,6 +9,7 @@ import uuid
 
 import streamlit as st
 
+from model.memory import freeze_long_lived_objects
 from ui.auth import gate
 from ui.filters import sidebar_filters
 from ui.loaders import home_or_stop
@@ -72,3 +73,4 @@ def run_app() -> None:
         number = uuid.uuid4().hex[:8]
         logger.exception("Erreur interne n° %s", number)
         st.error(t("internal_error", number=number))
+    freeze_long_lived_objects()
