@@ -3,6 +3,7 @@ again until an import, an undo or an edit changes the data (`refresh_after_write
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -46,6 +47,11 @@ from ui.texts import plain, t
 # Which store (its workspace, "" for the firm's base) and its data version: every cached read
 # is keyed by it, so that nothing cached for one workspace is served in another.
 DataKey = tuple[str, int]
+# Figures computed at once by one server's sessions, at most. Twenty sessions opening their
+# pages together each held a page's intermediate frames (1M lines: 1.9 GB at the peak), for no
+# gain in time: the computations are bound by the processors and Python's lock. A computation
+# waits for a slot; what the caches already hold is served without one.
+COMPUTING_SLOTS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 
 
 @st.cache_resource
@@ -233,8 +239,9 @@ def _cash_view(
     levers: Levers | None,
 ) -> dashboard.CashView:
     facts, kpi_settings = facts_and_settings(_engine, data_version_key)
-    return access.cash_view(seen_by, facts, kpi_settings, scope, scenario=scenario,
-                            months=months, levers=levers)  # fmt: skip
+    with COMPUTING_SLOTS:
+        return access.cash_view(seen_by, facts, kpi_settings, scope, scenario=scenario,
+                                months=months, levers=levers)  # fmt: skip
 
 
 def _sight() -> Viewer:
@@ -255,7 +262,8 @@ def _page_view(
     """Computed once per data version and viewer: a redraw after a filter change reads nothing
     from the store, and going back to a choice costs nothing."""
     facts, kpi_settings = facts_and_settings(_engine, data_version_key)
-    return access.page_view(seen_by, page, facts, kpi_settings, scope)
+    with COMPUTING_SLOTS:
+        return access.page_view(seen_by, page, facts, kpi_settings, scope)
 
 
 def diagnostic_view(_engine: Engine, data_version_key: DataKey, as_of: date) -> Diagnostic:
@@ -268,7 +276,8 @@ def _diagnostic(
     _engine: Engine, data_version_key: DataKey, seen_by: Viewer, as_of: date
 ) -> Diagnostic:
     facts, kpi_settings = facts_and_settings(_engine, data_version_key)
-    return access.diagnostic_for(seen_by, facts, kpi_settings, as_of=as_of)
+    with COMPUTING_SLOTS:
+        return access.diagnostic_for(seen_by, facts, kpi_settings, as_of=as_of)
 
 
 def data_quality(
@@ -287,7 +296,8 @@ def _data_quality(
     with ThreadPoolExecutor(max_workers=1) as pool:
         duplicates = pool.submit(load_duplicated_lines, _engine)
         facts, kpi_settings = facts_and_settings(_engine, data_version_key)
-        return quality_report(facts, kpi_settings, duplicates.result(), start, end)
+        with COMPUTING_SLOTS:
+            return quality_report(facts, kpi_settings, duplicates.result(), start, end)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -346,7 +356,8 @@ def _drill_down(
     name: str | None,
 ) -> pl.DataFrame:
     visible = access.visible_facts(seen_by, facts_and_settings(_engine, data_version_key)[0])
-    return DRILL_DOWNS[picked](visible, scope, name)
+    with COMPUTING_SLOTS:
+        return DRILL_DOWNS[picked](visible, scope, name)
 
 
 def facts() -> Facts:
