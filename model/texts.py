@@ -566,6 +566,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "status_reason": ("Motif", "Reason"),
     "max_days_late": ("Retard max (j)", "Max days late"),
     "not_due": ("Non échu", "Not due"),
+    "overdue_bucket": ("{bucket} j", "{bucket} d"),
     "unallocated": ("Non affecté", "Unallocated"),
     "total": ("Total", "Total"),
     "pick_client": ("Pièces ouvertes de", "Open items of"),

@@ -57,7 +57,11 @@ if view.aged.clients.height == 0:  # say why, and what would fill the page
 
 
 def bucket_label(bucket: str) -> str:
-    return t(bucket) if bucket in ("not_due", "disputed", "unallocated") else f"{bucket} j"
+    return (
+        t(bucket)
+        if bucket in ("not_due", "disputed", "unallocated")
+        else t("overdue_bucket", bucket=bucket)
+    )
 
 
 # « Contesté » only when a platform reports an invoice contested.

@@ -390,3 +390,12 @@ def test_the_support_page_lists_prepaid_packs(fresh_demo: str):
     assert packs.iloc[0][["Contrat", "Heures prépayées", "Restantes"]].tolist() == [
         "PACK-20", 20.0, 20.0,
     ]  # fmt: skip
+
+
+def test_the_aged_balance_names_its_buckets_in_the_interface_language(demo_app: str):
+    for language, buckets in (
+        (None, ["Non échu", "1-30 j", "31-60 j", "61-90 j", "90+ j", "Non affecté", "Total"]),
+        ("English", ["Not due", "1-30 d", "31-60 d", "61-90 d", "90+ d", "Unallocated", "Total"]),
+    ):
+        app = open_page(run_app(langue=language) if language else run_app(), "receivables")
+        assert list(app.dataframe[0].value.columns)[1:] == buckets
