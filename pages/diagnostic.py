@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from model.diagnostic_report import ReportHeader, pdf_bytes, xlsx_bytes
-from model.formatting import euros_from_cents, in_unit, number
+from model.formatting import day, euros_from_cents, in_unit, number
 from model.views.diagnostic import Leak
 from ui.auth import signed_in_name
 from ui.charts import bars
@@ -36,7 +36,7 @@ def _figure(leak: Leak) -> str:
     return in_unit(leak.figure, leak.unit, language)
 
 
-st.caption(t("diag.period", start=f"{result.start:%d/%m/%Y}", end=f"{result.end:%d/%m/%Y}"))
+st.caption(t("diag.period", start=day(result.start, language), end=day(result.end, language)))
 if scope.team or scope.client:  # the sidebar's filters narrow the other pages, not this one
     st.caption(t("diag.whole_firm"))
 total, trend = st.columns([1, 2])
@@ -45,7 +45,8 @@ total.caption(t("diag.range", low=money(result.low_cents), high=money(result.hig
 with trend:
     st.markdown(f"**{t('diag.trend')}**")
     months = result.trend.with_columns(
-        pl.col("month").dt.strftime("%m/%Y"), (pl.col("cents") / 100).alias("eur")
+        pl.col("month").dt.strftime("%m/%Y" if language == "fr" else "%Y-%m"),
+        (pl.col("cents") / 100).alias("eur"),
     )
     st.plotly_chart(bars(months, x="month", y="eur", y_title="€"), key="diag-trend")
 

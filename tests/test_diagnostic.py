@@ -132,3 +132,12 @@ def test_the_page_shows_the_model_s_figures(demo_url: str, monkeypatch: pytest.M
         (total,) = [m for m in filtered.metric if m.label == "Perdu par an"]
         assert total.value == euros_from_cents(expected.total_cents)
         assert any(whole_firm in c.value for c in filtered.caption)
+        # Its period in each language's dates, as every other page writes them.
+        start, end = expected.start, expected.end
+        assert app.caption[0].value == (
+            f"Sur les 12 mois du {start:%d/%m/%Y} au {end:%d/%m/%Y}, chaque euro compté une fois."
+        )
+        english = open_page(run_app(langue="English"), "diagnostic")
+        assert english.caption[0].value == (
+            f"Over the 12 months from {start:%Y-%m-%d} to {end:%Y-%m-%d}, each euro counted once."
+        )
