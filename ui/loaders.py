@@ -296,8 +296,9 @@ def _data_quality(
     with ThreadPoolExecutor(max_workers=1) as pool:
         duplicates = pool.submit(load_duplicated_lines, _engine)
         facts, kpi_settings = facts_and_settings(_engine, data_version_key)
-        with COMPUTING_SLOTS:
-            return quality_report(facts, kpi_settings, duplicates.result(), start, end)
+        duplicated = duplicates.result()  # waited for outside a slot: the database's time
+    with COMPUTING_SLOTS:
+        return quality_report(facts, kpi_settings, duplicated, start, end)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
