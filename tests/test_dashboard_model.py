@@ -25,6 +25,7 @@ from model.kpi.scope import (
 from model.kpi.settings import KpiSettings, SettingError, as_text, from_text
 from model.store import read_facts, undo_batch
 from model.views.dashboard import Card, charge_view
+from model.views.headlines import Alert
 from model.workbook import Column, Sheet, for_display, workbook_bytes
 from tests.conftest import FIXTURES
 from tests.kpi.frames import employee, frame, line
@@ -270,3 +271,17 @@ def test_no_data_is_never_on_target():
         assert [c.key for c in cards if c.status is not None] == [], view.__name__
     dso = {c.key: c for c in receivables_view(empty, KpiSettings(), scope).cards}["dso"]
     assert (dso.value, in_unit(dso.value, dso.unit)) == (None, "n/a")
+
+
+def test_the_cash_alert_names_its_month_as_each_language_writes_months():
+    alert = Alert(100_00, "cash", "alert.cash", {
+        "month": ("month", date(2026, 7, 1)),
+        "balance": ("euros", 40_000_00), "payroll": ("euros", 47_500_00),
+    })  # fmt: skip
+    assert alert.text("fr") == (
+        "Trésorerie : fin 07/2026, le solde prévu (40\u202f000,00\xa0€) passe sous la paie du "
+        "mois (47\u202f500,00\xa0€)."
+    )
+    assert alert.text("en").startswith(
+        "Cash: at the end of 2026-07 the forecast balance (€40,000.00)"
+    )

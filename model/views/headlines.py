@@ -29,7 +29,7 @@ SHOWN: dict[str, Callable[[Any, str], str]] = {
     "pct": lambda value, lang: percent(value, 1, lang),
     "whole": lambda value, lang: number(value, 0, lang),
     "euros": lambda cents, lang: euros_from_cents(cents, lang),
-    "month": lambda day, lang: f"{day:%m/%Y}",
+    "month": lambda day, lang: f"{day:%m/%Y}" if lang == "fr" else f"{day:%Y-%m}",
 }
 
 
