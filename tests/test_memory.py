@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
 
-from model.memory import _malloc_trim, give_back_freed_memory
+from model.memory import _malloc_trim, freeze_long_lived_objects, give_back_freed_memory
 
 
 def resident_mb() -> float:
@@ -38,11 +40,6 @@ class Node:
 
 
 def test_freezing_the_startup_heap_keeps_no_garbage_and_collects_later_cycles():
-    import gc
-    import weakref
-
-    from model.memory import freeze_long_lived_objects
-
     before = Node()
     dropped_before = weakref.ref(before)
     del before
