@@ -20,7 +20,7 @@ import polars as pl
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from model.formatting import euros_from_cents, in_unit, number
+from model.formatting import day, euros_from_cents, in_unit, number
 from model.kpi.settings import KpiSettings
 from model.texts import text
 from model.views.diagnostic import Diagnostic, Leak
@@ -78,8 +78,8 @@ def _summary(pdf: _Document, result: Diagnostic, header: ReportHeader) -> None:
     pdf.add_page()
     pdf.line_of(f"{text('diagnostic', lang)} — {header.company}", size=20, bold=True,
                 colour=BLUE)  # fmt: skip
-    pdf.line_of(text("report.period", lang, start=_day(result.start, lang),
-                     end=_day(result.end, lang), as_of=_day(result.as_of, lang)),
+    pdf.line_of(text("report.period", lang, start=day(result.start, lang),
+                     end=day(result.end, lang), as_of=day(result.as_of, lang)),
                 colour=GREY)  # fmt: skip
     if header.consultant or header.firm:
         by = " · ".join(part for part in (header.consultant, header.firm) if part)
@@ -234,10 +234,6 @@ def _input(value: object, lang: str) -> str:
     return str(value)
 
 
-def _day(value, lang: str) -> str:
-    return value.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
-
-
 # ── the workbook ─────────────────────────────────────────────────────────────────────────────
 
 
@@ -257,8 +253,8 @@ def xlsx_bytes(result: Diagnostic, header: ReportHeader, settings: KpiSettings) 
         "what": [label("report.company"), label("report.consultant"), label("report.firm"),
                  label("report.period_label")],
         "value": [header.company, header.consultant, header.firm,
-                  text("report.period", lang, start=_day(result.start, lang),
-                       end=_day(result.end, lang), as_of=_day(result.as_of, lang))],
+                  text("report.period", lang, start=day(result.start, lang),
+                       end=day(result.end, lang), as_of=day(result.as_of, lang))],
     })  # fmt: skip
     summary = pl.DataFrame({
         "leak": [label(f"diag.leak.{x.code}") for x in leaks] + [label("diag.total")],

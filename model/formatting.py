@@ -35,10 +35,23 @@ def percent(value: float | None, decimals: int = 1, lang: str = "fr") -> str:
     )
 
 
+def day_format(lang: str = "fr") -> str:
+    """How a language writes a day (strftime's and Plotly's tick format alike)."""
+    return "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"
+
+
+def month_format(lang: str = "fr") -> str:
+    return "%m/%Y" if lang == "fr" else "%Y-%m"
+
+
 def day(value: date | datetime | None, lang: str = "fr") -> str:
     if value is None:
         return ""
-    return value.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+    return value.strftime(day_format(lang))
+
+
+def month(value: date, lang: str = "fr") -> str:
+    return value.strftime(month_format(lang))
 
 
 def moment(value: datetime | None, lang: str = "fr") -> str:

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from model.diagnostic_report import ReportHeader, pdf_bytes, xlsx_bytes
-from model.formatting import day, euros_from_cents, in_unit, number
+from model.formatting import day, euros_from_cents, in_unit, month_format, number
 from model.views.diagnostic import Leak
 from ui.auth import signed_in_name
 from ui.charts import bars
@@ -45,7 +45,7 @@ total.caption(t("diag.range", low=money(result.low_cents), high=money(result.hig
 with trend:
     st.markdown(f"**{t('diag.trend')}**")
     months = result.trend.with_columns(
-        pl.col("month").dt.strftime("%m/%Y" if language == "fr" else "%Y-%m"),
+        pl.col("month").dt.strftime(month_format(language)),
         (pl.col("cents") / 100).alias("eur"),
     )
     st.plotly_chart(bars(months, x="month", y="eur", y_title="€"), key="diag-trend")

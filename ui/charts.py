@@ -7,6 +7,7 @@ from itertools import cycle
 import plotly.graph_objects as go
 import polars as pl
 
+from model.formatting import day_format, month_format
 from ui.texts import lang
 
 STATUS_COLOURS = {"green": "#2e9e5b", "amber": "#f0a202", "red": "#d1495b",
@@ -54,11 +55,7 @@ def _layout(
     if dates is not None and dates.dtype == pl.Date:
         # Plotly names months in English; numbers read the same in both languages.
         monthly = dates.name == "month"
-        french = lang() == "fr"
-        tick = (
-            ("%m/%Y" if french else "%Y-%m") if monthly else ("%d/%m/%Y" if french else "%Y-%m-%d")
-        )
-        figure.update_xaxes(tickformat=tick)
+        figure.update_xaxes(tickformat=(month_format if monthly else day_format)(lang()))
         if monthly:  # one tick per month (Plotly's own put two on a month: "06/2026 06/2026")
             spanned = dates.n_unique()
             figure.update_xaxes(dtick=f"M{1 if spanned <= 12 else 3}", tick0=dates.min())

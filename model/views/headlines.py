@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from model.formatting import euros_from_cents, number, percent
+from model.formatting import euros_from_cents, month, number, percent
 from model.kpi.cash import CashForecast, cash_forecast
 from model.kpi.common import Explanation
 from model.kpi.frames import Facts
@@ -29,7 +29,7 @@ SHOWN: dict[str, Callable[[Any, str], str]] = {
     "pct": lambda value, lang: percent(value, 1, lang),
     "whole": lambda value, lang: number(value, 0, lang),
     "euros": lambda cents, lang: euros_from_cents(cents, lang),
-    "month": lambda day, lang: f"{day:%m/%Y}" if lang == "fr" else f"{day:%Y-%m}",
+    "month": month,
 }
 
 
